@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// The `tributary` command. Runs the compiled CLI (built by `npm run build`, which
+// `npm install` runs through the prepare script).
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const main = new URL('../dist/cli/main.js', import.meta.url);
+if (!existsSync(fileURLToPath(main))) {
+  console.error('tributary: dist/ is missing; run `npm run build` (or `npm install`) first.');
+  process.exit(1);
+}
+const { run } = await import(main.href);
+process.exitCode = await run(process.argv.slice(2));

@@ -1,0 +1,43 @@
+// DeleteTopics (key 20), v0–6. v0–5 name topics; v6 names them or gives their ids.
+// The partition directories are removed at once.
+import { ApiKey } from '../protocol/apis.js';
+import { ZERO_UUID } from '../protocol/codec.js';
+import { ErrorCode } from '../protocol/error-codes.js';
+import type { DeleteTopicsRequest } from '../protocol/messages/delete-topics-request.js';
+import type { DeleteTopicsResponse, DeletableTopicResult } from '../protocol/messages/delete-topics-response.js';
+import { errorCodeOf, errorMessageOf } from '../errors.js';
+import type { ApiHandler } from './types.js';
+
+export const deleteTopics: ApiHandler<DeleteTopicsRequest, DeleteTopicsResponse> = {
+  apiKey: ApiKey.DeleteTopics,
+  name: 'DeleteTopics',
+  minVersion: 0,
+  maxVersion: 6,
+  async handle(req, ctx) {
+    const { topics } = ctx.broker;
+    const wanted =
+      ctx.version >= 6
+        ? req.topics.map((t) => ({ name: t.name, id: t.topicId }))
+        : req.topicNames.map((name) => ({ name: name as string | null, id: ZERO_UUID }));
+    const responses: DeletableTopicResult[] = [];
+    for (const w of wanted) {
+      const topic = w.name !== null ? topics.get(w.name) : topics.getById(w.id);
+      if (!topic) {
+        responses.push({
+          name: w.name,
+          topicId: w.id,
+          errorCode: w.name !== null ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : ErrorCode.UNKNOWN_TOPIC_ID,
+          errorMessage: null,
+        });
+        continue;
+      }
+      try {
+        await topics.delete(topic.name);
+        responses.push({ name: topic.name, topicId: topic.id, errorCode: ErrorCode.NONE, errorMessage: null });
+      } catch (err) {
+        responses.push({ name: topic.name, topicId: topic.id, errorCode: errorCodeOf(err), errorMessage: errorMessageOf(err) });
+      }
+    }
+    return { throttleTimeMs: 0, responses };
+  },
+};

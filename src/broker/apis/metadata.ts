@@ -1,0 +1,85 @@
+// Metadata (key 3), v0–12. One broker leads every partition (replicas = ISR = [self]).
+// Unknown topics are auto-created when auto.create.topics.enable is on and the
+// request allows it (v4+ AllowAutoTopicCreation; always for v0–3). v10+ may name
+// topics by id; v12 answers a topic looked up by an unknown id with a null name.
+import { ApiKey } from '../protocol/apis.js';
+import { ZERO_UUID } from '../protocol/codec.js';
+import { ErrorCode } from '../protocol/error-codes.js';
+import type { MetadataRequest } from '../protocol/messages/metadata-request.js';
+import type { MetadataResponse, MetadataResponseTopic } from '../protocol/messages/metadata-response.js';
+import type { Topic } from '../topics/topic-manager.js';
+import { errorCodeOf } from '../errors.js';
+import type { ApiHandler, RequestContext } from './types.js';
+
+const OPS_UNKNOWN = -2147483648;
+
+export const metadata: ApiHandler<MetadataRequest, MetadataResponse> = {
+  apiKey: ApiKey.Metadata,
+  name: 'Metadata',
+  minVersion: 0,
+  maxVersion: 12,
+  async handle(req, ctx) {
+    const { broker, version } = ctx;
+    const topics: MetadataResponseTopic[] = [];
+    if (req.topics === null || (version === 0 && req.topics.length === 0)) {
+      // null (v1+) or empty (v0) means every topic
+      for (const t of broker.topics.list()) topics.push(describeTopic(t, broker.nodeId));
+    } else {
+      const allowAuto = version < 4 || req.allowAutoTopicCreation;
+      for (const wanted of req.topics) {
+        topics.push(await lookup(wanted.name, wanted.topicId, allowAuto, ctx));
+      }
+    }
+    return {
+      throttleTimeMs: 0,
+      brokers: [{ nodeId: broker.nodeId, host: broker.advertisedHost, port: broker.port, rack: null }],
+      clusterId: broker.topics.clusterId,
+      controllerId: broker.nodeId,
+      topics,
+      clusterAuthorizedOperations: OPS_UNKNOWN,
+    };
+  },
+};
+
+async function lookup(name: string | null, topicId: string, allowAuto: boolean, ctx: RequestContext): Promise<MetadataResponseTopic> {
+  const { broker } = ctx;
+  if (name === null) {
+    const byId = broker.topics.getById(topicId);
+    return byId ? describeTopic(byId, broker.nodeId) : errorTopic(null, topicId, ErrorCode.UNKNOWN_TOPIC_ID);
+  }
+  let topic = broker.topics.get(name);
+  if (!topic && allowAuto) {
+    try {
+      topic = await broker.autoCreate(name);
+    } catch (err) {
+      return errorTopic(name, ZERO_UUID, errorCodeOf(err));
+    }
+    // Kafka answers the creating request with LEADER_NOT_AVAILABLE; clients retry.
+    // Here the topic is usable at once, so it is described right away.
+  }
+  return topic ? describeTopic(topic, broker.nodeId) : errorTopic(name, ZERO_UUID, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+}
+
+function errorTopic(name: string | null, topicId: string, errorCode: number): MetadataResponseTopic {
+  return { errorCode, name, topicId, isInternal: false, partitions: [], topicAuthorizedOperations: OPS_UNKNOWN };
+}
+
+export function describeTopic(topic: Topic, nodeId: number): MetadataResponseTopic {
+
+  return {
+    errorCode: ErrorCode.NONE,
+    name: topic.name,
+    topicId: topic.id,
+    isInternal: topic.internal,
+    partitions: topic.partitions.map((p) => ({
+      errorCode: ErrorCode.NONE,
+      partitionIndex: p.index,
+      leaderId: nodeId,
+      leaderEpoch: 0,
+      replicaNodes: [nodeId],
+      isrNodes: [nodeId],
+      offlineReplicas: [],
+    })),
+    topicAuthorizedOperations: OPS_UNKNOWN,
+  };
+}

@@ -1,0 +1,119 @@
+// Produce (key 0), v3–11: RecordBatch v2 only (v0–2 carry the old message formats).
+// Each partition's records are validated (sizes, CRC) and appended as they came;
+// only baseOffset and partitionLeaderEpoch are rewritten. acks=0 gets no response;
+// acks=-1 is answered after the data is on disk (the log's flush policy, one fsync
+// shared by concurrent requests); acks=1 after the append.
+//
+// Appends happen synchronously in the handler's first run, so pipelined requests
+// on one connection are appended in the order they were sent.
+import { ApiKey } from '../protocol/apis.js';
+import { ErrorCode } from '../protocol/error-codes.js';
+import type { ProduceRequest, PartitionProduceData } from '../protocol/messages/produce-request.js';
+import type { ProduceResponse, PartitionProduceResponse, TopicProduceResponse } from '../protocol/messages/produce-response.js';
+import { parseBatches } from '../records/batch.js';
+import { errorCodeOf, errorMessageOf } from '../errors.js';
+import type { Topic } from '../topics/topic-manager.js';
+import type { Partition } from '../topics/partition.js';
+import type { ApiHandler, RequestContext } from './types.js';
+
+const NO_LEADER = { leaderId: -1, leaderEpoch: -1 };
+
+export const produce: ApiHandler<ProduceRequest, ProduceResponse> = {
+  apiKey: ApiKey.Produce,
+  name: 'Produce',
+  minVersion: 3,
+  maxVersion: 11,
+  handle(req, ctx) {
+    if (req.acks !== 0 && req.acks !== 1 && req.acks !== -1) {
+      return answer(req, ctx, req.topicData.map((t) => errorTopic(t.name, t.partitionData, ErrorCode.INVALID_REQUIRED_ACKS)));
+    }
+    // Topics that must be auto-created first make this request asynchronous.
+    const missing = req.topicData.filter((t) => !ctx.broker.topics.get(t.name)).map((t) => t.name);
+    if (missing.length > 0 && ctx.broker.config.autoCreateTopics) {
+      return Promise.all(missing.map((name) => ctx.broker.autoCreate(name).catch(() => undefined))).then(() =>
+        appendAll(req, ctx),
+      );
+    }
+    return appendAll(req, ctx);
+  },
+};
+
+function appendAll(req: ProduceRequest, ctx: RequestContext): Promise<ProduceResponse | null> | ProduceResponse | null {
+  const toFlush: Partition[] = [];
+  const responses: TopicProduceResponse[] = req.topicData.map((t) => {
+    const topic = ctx.broker.topics.get(t.name);
+    if (!topic) return errorTopic(t.name, t.partitionData, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+    return {
+      name: t.name,
+      partitionResponses: t.partitionData.map((pd) => appendPartition(topic, pd, toFlush)),
+    };
+  });
+  if (req.acks === -1 && toFlush.length > 0) {
+    // Only the 'ack' flush policy waits for the disk; 'interval' and 'none' answer at once.
+    return Promise.all(toFlush.map((p) => (p.log.config.flushPolicy === 'ack' ? p.log.flush() : undefined))).then(
+      () => answer(req, ctx, responses),
+      (err) => {
+        // The data may not be durable: tell the client so it retries.
+        const code = errorCodeOf(err);
+        for (const t of responses) for (const p of t.partitionResponses) if (p.errorCode === 0) p.errorCode = code;
+        return answer(req, ctx, responses);
+      },
+    );
+  }
+  return answer(req, ctx, responses);
+}
+
+function appendPartition(topic: Topic, pd: PartitionProduceData, toFlush: Partition[]): PartitionProduceResponse {
+  const partition = topic.partitions[pd.index];
+  if (!partition) return errorPartition(pd.index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `partition ${pd.index} of ${topic.name} does not exist`);
+  const records = pd.records;
+  if (!records || records.length === 0) return errorPartition(pd.index, ErrorCode.CORRUPT_MESSAGE, 'no record batch in the request');
+  try {
+    const batches = parseBatches(records);
+    const maxBytes = partition.log.config.maxMessageBytes;
+    for (const b of batches) {
+      if (b.size > maxBytes) {
+        return errorPartition(pd.index, ErrorCode.MESSAGE_TOO_LARGE, `batch of ${b.size} bytes exceeds max.message.bytes ${maxBytes}`);
+      }
+    }
+    const result = partition.log.append(records, batches);
+    let count = 0;
+    for (const b of batches) count += b.recordCount;
+    partition.notifyAppend(count, records.length);
+    toFlush.push(partition);
+    return {
+      index: pd.index,
+      errorCode: ErrorCode.NONE,
+      baseOffset: BigInt(result.baseOffset),
+      logAppendTimeMs: BigInt(result.logAppendTime),
+      logStartOffset: BigInt(result.logStartOffset),
+      recordErrors: [],
+      errorMessage: null,
+      currentLeader: NO_LEADER,
+    };
+  } catch (err) {
+    return errorPartition(pd.index, errorCodeOf(err), errorMessageOf(err));
+  }
+}
+
+function errorPartition(index: number, errorCode: number, errorMessage: string | null = null): PartitionProduceResponse {
+  return {
+    index,
+    errorCode,
+    baseOffset: -1n,
+    logAppendTimeMs: -1n,
+    logStartOffset: -1n,
+    recordErrors: [],
+    errorMessage,
+    currentLeader: NO_LEADER,
+  };
+}
+
+function errorTopic(name: string, partitions: PartitionProduceData[], code: number): TopicProduceResponse {
+  return { name, partitionResponses: partitions.map((p) => errorPartition(p.index, code)) };
+}
+
+function answer(req: ProduceRequest, _ctx: RequestContext, responses: TopicProduceResponse[]): ProduceResponse | null {
+  if (req.acks === 0) return null;
+  return { responses, throttleTimeMs: 0, nodeEndpoints: [] };
+}

@@ -1,0 +1,112 @@
+// The embedded broker: a TCP server speaking the Kafka protocol over the topic
+// manager. `startBroker()` is the library entry point used by the CLI and tests.
+import net from 'node:net';
+import { resolveConfig, type BrokerConfig, type BrokerOptions } from './config.js';
+import { TopicManager, type Topic } from './topics/topic-manager.js';
+import { Connection } from './server/connection.js';
+import { createDispatcher } from './server/dispatcher.js';
+import { handlers } from './apis/index.js';
+import type { ApiHandler } from './apis/types.js';
+
+export class Broker {
+  readonly handlers: Map<number, ApiHandler>;
+  private readonly server: net.Server;
+  private readonly connections = new Set<Connection>();
+  private retentionTimer: NodeJS.Timeout | undefined;
+  private closing: Promise<void> | undefined;
+  port = 0;
+
+  constructor(
+    readonly config: BrokerConfig,
+    readonly topics: TopicManager,
+  ) {
+    this.handlers = new Map(handlers.map((h) => [h.apiKey, h]));
+    const dispatch = createDispatcher(this, this.handlers);
+    this.server = net.createServer((socket) => {
+      const conn = new Connection(socket, dispatch, {
+        maxRequestBytes: config.maxRequestBytes,
+        onError: (c, err) =>
+          config.log('warn', 'closing connection after a bad request', {
+            client: `${c.remoteAddress}:${c.remotePort}`,
+            error: err instanceof Error ? err.message : String(err),
+          }),
+      });
+      this.connections.add(conn);
+      socket.on('close', () => this.connections.delete(conn));
+    });
+  }
+
+  get nodeId(): number {
+    return this.config.nodeId;
+  }
+
+  get advertisedHost(): string {
+    return this.config.advertisedHost;
+  }
+
+  async listen(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.config.port, this.config.host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    this.port = (this.server.address() as net.AddressInfo).port;
+    this.retentionTimer = setInterval(() => {
+      try {
+        this.topics.enforceRetention();
+      } catch (err) {
+        this.config.log('error', 'retention check failed', { error: String(err) });
+      }
+    }, this.config.retentionCheckIntervalMs);
+    this.retentionTimer.unref();
+  }
+
+  /** Finds a topic, creating it when auto-creation is on (Metadata, Produce). */
+  async autoCreate(name: string): Promise<Topic | undefined> {
+    if (!this.config.autoCreateTopics) return this.topics.get(name);
+    return this.topics.getOrCreate(name, this.config.defaultPartitions);
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      clearInterval(this.retentionTimer);
+      const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+      for (const c of this.connections) c.destroy();
+      await closed;
+      await this.topics.close();
+    })();
+    return this.closing;
+  }
+}
+
+export interface RunningBroker {
+  /** host:port to give clients as their bootstrap server. */
+  address: string;
+  host: string;
+  port: number;
+  broker: Broker;
+  close(): Promise<void>;
+}
+
+/** Opens the data directory (recovering every partition) and starts listening. */
+export async function startBroker(options: BrokerOptions = {}): Promise<RunningBroker> {
+  const config = resolveConfig(options);
+  const topics = await TopicManager.open(config.dataDir, config.topicDefaults, config.clusterId);
+  const broker = new Broker(config, topics);
+  try {
+    await broker.listen();
+  } catch (err) {
+    await topics.close();
+    throw err;
+  }
+  config.log('info', 'broker listening', { host: config.host, port: broker.port, dataDir: config.dataDir });
+  return {
+    address: `${config.advertisedHost}:${broker.port}`,
+    host: config.advertisedHost,
+    port: broker.port,
+    broker,
+    close: () => broker.close(),
+  };
+}

@@ -1,0 +1,668 @@
+// The log of one partition: a directory of segments, offset assignment,
+// reads by offset/timestamp, retention, recovery on open and group-commit
+// durability.
+//
+// I/O model: appends and reads are synchronous (fs.writeSync / fs.readSync on
+// open descriptors). The broker runs the log on its own thread, a page-cache
+// write of a batch takes microseconds, and being synchronous makes ordering
+// trivial: offsets are assigned and bytes land in the file in one step, no
+// per-partition queue is needed, and a read always sees a consistent end.
+// Only fsync (which can take milliseconds) is asynchronous, on the libuv pool,
+// and concurrent flush() callers share one fsync (group commit).
+//
+// Offsets and timestamps are JS numbers (exact below 2^53).
+
+import { closeSync, fsync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, fsyncSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  Compression,
+  setBaseOffset,
+  setLogAppendTime,
+  setPartitionLeaderEpoch,
+  type BatchInfo,
+} from '../records/batch.js';
+import { ErrorCode } from '../protocol/error-codes.js';
+import { decodeRecords } from '../records/records.js';
+import { defaultLogConfig, validateLogConfig, type LogConfig } from './config.js';
+import { LogError, LogStorageError, OffsetOutOfRangeError } from './errors.js';
+import { GroupCommit } from './group-commit.js';
+import { LogSegment, MAX_RELATIVE_OFFSET, parseSegmentFileName } from './segment.js';
+
+const EMPTY = Buffer.alloc(0);
+const LOG_START_OFFSET_FILE = 'log-start-offset';
+
+export interface OpenOptions {
+  /** Clock for segment bookkeeping (tests inject it). */
+  now?: number;
+  /** Recovery notes and background flush failures. */
+  onWarning?: (message: string, error?: unknown) => void;
+}
+
+export interface AppendOptions {
+  now?: number;
+  /** Written into each batch's partitionLeaderEpoch; defaults to `log.leaderEpoch`. */
+  leaderEpoch?: number;
+}
+
+export interface AppendResult {
+  baseOffset: number;
+  lastOffset: number;
+  /** The append time for LogAppendTime topics, else -1. */
+  logAppendTime: number;
+  logStartOffset: number;
+}
+
+export interface ReadOptions {
+  /** Return at least one whole batch even above maxBytes (KIP-74). Default true. */
+  minOneBatch?: boolean;
+}
+
+export interface ReadResult {
+  /** ErrorCode.NONE or ErrorCode.OFFSET_OUT_OF_RANGE (then `records` is empty). */
+  errorCode: number;
+  /** Whole batches, straight from the segment file. */
+  records: Buffer;
+  logStartOffset: number;
+  /** Single replica: the high watermark is the log end offset. */
+  highWatermark: number;
+  logEndOffset: number;
+}
+
+export interface SegmentInfo {
+  baseOffset: number;
+  nextOffset: number;
+  size: number;
+  maxTimestamp: number;
+  active: boolean;
+  path: string;
+}
+
+export interface RecoveryReport {
+  segments: number;
+  /** Bytes cut from torn/corrupt tails. */
+  truncatedBytes: number;
+  notes: string[];
+}
+
+export interface RetentionResult {
+  deletedSegments: number;
+  deletedBytes: number;
+  logStartOffset: number;
+}
+
+export interface TimestampOffset {
+  offset: number;
+  timestamp: number;
+}
+
+export class PartitionLog {
+  readonly dir: string;
+  private cfg: LogConfig;
+  private segs: LogSegment[];
+  private startOffset: number;
+  private totalBytes: number;
+  private readonly warn: (message: string, error?: unknown) => void;
+  private closed = false;
+  /** Leader epoch stamped into appended batches unless the append says otherwise. */
+  leaderEpoch = 0;
+  readonly recovery: RecoveryReport;
+
+  // Durability bookkeeping: `generation` counts writes; group commit syncs the
+  // active segment, segments rolled since the last sync, and the directory
+  // when segment files were created.
+  private generation = 0;
+  private unsyncedSealed: LogSegment[] = [];
+  private dirDirty = false;
+  private readonly group: GroupCommit;
+  private flushTimer: NodeJS.Timeout | null = null;
+
+  private constructor(dir: string, cfg: LogConfig, segs: LogSegment[], startOffset: number, recovery: RecoveryReport,
+    warn: (message: string, error?: unknown) => void) {
+    this.dir = dir;
+    this.cfg = { ...cfg };
+    this.segs = segs;
+    this.startOffset = startOffset;
+    this.totalBytes = segs.reduce((n, s) => n + s.size, 0);
+    this.recovery = recovery;
+    this.warn = warn;
+    this.group = new GroupCommit(() => this.syncNow(), () => this.generation);
+  }
+
+  /**
+   * Opens (creating if needed) the partition directory and recovers it: the
+   * last segment is fully validated (header sanity, offsets, CRC) and cut at
+   * the first bad batch; sealed segments get an index + tail check and are
+   * only rescanned when that fails. Always succeeds on a damaged tail.
+   */
+  static async open(dir: string, config: LogConfig = defaultLogConfig, options: OpenOptions = {}): Promise<PartitionLog> {
+    validateLogConfig(config);
+    const now = options.now ?? Date.now();
+    const warn = options.onWarning ?? (() => undefined);
+    mkdirSync(dir, { recursive: true });
+    const names = readdirSync(dir);
+    const logBases = new Set<number>();
+    for (const name of names) {
+      const parsed = parseSegmentFileName(name);
+      if (parsed?.ext === '.log') logBases.add(parsed.baseOffset);
+    }
+    // Leftovers: temp files, and index files whose segment is gone (a crash
+    // in the middle of a segment deletion).
+    for (const name of names) {
+      const parsed = parseSegmentFileName(name);
+      if (name.endsWith('.tmp') || (parsed !== null && parsed.ext !== '.log' && !logBases.has(parsed.baseOffset))) {
+        unlinkSync(join(dir, name));
+      }
+    }
+    const bases = [...logBases].sort((a, b) => a - b);
+    const checkpoint = readLogStartOffset(dir);
+    const recovery: RecoveryReport = { segments: bases.length, truncatedBytes: 0, notes: [] };
+    const segs: LogSegment[] = [];
+    try {
+      bases.forEach((base, i) => {
+        const res = LogSegment.load(dir, base, config.indexIntervalBytes, i === bases.length - 1, now);
+        recovery.truncatedBytes += res.truncatedBytes;
+        recovery.notes.push(...res.notes);
+        segs.push(res.segment);
+      });
+      if (segs.length === 0) segs.push(LogSegment.create(dir, Math.max(checkpoint, 0), config.indexIntervalBytes, now));
+    } catch (err) {
+      for (const s of segs) s.close();
+      throw new LogStorageError(`cannot open partition log ${dir}: ${(err as Error).message}`, err);
+    }
+    for (const note of recovery.notes) warn(`${dir}: ${note}`);
+    const end = segs[segs.length - 1].nextOffset;
+    const startOffset = Math.min(Math.max(checkpoint, segs[0].baseOffset), end);
+    return new PartitionLog(dir, config, segs, startOffset, recovery, warn);
+  }
+
+  // ---- State ----
+
+  get config(): Readonly<LogConfig> {
+    return this.cfg;
+  }
+
+  /** Applies new topic configs (segment/retention/flush settings take effect on the next operation). */
+  updateConfig(config: LogConfig): void {
+    validateLogConfig(config);
+    this.cfg = { ...config };
+    if (config.flushPolicy !== 'interval' && this.flushTimer !== null) {
+      clearTimeout(this.flushTimer);
+      this.flushTimer = null;
+    }
+  }
+
+  get logStartOffset(): number {
+    return this.startOffset;
+  }
+
+  /** Offset the next appended record gets. */
+  get logEndOffset(): number {
+    return this.active.nextOffset;
+  }
+
+  /** One replica: everything written is replicated, so HW = LEO. */
+  get highWatermark(): number {
+    return this.active.nextOffset;
+  }
+
+  /** Bytes on disk in all segments. */
+  get size(): number {
+    return this.totalBytes;
+  }
+
+  get segments(): SegmentInfo[] {
+    return this.segs.map((s, i) => ({
+      baseOffset: s.baseOffset,
+      nextOffset: s.nextOffset,
+      size: s.size,
+      maxTimestamp: s.maxTimestamp,
+      active: i === this.segs.length - 1,
+      path: s.logPath,
+    }));
+  }
+
+  /** Number of fsync rounds actually run (group commit makes this < flush() calls). */
+  get flushCount(): number {
+    return this.group.syncCount;
+  }
+
+  private get active(): LogSegment {
+    return this.segs[this.segs.length - 1];
+  }
+
+  private ensureOpen(): void {
+    if (this.closed) throw new LogError(ErrorCode.KAFKA_STORAGE_ERROR, `partition log ${this.dir} is closed`);
+  }
+
+  // ---- Append ----
+
+  /**
+   * Appends a Produce request's validated batches (from parseBatches on the
+   * same buffer: back to back from byte 0). Assigns offsets from the log end,
+   * rewrites baseOffset and partitionLeaderEpoch in place (and, for
+   * LogAppendTime topics, the timestamp type + maxTimestamp, recomputing the
+   * CRC), writes the bytes, and updates the `batches` entries to match what
+   * was stored. Rolls the segment first when needed. Synchronous.
+   */
+  append(records: Buffer, batches: BatchInfo[], opts: AppendOptions = {}): AppendResult {
+    this.ensureOpen();
+    if (batches.length === 0) throw new LogError(ErrorCode.CORRUPT_MESSAGE, 'append needs at least one batch');
+    let expectPos = 0;
+    for (const b of batches) {
+      if (b.position !== expectPos) throw new LogError(ErrorCode.CORRUPT_MESSAGE, 'batches must cover the records buffer back to back');
+      if (b.size > this.cfg.maxMessageBytes) {
+        throw new LogError(ErrorCode.MESSAGE_TOO_LARGE,
+          `record batch of ${b.size} bytes exceeds max.message.bytes ${this.cfg.maxMessageBytes}`);
+      }
+      expectPos += b.size;
+    }
+    if (expectPos !== records.length) throw new LogError(ErrorCode.CORRUPT_MESSAGE, 'batches must cover the records buffer exactly');
+    if (records.length > this.cfg.segmentBytes) {
+      throw new LogError(ErrorCode.RECORD_LIST_TOO_LARGE,
+        `${records.length} bytes of records exceed segment.bytes ${this.cfg.segmentBytes}`);
+    }
+
+    const now = opts.now ?? Date.now();
+    const epoch = opts.leaderEpoch ?? this.leaderEpoch;
+    const logAppendTime = this.cfg.messageTimestampType === 'LogAppendTime' ? now : -1;
+    let next = this.logEndOffset;
+    const baseOffset = next;
+    let incomingMaxTs = -1;
+    for (const b of batches) {
+      setBaseOffset(records, b.position, next);
+      setPartitionLeaderEpoch(records, b.position, epoch);
+      b.baseOffset = next;
+      b.partitionLeaderEpoch = epoch;
+      if (logAppendTime >= 0) {
+        b.crc = setLogAppendTime(records, b.position, logAppendTime);
+        b.attributes |= 0x08;
+        b.timestampType = 1;
+        b.maxTimestamp = logAppendTime;
+      }
+      if (b.maxTimestamp > incomingMaxTs) incomingMaxTs = b.maxTimestamp;
+      next += b.lastOffsetDelta + 1;
+    }
+    const lastOffset = next - 1;
+
+    if (this.shouldRoll(records.length, lastOffset, incomingMaxTs, now)) this.roll(now);
+    try {
+      this.active.append(records, batches, now);
+    } catch (err) {
+      throw new LogStorageError(`write to ${this.active.logPath} failed: ${(err as Error).message}`, err);
+    }
+    this.totalBytes += records.length;
+    this.generation++;
+    if (this.cfg.flushPolicy === 'interval') this.scheduleFlush();
+    return { baseOffset, lastOffset, logAppendTime, logStartOffset: this.startOffset };
+  }
+
+  /** Kafka's roll rules: size, relative-offset overflow, and segment.ms measured on record timestamps. */
+  private shouldRoll(bytes: number, lastOffset: number, incomingMaxTs: number, now: number): boolean {
+    const seg = this.active;
+    if (seg.size === 0) return false;
+    if (seg.size + bytes > this.cfg.segmentBytes) return true;
+    if (lastOffset - seg.baseOffset > MAX_RELATIVE_OFFSET) return true;
+    const waited = seg.firstBatchTimestamp >= 0 && incomingMaxTs >= 0
+      ? incomingMaxTs - seg.firstBatchTimestamp
+      : now - seg.createdMs;
+    return waited > this.cfg.segmentMs;
+  }
+
+  /** Seals the active segment and starts a new one at the log end (no-op when the active one is empty). */
+  roll(now: number = Date.now()): void {
+    this.ensureOpen();
+    const old = this.active;
+    if (old.size === 0) return;
+    old.seal();
+    this.segs.push(LogSegment.create(this.dir, old.nextOffset, this.cfg.indexIntervalBytes, now));
+    if (this.cfg.flushPolicy === 'none') {
+      old.releaseFd(); // nothing will ever sync it: do not keep its descriptor around
+      return;
+    }
+    // Like Kafka, flush a segment in the background when it is rolled, so the
+    // list of unsynced sealed segments (and their descriptors) stays short
+    // even when nobody calls flush().
+    this.unsyncedSealed.push(old);
+    this.dirDirty = true;
+    this.generation++;
+    this.flush().catch((err) => this.warn(`${this.dir}: flush after roll failed`, err));
+  }
+
+  // ---- Durability ----
+
+  /**
+   * Makes every append made before the call durable (fdatasync). Concurrent
+   * callers share fsyncs: one runs at a time and all callers arriving during
+   * it share the next one.
+   */
+  flush(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return this.group.request();
+  }
+
+  private scheduleFlush(): void {
+    // Timers cap at 2^31-1 ms (Node turns larger delays into 1 ms); a longer
+    // flush.ms (Kafka's default is Long.MAX_VALUE) means "never".
+    if (this.flushTimer !== null || this.cfg.flushMs > 2147483647) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = null;
+      this.flush().catch((err) => this.warn(`${this.dir}: background flush failed`, err));
+    }, this.cfg.flushMs);
+    this.flushTimer.unref();
+  }
+
+  private async syncNow(): Promise<void> {
+    const sealed = this.unsyncedSealed;
+    this.unsyncedSealed = [];
+    const dirDirty = this.dirDirty;
+    this.dirDirty = false;
+    try {
+      await Promise.all([...sealed.map((s) => s.sync()), this.active.sync()]);
+      if (dirDirty) await syncDir(this.dir);
+    } catch (err) {
+      this.unsyncedSealed.unshift(...sealed.filter((s) => this.segs.includes(s)));
+      if (dirDirty) this.dirDirty = true;
+      throw new LogStorageError(`fsync of ${this.dir} failed: ${(err as Error).message}`, err);
+    } finally {
+      // Sealed segments only needed their descriptor for this sync.
+      for (const s of sealed) if (!s.isWritable && !this.unsyncedSealed.includes(s)) s.releaseFd();
+    }
+  }
+
+  // ---- Read ----
+
+  /**
+   * Reads whole batches starting with the one containing `fetchOffset`, up to
+   * `maxBytes` (but at least one batch unless opts.minOneBatch is false), from
+   * a single segment, excluding batches that reach `maxOffset` (exclusive:
+   * high watermark or last stable offset). Out of [logStartOffset,
+   * logEndOffset] → errorCode OFFSET_OUT_OF_RANGE.
+   */
+  read(fetchOffset: number, maxBytes: number, maxOffset?: number, opts: ReadOptions = {}): ReadResult {
+    this.ensureOpen();
+    const end = this.logEndOffset;
+    const result: ReadResult = {
+      errorCode: ErrorCode.NONE,
+      records: EMPTY,
+      logStartOffset: this.startOffset,
+      highWatermark: end,
+      logEndOffset: end,
+    };
+    if (fetchOffset < this.startOffset || fetchOffset > end) {
+      result.errorCode = ErrorCode.OFFSET_OUT_OF_RANGE;
+      return result;
+    }
+    const limit = Math.min(maxOffset ?? end, end);
+    if (fetchOffset >= limit) return result;
+    const minOne = opts.minOneBatch ?? true;
+    for (let i = this.segmentIndexFor(fetchOffset); i < this.segs.length; i++) {
+      const records = this.segs[i].read(fetchOffset, Math.max(maxBytes, 0), limit, minOne);
+      if (records !== null) {
+        result.records = records;
+        break;
+      }
+    }
+    return result;
+  }
+
+  /** Index of the last segment with baseOffset <= offset (0 if none). */
+  private segmentIndexFor(offset: number): number {
+    let lo = 0;
+    let hi = this.segs.length - 1;
+    let found = 0;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.segs[mid].baseOffset <= offset) {
+        found = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Visits batch headers (info.position is the position in its segment file)
+   * from the batch containing `fromOffset` to the log end; return false to
+   * stop. For rebuilding producer/transaction state from the log.
+   */
+  scanBatches(fromOffset: number, visit: (info: BatchInfo) => boolean | void): void {
+    this.ensureOpen();
+    for (let i = this.segmentIndexFor(fromOffset); i < this.segs.length; i++) {
+      if (!this.segs[i].scan(fromOffset, visit)) return;
+    }
+  }
+
+  // ---- Timestamps ----
+
+  /**
+   * ListOffsets by timestamp: the first offset (>= logStartOffset) whose
+   * record timestamp is >= `timestamp`, found via the segments' max
+   * timestamps, the time index, then batch headers. Uncompressed and gzip
+   * batches are refined to the exact record; other codecs answer the batch's
+   * first offset and max timestamp. null when no record is that recent.
+   */
+  offsetForTimestamp(timestamp: number): TimestampOffset | null {
+    this.ensureOpen();
+    for (const seg of this.segs) {
+      if (seg.maxTimestamp < timestamp || seg.nextOffset <= this.startOffset) continue;
+      const batch = seg.findBatchByTimestamp(timestamp, this.startOffset);
+      if (batch === null) continue;
+      const exact = this.refine(seg, batch, (ts, offset) => ts >= timestamp && offset >= this.startOffset);
+      return exact ?? { offset: Math.max(batch.baseOffset, this.startOffset), timestamp: batch.maxTimestamp };
+    }
+    return null;
+  }
+
+  /** ListOffsets MAX_TIMESTAMP (-3): the record with the largest timestamp; {-1,-1} if none. */
+  maxTimestampOffset(): TimestampOffset {
+    this.ensureOpen();
+    let best: LogSegment | null = null;
+    for (const seg of this.segs) {
+      if (seg.maxTimestamp >= 0 && (best === null || seg.maxTimestamp > best.maxTimestamp)) best = seg;
+    }
+    if (best === null) return { offset: -1, timestamp: -1 };
+    const maxTs = best.maxTimestamp;
+    const batch = best.findBatch(best.offsetOfMaxTimestamp);
+    if (batch === null) return { offset: best.offsetOfMaxTimestamp, timestamp: maxTs };
+    return this.refine(best, batch, (ts) => ts === maxTs) ?? { offset: batch.baseOffset, timestamp: maxTs };
+  }
+
+  /** First record of `batch` matching `pred`, when its records can be decoded. */
+  private refine(seg: LogSegment, batch: BatchInfo, pred: (ts: number, offset: number) => boolean): TimestampOffset | null {
+    if (batch.timestampType === 1) return null; // LogAppendTime: all records carry maxTimestamp
+    if (batch.compression !== Compression.NONE && batch.compression !== Compression.GZIP) return null;
+    try {
+      for (const r of decodeRecords(seg.readBatch(batch))) {
+        if (pred(r.timestamp, r.offset)) return { offset: r.offset, timestamp: r.timestamp };
+      }
+    } catch {
+      // Undecodable records: fall back to batch granularity.
+    }
+    return null;
+  }
+
+  // ---- Deletion ----
+
+  /**
+   * DeleteRecords: moves logStartOffset up to `offset` (persisted in the
+   * `log-start-offset` checkpoint) and deletes sealed segments entirely below
+   * it. Returns the new log start offset. offset > high watermark → OffsetOutOfRangeError.
+   */
+  deleteRecordsBefore(offset: number): number {
+    this.ensureOpen();
+    if (offset > this.logEndOffset || offset < 0) throw new OffsetOutOfRangeError(offset, this.startOffset, this.logEndOffset);
+    if (offset <= this.startOffset) return this.startOffset;
+    this.startOffset = offset;
+    writeLogStartOffset(this.dir, offset);
+    while (this.segs.length > 1 && this.segs[1].baseOffset <= this.startOffset) this.deleteSegment(this.segs[0]);
+    return this.startOffset;
+  }
+
+  /**
+   * Deletes old sealed segments (never the active one), in Kafka's order:
+   * retention.ms (segment's newest timestamp older than now - retention.ms;
+   * file mtime when it has no timestamps), then retention.bytes (oldest first
+   * while the partition stays at or above the limit), then segments below
+   * logStartOffset. Advances logStartOffset to the first kept segment.
+   */
+  enforceRetention(now: number = Date.now()): RetentionResult {
+    this.ensureOpen();
+    const result: RetentionResult = { deletedSegments: 0, deletedBytes: 0, logStartOffset: this.startOffset };
+    const drop = (): void => {
+      const seg = this.segs[0];
+      result.deletedSegments++;
+      result.deletedBytes += seg.size;
+      this.deleteSegment(seg);
+    };
+    const { retentionMs, retentionBytes } = this.cfg;
+    if (retentionMs >= 0) {
+      while (this.segs.length > 1) {
+        const seg = this.segs[0];
+        const newest = seg.maxTimestamp >= 0 ? seg.maxTimestamp : seg.lastModifiedMs;
+        if (now - newest <= retentionMs) break;
+        drop();
+      }
+    }
+    if (retentionBytes >= 0) {
+      let excess = this.totalBytes - retentionBytes;
+      while (this.segs.length > 1 && excess - this.segs[0].size >= 0) {
+        excess -= this.segs[0].size;
+        drop();
+      }
+    }
+    while (this.segs.length > 1 && this.segs[1].baseOffset <= this.startOffset) drop();
+    if (this.segs[0].baseOffset > this.startOffset) this.startOffset = this.segs[0].baseOffset;
+    result.logStartOffset = this.startOffset;
+    return result;
+  }
+
+  private deleteSegment(seg: LogSegment): void {
+    const i = this.segs.indexOf(seg);
+    if (i < 0 || i === this.segs.length - 1) return;
+    this.segs.splice(i, 1);
+    this.unsyncedSealed = this.unsyncedSealed.filter((s) => s !== seg);
+    this.discard(seg);
+    if (this.segs[0].baseOffset > this.startOffset) this.startOffset = this.segs[0].baseOffset;
+  }
+
+  /** Forgets a segment that is no longer in `segs` and removes its files. */
+  private discard(seg: LogSegment): void {
+    this.unsyncedSealed = this.unsyncedSealed.filter((s) => s !== seg);
+    this.totalBytes -= seg.size;
+    // A running fsync may be using the descriptor: close it only once the
+    // group commit is idle, or the fd number could be reused under the fsync.
+    const fd = seg.detachFd();
+    seg.deleteFiles();
+    if (fd < 0) return;
+    if (this.group.busy) void this.group.idle().then(() => closeSync(fd));
+    else closeSync(fd);
+  }
+
+  /**
+   * Removes every record at or after `offset`. A batch is never split: the
+   * batch containing `offset` goes entirely, so the new log end may be lower
+   * than `offset`. Below the first segment the log restarts empty at `offset`.
+   */
+  truncateTo(offset: number): void {
+    this.ensureOpen();
+    if (offset < 0) throw new OffsetOutOfRangeError(offset, this.startOffset, this.logEndOffset);
+    if (offset >= this.logEndOffset) return;
+    const now = Date.now();
+    while (this.segs.length > 0 && this.segs[this.segs.length - 1].baseOffset >= offset) {
+      this.discard(this.segs.pop() as LogSegment);
+    }
+    if (this.segs.length === 0) {
+      this.segs.push(LogSegment.create(this.dir, offset, this.cfg.indexIntervalBytes, now));
+      this.dirDirty = true;
+    } else {
+      const seg = this.active;
+      this.unsyncedSealed = this.unsyncedSealed.filter((s) => s !== seg);
+      const before = seg.size;
+      seg.truncateTo(offset);
+      this.totalBytes -= before - seg.size;
+    }
+    this.generation++;
+    const end = this.logEndOffset;
+    if (this.startOffset > end || this.segs[0].baseOffset > this.startOffset) {
+      this.startOffset = Math.min(Math.max(this.startOffset, this.segs[0].baseOffset), end);
+      writeLogStartOffset(this.dir, this.startOffset);
+    }
+  }
+
+  // ---- Lifecycle ----
+
+  /** Syncs outstanding data and closes the files. Further calls throw (flush resolves). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true; // appends/reads now fail; the final sync below still runs
+    if (this.flushTimer !== null) {
+      clearTimeout(this.flushTimer);
+      this.flushTimer = null;
+    }
+    try {
+      await this.group.request();
+      await this.group.idle();
+    } finally {
+      for (const s of this.segs) s.close();
+    }
+  }
+
+  /** Closes the log and removes its directory. */
+  async delete(): Promise<void> {
+    if (!this.closed) {
+      if (this.flushTimer !== null) clearTimeout(this.flushTimer);
+      this.flushTimer = null;
+      await this.group.idle();
+      this.closed = true;
+      for (const s of this.segs) s.close();
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+// ---- log-start-offset checkpoint ----
+
+function readLogStartOffset(dir: string): number {
+  try {
+    const text = readFileSync(join(dir, LOG_START_OFFSET_FILE), 'utf8').trim();
+    const n = Number(text);
+    return Number.isSafeInteger(n) && n >= 0 ? n : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Atomic replace: write a temp file, fsync it, rename over the checkpoint. */
+function writeLogStartOffset(dir: string, offset: number): void {
+  const path = join(dir, LOG_START_OFFSET_FILE);
+  const tmp = path + '.tmp';
+  writeFileSync(tmp, `${offset}\n`);
+  const fd = openSync(tmp, 'r+');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+}
+
+/** fsync a directory so newly created segment files survive a crash. */
+function syncDir(dir: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let fd: number;
+    try {
+      fd = openSync(dir, 'r');
+    } catch (err) {
+      reject(err);
+      return;
+    }
+    fsync(fd, (err) => {
+      closeSync(fd);
+      if (err) reject(err);
+      else resolve();
+    });
+  });
+}
+

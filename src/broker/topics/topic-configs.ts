@@ -1,0 +1,109 @@
+// The topic-level configs the broker knows, with Kafka's defaults. CreateTopics,
+// IncrementalAlterConfigs and DescribeConfigs go through this table, so an
+// unknown name or a bad value is refused with INVALID_CONFIG naming the key.
+import { ErrorCode } from '../protocol/error-codes.js';
+import { KafkaError } from '../errors.js';
+
+type Kind = 'long' | 'int' | 'enum' | 'list' | 'boolean' | 'string';
+
+interface ConfigDef {
+  default: string;
+  kind: Kind;
+  /** Allowed values for enums and lists. */
+  values?: readonly string[];
+  /** Smallest accepted number (-1 often means "unlimited"). */
+  min?: number;
+  /** The broker-level name of the same setting, reported as its synonym. */
+  brokerName?: string;
+}
+
+export const topicConfigDefs: Record<string, ConfigDef> = {
+  'cleanup.policy': { default: 'delete', kind: 'list', values: ['delete', 'compact'], brokerName: 'log.cleanup.policy' },
+  'compression.type': {
+    default: 'producer',
+    kind: 'enum',
+    values: ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'],
+    brokerName: 'compression.type',
+  },
+  'delete.retention.ms': { default: '86400000', kind: 'long', min: 0, brokerName: 'log.cleaner.delete.retention.ms' },
+  'file.delete.delay.ms': { default: '60000', kind: 'long', min: 0, brokerName: 'log.segment.delete.delay.ms' },
+  'flush.messages': { default: '9223372036854775807', kind: 'long', min: 1, brokerName: 'log.flush.interval.messages' },
+  'flush.ms': { default: '9223372036854775807', kind: 'long', min: 0, brokerName: 'log.flush.interval.ms' },
+  'index.interval.bytes': { default: '4096', kind: 'int', min: 0, brokerName: 'log.index.interval.bytes' },
+  'max.compaction.lag.ms': { default: '9223372036854775807', kind: 'long', min: 1, brokerName: 'log.cleaner.max.compaction.lag.ms' },
+  'max.message.bytes': { default: '1048588', kind: 'int', min: 0, brokerName: 'message.max.bytes' },
+  'message.timestamp.type': { default: 'CreateTime', kind: 'enum', values: ['CreateTime', 'LogAppendTime'], brokerName: 'log.message.timestamp.type' },
+  'min.cleanable.dirty.ratio': { default: '0.5', kind: 'string', brokerName: 'log.cleaner.min.cleanable.ratio' },
+  'min.compaction.lag.ms': { default: '0', kind: 'long', min: 0, brokerName: 'log.cleaner.min.compaction.lag.ms' },
+  'min.insync.replicas': { default: '1', kind: 'int', min: 1, brokerName: 'min.insync.replicas' },
+  'preallocate': { default: 'false', kind: 'boolean', brokerName: 'log.preallocate' },
+  'retention.bytes': { default: '-1', kind: 'long', min: -1, brokerName: 'log.retention.bytes' },
+  'retention.ms': { default: '604800000', kind: 'long', min: -1, brokerName: 'log.retention.ms' },
+  'segment.bytes': { default: '1073741824', kind: 'int', min: 14, brokerName: 'log.segment.bytes' },
+  'segment.index.bytes': { default: '10485760', kind: 'int', min: 4, brokerName: 'log.index.size.max.bytes' },
+  'segment.jitter.ms': { default: '0', kind: 'long', min: 0, brokerName: 'log.roll.jitter.ms' },
+  'segment.ms': { default: '604800000', kind: 'long', min: 1, brokerName: 'log.roll.ms' },
+  'unclean.leader.election.enable': { default: 'false', kind: 'boolean', brokerName: 'unclean.leader.election.enable' },
+  'message.downconversion.enable': { default: 'true', kind: 'boolean', brokerName: 'log.message.downconversion.enable' },
+};
+
+export function invalidConfig(message: string): KafkaError {
+  return new KafkaError(ErrorCode.INVALID_CONFIG, message);
+}
+
+/** Checks one name/value pair; throws INVALID_CONFIG naming the key when it is wrong. */
+export function validateTopicConfig(name: string, value: string | null): void {
+  const def = topicConfigDefs[name];
+  if (!def) throw invalidConfig(`Unknown topic config name: ${name}`);
+  if (value === null) return; // null means "back to the default"
+  switch (def.kind) {
+    case 'long':
+    case 'int': {
+      if (!/^-?\d+$/.test(value.trim())) throw invalidConfig(`Invalid value ${value} for configuration ${name}: not a number`);
+      const n = Number(value);
+      if (def.kind === 'int' && (n > 2147483647 || n < -2147483648)) {
+        throw invalidConfig(`Invalid value ${value} for configuration ${name}: not a 32-bit integer`);
+      }
+      if (def.min !== undefined && n < def.min) {
+        throw invalidConfig(`Invalid value ${value} for configuration ${name}: Value must be at least ${def.min}`);
+      }
+      return;
+    }
+    case 'boolean':
+      if (value !== 'true' && value !== 'false') throw invalidConfig(`Invalid value ${value} for configuration ${name}: expected true or false`);
+      return;
+    case 'enum':
+      if (!def.values!.includes(value)) {
+        throw invalidConfig(`Invalid value ${value} for configuration ${name}: String must be one of: ${def.values!.join(', ')}`);
+      }
+      return;
+    case 'list':
+      for (const item of value.split(',').map((s) => s.trim())) {
+        if (!def.values!.includes(item)) {
+          throw invalidConfig(`Invalid value ${value} for configuration ${name}: each item must be one of: ${def.values!.join(', ')}`);
+        }
+      }
+      return;
+    case 'string':
+      return;
+  }
+}
+
+/** Kafka's ConfigType codes, as DescribeConfigs v3+ reports them. */
+export function configTypeCode(name: string): number {
+  switch (topicConfigDefs[name]?.kind) {
+    case 'boolean':
+      return 1;
+    case 'int':
+      return 3;
+    case 'long':
+      return 4;
+    case 'list':
+      return 7;
+    case 'string':
+    case 'enum':
+      return 2;
+    default:
+      return 0;
+  }
+}

@@ -1,0 +1,2 @@
+// Tributary's library entry point.
+export * from './broker/index.js';
