@@ -93,7 +93,11 @@ export interface RunningBroker {
 /** Opens the data directory (recovering every partition) and starts listening. */
 export async function startBroker(options: BrokerOptions = {}): Promise<RunningBroker> {
   const config = resolveConfig(options);
-  const topics = await TopicManager.open(config.dataDir, config.topicDefaults, config.clusterId);
+  const topics = await TopicManager.open(config.dataDir, {
+    brokerDefaults: config.topicDefaults,
+    clusterId: config.clusterId,
+    flushPolicy: config.flushPolicy,
+  });
   const broker = new Broker(config, topics);
   try {
     await broker.listen();

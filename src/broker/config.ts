@@ -23,6 +23,12 @@ export interface BrokerOptions {
   topicDefaults?: Record<string, string>;
   /** log.retention.check.interval.ms */
   retentionCheckIntervalMs?: number;
+  /**
+   * When data reaches the disk: 'ack' (default) fsyncs before answering acks=-1
+   * produces, one fsync shared by concurrent requests; 'interval' fsyncs every
+   * flush.ms; 'none' leaves it to the OS (Kafka's own default).
+   */
+  flushPolicy?: 'ack' | 'interval' | 'none';
   /** Receives one line per notable event; silent when absent. */
   log?: (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
 }
@@ -39,6 +45,7 @@ export interface BrokerConfig {
   maxRequestBytes: number;
   topicDefaults: Record<string, string>;
   retentionCheckIntervalMs: number;
+  flushPolicy: 'ack' | 'interval' | 'none';
   log: NonNullable<BrokerOptions['log']>;
 }
 
@@ -57,10 +64,14 @@ export function resolveConfig(opts: BrokerOptions = {}): BrokerConfig {
     maxRequestBytes: opts.maxRequestBytes ?? 100 * 1024 * 1024,
     topicDefaults: opts.topicDefaults ?? {},
     retentionCheckIntervalMs: opts.retentionCheckIntervalMs ?? 5 * 60 * 1000,
+    flushPolicy: opts.flushPolicy ?? 'ack',
     log: opts.log ?? (() => {}),
   };
   if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) {
     throw new RangeError(`port must be an integer in 0..65535, got ${opts.port}`);
+  }
+  if (!['ack', 'interval', 'none'].includes(config.flushPolicy)) {
+    throw new RangeError(`flushPolicy must be ack, interval or none, got ${opts.flushPolicy}`);
   }
   if (!Number.isInteger(config.defaultPartitions) || config.defaultPartitions < 1) {
     throw new RangeError(`defaultPartitions must be a positive integer, got ${opts.defaultPartitions}`);

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { PartitionLog } from '../log/partition-log.js';
-import { logConfigFromTopicConfigs, type LogConfig } from '../log/config.js';
+import { defaultLogConfig, logConfigFromTopicConfigs, type FlushPolicy, type LogConfig } from '../log/config.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import { KafkaError } from '../errors.js';
 import { Partition } from './partition.js';
@@ -44,14 +44,23 @@ export class TopicManager {
   private readonly creating = new Map<string, Promise<Topic>>();
   clusterId = '';
 
+  private readonly baseLogConfig: LogConfig;
+
   private constructor(
     private readonly dataDir: string,
     private readonly brokerDefaults: Record<string, string>,
-  ) {}
+    flushPolicy: FlushPolicy,
+  ) {
+    this.baseLogConfig = { ...defaultLogConfig, flushPolicy };
+  }
 
-  static async open(dataDir: string, brokerDefaults: Record<string, string> = {}, clusterId?: string): Promise<TopicManager> {
+  static async open(
+    dataDir: string,
+    options: { brokerDefaults?: Record<string, string>; clusterId?: string; flushPolicy?: FlushPolicy } = {},
+  ): Promise<TopicManager> {
     fs.mkdirSync(dataDir, { recursive: true });
-    const tm = new TopicManager(dataDir, brokerDefaults);
+    const { brokerDefaults = {}, clusterId, flushPolicy = 'ack' } = options;
+    const tm = new TopicManager(dataDir, brokerDefaults, flushPolicy);
     const meta = tm.readMeta();
     tm.clusterId = meta?.clusterId ?? clusterId ?? crypto.randomBytes(16).toString('base64url');
     for (const t of meta?.topics ?? []) {
@@ -231,7 +240,7 @@ export class TopicManager {
   }
 
   private logConfigFor(topic: Topic): LogConfig {
-    return logConfigFromTopicConfigs({ ...this.brokerDefaults, ...topic.configs });
+    return logConfigFromTopicConfigs({ ...this.brokerDefaults, ...topic.configs }, this.baseLogConfig);
   }
 
   private async openPartition(topic: Topic, index: number): Promise<Partition> {

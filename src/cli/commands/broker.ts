@@ -12,6 +12,7 @@ const HELP = `Usage: tributary broker [options]
   --data-dir <dir>   where topics are stored (default ./data/broker, or DATA_DIR/broker)
   --partitions <n>   partitions of auto-created topics (default 1)
   --no-auto-create   refuse to create topics on first use
+  --flush <policy>   ack (fsync before answering acks=-1, the default), interval, none
 `;
 
 export async function brokerCommand(argv: string[]): Promise<number> {
@@ -24,6 +25,7 @@ export async function brokerCommand(argv: string[]): Promise<number> {
       'data-dir': { type: 'string' },
       partitions: { type: 'string' },
       'no-auto-create': { type: 'boolean' },
+      flush: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -43,6 +45,7 @@ export async function brokerCommand(argv: string[]): Promise<number> {
     dataDir,
     defaultPartitions: partitions,
     autoCreateTopics: !values['no-auto-create'],
+    flushPolicy: parseFlush(values.flush ?? 'ack'),
     log: (level, msg, extra) => logger[level](extra ?? {}, msg),
   });
   console.log(`Kafka-compatible broker on ${broker.address} (data in ${broker.broker.config.dataDir})`);
@@ -63,4 +66,9 @@ function parseInteger(flag: string, value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} must be a non-negative integer, got "${value}"`);
   return n;
+}
+
+function parseFlush(value: string): 'ack' | 'interval' | 'none' {
+  if (value === 'ack' || value === 'interval' || value === 'none') return value;
+  throw new Error(`--flush must be ack, interval or none, got "${value}"`);
 }
