@@ -7,6 +7,7 @@ import { Connection } from './server/connection.js';
 import { createDispatcher } from './server/dispatcher.js';
 import { handlers } from './apis/index.js';
 import type { ApiHandler } from './apis/types.js';
+import { topicMetrics, type TopicMetrics } from './metrics/topic-metrics.js';
 
 export class Broker {
   readonly handlers: Map<number, ApiHandler>;
@@ -61,6 +62,11 @@ export class Broker {
       }
     }, this.config.retentionCheckIntervalMs);
     this.retentionTimer.unref();
+  }
+
+  /** Offsets, sizes and append rates of every topic-partition. */
+  topicMetrics(): TopicMetrics[] {
+    return topicMetrics(this.topics);
   }
 
   /** Finds a topic, creating it when auto-creation is on (Metadata, Produce). */

@@ -13,6 +13,7 @@ import { describeConfigs } from './describe-configs.js';
 import { alterConfigs } from './alter-configs.js';
 import { incrementalAlterConfigs } from './incremental-alter-configs.js';
 import { describeCluster } from './describe-cluster.js';
+import { describeLogDirs } from './describe-log-dirs.js';
 
 export const handlers: ApiHandler[] = [
   apiVersions,
@@ -28,4 +29,5 @@ export const handlers: ApiHandler[] = [
   alterConfigs,
   incrementalAlterConfigs,
   describeCluster,
+  describeLogDirs,
 ];

@@ -1,12 +1,15 @@
 // One topic-partition as the broker sees it: its log, the fetches waiting for
 // data on it, and the counters the metrics read.
 import { PartitionLog } from '../log/partition-log.js';
+import { RateMeter } from '../metrics/rate-meter.js';
 
 export class Partition {
   private readonly waiters = new Set<() => void>();
-  /** Records and bytes appended since the broker started (for rates). */
+  /** Records and bytes appended since the broker started. */
   appendedRecords = 0;
   appendedBytes = 0;
+  readonly recordRate = new RateMeter();
+  readonly byteRate = new RateMeter();
 
   constructor(
     readonly topic: string,
@@ -38,6 +41,10 @@ export class Partition {
   notifyAppend(records: number, bytes: number): void {
     this.appendedRecords += records;
     this.appendedBytes += bytes;
+    if (records > 0) {
+      this.recordRate.record(records);
+      this.byteRate.record(bytes);
+    }
     if (this.waiters.size === 0) return;
     const woken = [...this.waiters];
     this.waiters.clear();
