@@ -1,6 +1,7 @@
 // `npm test`: every test/**/*.test.ts through Node's built-in runner (with tsx),
 // so the runner's own summary is printed. Extra arguments narrow the run:
-// `npm test -- test/broker/log` runs the files under that folder.
+// `npm test -- test/broker/log` runs the files under that folder. --test-force-exit
+// ends a file once its tests are done even if a client left a handle open.
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -20,5 +21,5 @@ if (files.length === 0) {
   console.error('no test files found under', roots.join(', '));
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], { stdio: 'inherit' });
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-force-exit', '--test-reporter=spec', ...files], { stdio: 'inherit' });
 process.exit(result.status ?? 1);

@@ -8,6 +8,8 @@ import { createDispatcher } from './server/dispatcher.js';
 import { handlers } from './apis/index.js';
 import type { ApiHandler } from './apis/types.js';
 import { topicMetrics, type TopicMetrics } from './metrics/topic-metrics.js';
+import { TransactionCoordinator } from './txn/transaction-coordinator.js';
+import { GroupCoordinator } from './groups/coordinator.js';
 
 export class Broker {
   readonly handlers: Map<number, ApiHandler>;
@@ -16,10 +18,14 @@ export class Broker {
   private retentionTimer: NodeJS.Timeout | undefined;
   private closing: Promise<void> | undefined;
   port = 0;
+  /** Consumer groups and committed offsets (set by startBroker); `groups.describeAll()` for metrics. */
+  groups!: GroupCoordinator;
 
   constructor(
     readonly config: BrokerConfig,
     readonly topics: TopicManager,
+    /** Producer ids and transactions; `txns.describeAll()` for metrics. */
+    readonly txns: TransactionCoordinator,
   ) {
     this.handlers = new Map(handlers.map((h) => [h.apiKey, h]));
     const dispatch = createDispatcher(this, this.handlers);
@@ -81,6 +87,8 @@ export class Broker {
       const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
       for (const c of this.connections) c.destroy();
       await closed;
+      await this.txns.close(); // before the logs: it may still be writing markers
+      await this.groups?.close(); // after txns (they may complete transactional offsets), before the logs
       await this.topics.close();
     })();
     return this.closing;
@@ -104,10 +112,44 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
     clusterId: config.clusterId,
     flushPolicy: config.flushPolicy,
   });
-  const broker = new Broker(config, topics);
+  let groups: GroupCoordinator;
+  try {
+    // Before the transaction coordinator, whose recovery may complete transactional offsets.
+    groups = await GroupCoordinator.open(topics, {
+      initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs,
+      minSessionTimeoutMs: config.groupMinSessionTimeoutMs,
+      maxSessionTimeoutMs: config.groupMaxSessionTimeoutMs,
+      log: config.log,
+    });
+  } catch (err) {
+    await topics.close();
+    throw err;
+  }
+  let txns: TransactionCoordinator;
+  try {
+    txns = await TransactionCoordinator.open({
+      dir: TransactionCoordinator.dirFor(config.dataDir),
+      topics,
+      maxTimeoutMs: config.transactionMaxTimeoutMs,
+      abortCheckIntervalMs: config.transactionAbortCheckIntervalMs,
+      transactionalIdExpirationMs: config.transactionalIdExpirationMs,
+      producerIdExpirationMs: config.producerIdExpirationMs,
+      sync: config.flushPolicy === 'ack',
+      groups: () => groups,
+      log: config.log,
+    });
+  } catch (err) {
+    await groups.close();
+    await topics.close();
+    throw err;
+  }
+  const broker = new Broker(config, topics, txns);
+  broker.groups = groups;
   try {
     await broker.listen();
   } catch (err) {
+    await txns.close();
+    await groups.close();
     await topics.close();
     throw err;
   }

@@ -29,6 +29,20 @@ export interface BrokerOptions {
    * flush.ms; 'none' leaves it to the OS (Kafka's own default).
    */
   flushPolicy?: 'ack' | 'interval' | 'none';
+  /** transaction.max.timeout.ms: the largest transaction timeout a producer may ask for. Default 900000. */
+  transactionMaxTimeoutMs?: number;
+  /** How often open transactions are checked for timeouts (transaction.abort.timed.out.transaction.cleanup.interval.ms). Default 10000. */
+  transactionAbortCheckIntervalMs?: number;
+  /** transactional.id.expiration.ms: idle transactional ids are forgotten after this. Default 7 days. */
+  transactionalIdExpirationMs?: number;
+  /** producer.id.expiration.ms: a partition forgets an idle producer's sequence state after this. Default 1 day. */
+  producerIdExpirationMs?: number;
+  /** group.initial.rebalance.delay.ms: how long a new group waits for more members before its first rebalance. Default 3000. */
+  groupInitialRebalanceDelayMs?: number;
+  /** group.min.session.timeout.ms: JoinGroup with a shorter session timeout gets INVALID_SESSION_TIMEOUT. Default 6000. */
+  groupMinSessionTimeoutMs?: number;
+  /** group.max.session.timeout.ms: the longest session timeout accepted. Default 1800000. */
+  groupMaxSessionTimeoutMs?: number;
   /** Receives one line per notable event; silent when absent. */
   log?: (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
 }
@@ -46,6 +60,13 @@ export interface BrokerConfig {
   topicDefaults: Record<string, string>;
   retentionCheckIntervalMs: number;
   flushPolicy: 'ack' | 'interval' | 'none';
+  transactionMaxTimeoutMs: number;
+  transactionAbortCheckIntervalMs: number;
+  transactionalIdExpirationMs: number;
+  producerIdExpirationMs: number;
+  groupInitialRebalanceDelayMs: number;
+  groupMinSessionTimeoutMs: number;
+  groupMaxSessionTimeoutMs: number;
   log: NonNullable<BrokerOptions['log']>;
 }
 
@@ -65,6 +86,13 @@ export function resolveConfig(opts: BrokerOptions = {}): BrokerConfig {
     topicDefaults: opts.topicDefaults ?? {},
     retentionCheckIntervalMs: opts.retentionCheckIntervalMs ?? 5 * 60 * 1000,
     flushPolicy: opts.flushPolicy ?? 'ack',
+    transactionMaxTimeoutMs: opts.transactionMaxTimeoutMs ?? 900_000,
+    transactionAbortCheckIntervalMs: opts.transactionAbortCheckIntervalMs ?? 10_000,
+    transactionalIdExpirationMs: opts.transactionalIdExpirationMs ?? 7 * 24 * 3600_000,
+    producerIdExpirationMs: opts.producerIdExpirationMs ?? 24 * 3600_000,
+    groupInitialRebalanceDelayMs: opts.groupInitialRebalanceDelayMs ?? 3000,
+    groupMinSessionTimeoutMs: opts.groupMinSessionTimeoutMs ?? 6000,
+    groupMaxSessionTimeoutMs: opts.groupMaxSessionTimeoutMs ?? 1_800_000,
     log: opts.log ?? (() => {}),
   };
   if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) {
@@ -75,6 +103,15 @@ export function resolveConfig(opts: BrokerOptions = {}): BrokerConfig {
   }
   if (!Number.isInteger(config.defaultPartitions) || config.defaultPartitions < 1) {
     throw new RangeError(`defaultPartitions must be a positive integer, got ${opts.defaultPartitions}`);
+  }
+  for (const key of ['transactionMaxTimeoutMs', 'transactionAbortCheckIntervalMs', 'transactionalIdExpirationMs', 'producerIdExpirationMs'] as const) {
+    if (!Number.isInteger(config[key]) || config[key] < 1) throw new RangeError(`${key} must be a positive integer, got ${config[key]}`);
+  }
+  for (const key of ['groupInitialRebalanceDelayMs', 'groupMinSessionTimeoutMs', 'groupMaxSessionTimeoutMs'] as const) {
+    if (!Number.isInteger(config[key]) || config[key] < 0) throw new RangeError(`${key} must be a non-negative integer, got ${config[key]}`);
+  }
+  if (config.groupMinSessionTimeoutMs > config.groupMaxSessionTimeoutMs) {
+    throw new RangeError('groupMinSessionTimeoutMs must not exceed groupMaxSessionTimeoutMs');
   }
   return config;
 }

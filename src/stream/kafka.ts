@@ -10,6 +10,8 @@ import type { KafkaConfig } from './kafka-config.js';
 import type { Topic } from './topic.js';
 
 type Buf = Buffer;
+/** Omit that keeps each member of a union (the consumer options are one). */
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 function connection(config: KafkaConfig, clientIdSuffix?: string) {
   return {
@@ -36,9 +38,9 @@ export function createProducer(
 
 export function createConsumer(
   config: KafkaConfig,
-  options: Omit<ConsumerOptions<Buf, Buf, Buf, Buf>, 'clientId' | 'bootstrapBrokers'>,
+  options: DistributiveOmit<ConsumerOptions<Buf, Buf, Buf, Buf>, 'clientId' | 'bootstrapBrokers'>,
 ): RawConsumer {
-  return new Consumer<Buf, Buf, Buf, Buf>({ ...connection(config, 'consumer'), ...options });
+  return new Consumer<Buf, Buf, Buf, Buf>({ ...connection(config, 'consumer'), ...options } as ConsumerOptions<Buf, Buf, Buf, Buf>);
 }
 
 /**

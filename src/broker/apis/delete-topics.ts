@@ -33,6 +33,8 @@ export const deleteTopics: ApiHandler<DeleteTopicsRequest, DeleteTopicsResponse>
       }
       try {
         await topics.delete(topic.name);
+        // As Kafka does, committed offsets of a deleted topic go with it.
+        await ctx.broker.groups.deleteOffsetsForTopics([topic.name]);
         responses.push({ name: topic.name, topicId: topic.id, errorCode: ErrorCode.NONE, errorMessage: null });
       } catch (err) {
         responses.push({ name: topic.name, topicId: topic.id, errorCode: errorCodeOf(err), errorMessage: errorMessageOf(err) });

@@ -13,6 +13,7 @@ import type { FetchRequest } from '../protocol/messages/fetch-request.js';
 import type { FetchResponse, FetchableTopicResponse, PartitionData } from '../protocol/messages/fetch-response.js';
 import type { Partition } from '../topics/partition.js';
 import { errorCodeOf } from '../errors.js';
+import { BATCH_LENGTH_POS, LAST_OFFSET_DELTA_POS, LOG_OVERHEAD, readInt64 } from '../records/batch.js';
 import type { ApiHandler, RequestContext } from './types.js';
 
 const READ_COMMITTED = 1;
@@ -97,7 +98,8 @@ function readAll(req: FetchRequest, ctx: RequestContext): ReadOutcome {
           divergingEpoch: NO_EPOCH,
           currentLeader: NO_LEADER,
           snapshotId: NO_SNAPSHOT,
-          abortedTransactions: committed ? partition.abortedTransactions(fetchOffset, limit) : null,
+          // Only the aborted transactions overlapping the data returned (none without data).
+          abortedTransactions: committed ? (records.length > 0 ? partition.abortedTransactions(fetchOffset, endOffsetOf(records)) : []) : null,
           preferredReadReplica: -1,
           records,
         };
@@ -136,6 +138,13 @@ function longPoll(req: FetchRequest, ctx: RequestContext, partitions: Partition[
     timer = setTimeout(() => finish(readAll(req, ctx)), req.maxWaitMs);
     subscribe();
   });
+}
+
+/** The offset after the last batch of a buffer of whole batches (headers only). */
+function endOffsetOf(records: Buffer): number {
+  let last = 0;
+  for (let pos = 0; pos + LOG_OVERHEAD <= records.length; pos += LOG_OVERHEAD + records.readInt32BE(pos + BATCH_LENGTH_POS)) last = pos;
+  return readInt64(records, last) + records.readInt32BE(last + LAST_OFFSET_DELTA_POS) + 1;
 }
 
 function emptyPartition(index: number, errorCode: number, hw: bigint, lso: bigint, logStart: bigint): PartitionData {

@@ -13,7 +13,26 @@ import { describeConfigs } from './describe-configs.js';
 import { alterConfigs } from './alter-configs.js';
 import { incrementalAlterConfigs } from './incremental-alter-configs.js';
 import { describeCluster } from './describe-cluster.js';
+import { initProducerId } from './init-producer-id.js';
+import { addPartitionsToTxn } from './add-partitions-to-txn.js';
+import { addOffsetsToTxn } from './add-offsets-to-txn.js';
+import { endTxn } from './end-txn.js';
+import { describeTransactions } from './describe-transactions.js';
+import { listTransactions } from './list-transactions.js';
+import { describeProducers } from './describe-producers.js';
+import { txnOffsetCommit } from './txn-offset-commit.js';
 import { describeLogDirs } from './describe-log-dirs.js';
+import { findCoordinator } from './find-coordinator.js';
+import { joinGroup } from './join-group.js';
+import { syncGroup } from './sync-group.js';
+import { heartbeat } from './heartbeat.js';
+import { leaveGroup } from './leave-group.js';
+import { describeGroups } from './describe-groups.js';
+import { listGroups } from './list-groups.js';
+import { deleteGroups } from './delete-groups.js';
+import { offsetCommit } from './offset-commit.js';
+import { offsetFetch } from './offset-fetch.js';
+import { offsetDelete } from './offset-delete.js';
 
 export const handlers: ApiHandler[] = [
   apiVersions,
@@ -29,5 +48,24 @@ export const handlers: ApiHandler[] = [
   alterConfigs,
   incrementalAlterConfigs,
   describeCluster,
+  initProducerId,
+  addPartitionsToTxn,
+  addOffsetsToTxn,
+  endTxn,
+  describeTransactions,
+  listTransactions,
+  describeProducers,
+  txnOffsetCommit,
   describeLogDirs,
+  findCoordinator,
+  joinGroup,
+  syncGroup,
+  heartbeat,
+  leaveGroup,
+  describeGroups,
+  listGroups,
+  deleteGroups,
+  offsetCommit,
+  offsetFetch,
+  offsetDelete,
 ];

@@ -6,6 +6,13 @@
 //
 // Appends happen synchronously in the handler's first run, so pipelined requests
 // on one connection are appended in the order they were sent.
+//
+// Batches with a producer id go through the partition's producer state first
+// (txn/producer-state.ts): a retried duplicate gets its original offset and is
+// not stored again; a sequence gap → OUT_OF_ORDER_SEQUENCE_NUMBER; an old epoch →
+// INVALID_PRODUCER_EPOCH; a transactional write to a partition not in the
+// producer's ongoing transaction → INVALID_TXN_STATE; control batches from
+// clients → INVALID_RECORD.
 import { ApiKey } from '../protocol/apis.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import type { ProduceRequest, PartitionProduceData } from '../protocol/messages/produce-request.js';
@@ -14,6 +21,7 @@ import { parseBatches } from '../records/batch.js';
 import { errorCodeOf, errorMessageOf } from '../errors.js';
 import type { Topic } from '../topics/topic-manager.js';
 import type { Partition } from '../topics/partition.js';
+import type { TransactionCoordinator } from '../txn/transaction-coordinator.js';
 import type { ApiHandler, RequestContext } from './types.js';
 
 const NO_LEADER = { leaderId: -1, leaderEpoch: -1 };
@@ -45,7 +53,7 @@ function appendAll(req: ProduceRequest, ctx: RequestContext): Promise<ProduceRes
     if (!topic) return errorTopic(t.name, t.partitionData, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
     return {
       name: t.name,
-      partitionResponses: t.partitionData.map((pd) => appendPartition(topic, pd, toFlush)),
+      partitionResponses: t.partitionData.map((pd) => appendPartition(topic, pd, toFlush, ctx.broker.txns)),
     };
   });
   if (req.acks === -1 && toFlush.length > 0) {
@@ -63,7 +71,7 @@ function appendAll(req: ProduceRequest, ctx: RequestContext): Promise<ProduceRes
   return answer(req, ctx, responses);
 }
 
-function appendPartition(topic: Topic, pd: PartitionProduceData, toFlush: Partition[]): PartitionProduceResponse {
+function appendPartition(topic: Topic, pd: PartitionProduceData, toFlush: Partition[], txns: TransactionCoordinator): PartitionProduceResponse {
   const partition = topic.partitions[pd.index];
   if (!partition) return errorPartition(pd.index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `partition ${pd.index} of ${topic.name} does not exist`);
   const records = pd.records;
@@ -76,7 +84,26 @@ function appendPartition(topic: Topic, pd: PartitionProduceData, toFlush: Partit
         return errorPartition(pd.index, ErrorCode.MESSAGE_TOO_LARGE, `batch of ${b.size} bytes exceeds max.message.bytes ${maxBytes}`);
       }
     }
+    // Idempotence and transactions: O(1) per batch; a retried batch is answered with its original offset.
+    const check = partition.producers.check(batches, partition.log.logStartOffset, (producerId, epoch) =>
+      txns.verifyProduce(producerId, epoch, topic.name, pd.index),
+    );
+    if (check.kind === 'error') return errorPartition(pd.index, check.errorCode, check.message);
+    if (check.kind === 'duplicate') {
+      toFlush.push(partition); // the original may still be waiting for its fsync
+      return {
+        index: pd.index,
+        errorCode: ErrorCode.NONE,
+        baseOffset: BigInt(check.firstOffset),
+        logAppendTimeMs: -1n,
+        logStartOffset: BigInt(partition.log.logStartOffset),
+        recordErrors: [],
+        errorMessage: null,
+        currentLeader: NO_LEADER,
+      };
+    }
     const result = partition.log.append(records, batches);
+    partition.producers.onAppend(batches);
     let count = 0;
     for (const b of batches) count += b.recordCount;
     partition.notifyAppend(count, records.length);

@@ -40,6 +40,7 @@ export function validateTopicName(name: string): void {
 export class TopicManager {
   private readonly topics = new Map<string, Topic>();
   private readonly byId = new Map<string, Topic>();
+  private readonly createdListeners = new Set<(topic: Topic) => void>();
   /** Topics whose partition logs are still being opened, so a second create waits or fails. */
   private readonly creating = new Map<string, Promise<Topic>>();
   clusterId = '';
@@ -144,10 +145,17 @@ export class TopicManager {
       this.topics.set(name, topic);
       this.byId.set(topic.id, topic);
       this.writeMeta();
+      for (const l of this.createdListeners) l(topic);
       return topic;
     })();
     this.creating.set(name, creating);
     return creating;
+  }
+
+  /** Calls `listener` for every topic created from now on; returns the function that stops it. */
+  onTopicCreated(listener: (topic: Topic) => void): () => void {
+    this.createdListeners.add(listener);
+    return () => this.createdListeners.delete(listener);
   }
 
   /** The topic, waiting for it if another request is creating it right now. */

@@ -1,0 +1,42 @@
+// FindCoordinator (key 10), v0–6. This broker coordinates every group and
+// every transactional id, so the answer is always itself. Key types: 0 group,
+// 1 transaction (v1+); share groups (2, v6) are not supported (INVALID_REQUEST).
+// v4+ batches keys in CoordinatorKeys and answers one Coordinator per key;
+// v0–3 answer the single Key in the top-level fields.
+import { ApiKey } from '../protocol/apis.js';
+import { ErrorCode } from '../protocol/error-codes.js';
+import type { FindCoordinatorRequest } from '../protocol/messages/find-coordinator-request.js';
+import type { FindCoordinatorResponse } from '../protocol/messages/find-coordinator-response.js';
+import type { ApiHandler } from './types.js';
+
+const KEY_TYPE_GROUP = 0;
+const KEY_TYPE_TRANSACTION = 1;
+
+export const findCoordinator: ApiHandler<FindCoordinatorRequest, FindCoordinatorResponse> = {
+  apiKey: ApiKey.FindCoordinator,
+  name: 'FindCoordinator',
+  minVersion: 0,
+  maxVersion: 6,
+  handle(req, ctx) {
+    const { broker, version } = ctx;
+    const keyType = version >= 1 ? req.keyType : KEY_TYPE_GROUP;
+    const supported = keyType === KEY_TYPE_GROUP || keyType === KEY_TYPE_TRANSACTION;
+    const errorCode = supported ? ErrorCode.NONE : ErrorCode.INVALID_REQUEST;
+    const errorMessage = supported ? null : `Unsupported key type ${keyType}`;
+    const nodeId = supported ? broker.nodeId : -1;
+    const host = supported ? broker.advertisedHost : '';
+    const port = supported ? broker.port : -1;
+    if (version >= 4) {
+      return {
+        throttleTimeMs: 0,
+        errorCode: 0,
+        errorMessage: null,
+        nodeId: 0,
+        host: '',
+        port: 0,
+        coordinators: req.coordinatorKeys.map((key) => ({ key, nodeId, host, port, errorCode, errorMessage })),
+      };
+    }
+    return { throttleTimeMs: 0, errorCode, errorMessage, nodeId, host, port, coordinators: [] };
+  },
+};

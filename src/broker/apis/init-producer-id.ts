@@ -1,0 +1,29 @@
+// InitProducerId (key 22), v0–5: a producer id and epoch for an idempotent or
+// transactional producer. Without a transactional id every call gets a fresh
+// id (epoch 0). With one, the epoch is bumped (fencing any older instance; an
+// ongoing transaction of that id is aborted first), persisted before the answer.
+// v3+ carry the producer's current id/epoch (KIP-360): a mismatch is fenced, a
+// retry of the last bump gets the same answer. v4+ answer PRODUCER_FENCED
+// where older versions get INVALID_PRODUCER_EPOCH.
+import { ApiKey } from '../protocol/apis.js';
+import type { InitProducerIdRequest } from '../protocol/messages/init-producer-id-request.js';
+import type { InitProducerIdResponse } from '../protocol/messages/init-producer-id-response.js';
+import { fencedForVersion } from '../txn/txn-state.js';
+import type { ApiHandler } from './types.js';
+
+export const initProducerId: ApiHandler<InitProducerIdRequest, InitProducerIdResponse> = {
+  apiKey: ApiKey.InitProducerId,
+  name: 'InitProducerId',
+  minVersion: 0,
+  maxVersion: 5,
+  async handle(req, ctx) {
+    const expected = ctx.version >= 3 && req.producerId >= 0n ? { producerId: Number(req.producerId), epoch: req.producerEpoch } : null;
+    const r = await ctx.broker.txns.initProducerId(req.transactionalId, req.transactionTimeoutMs, expected);
+    return {
+      throttleTimeMs: 0,
+      errorCode: fencedForVersion(r.errorCode, ctx.version, 4),
+      producerId: BigInt(r.producerId),
+      producerEpoch: r.producerEpoch,
+    };
+  },
+};

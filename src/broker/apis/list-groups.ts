@@ -1,0 +1,30 @@
+// ListGroups (key 16), v0–5. Every group this coordinator knows (all of them:
+// one broker), with its protocol type; its state from v4, which may also
+// filter by state (case-insensitive); its type ("classic") from v5, which may
+// filter by type.
+import { ApiKey } from '../protocol/apis.js';
+import { ErrorCode } from '../protocol/error-codes.js';
+import type { ListGroupsRequest } from '../protocol/messages/list-groups-request.js';
+import type { ListGroupsResponse } from '../protocol/messages/list-groups-response.js';
+import type { ApiHandler } from './types.js';
+
+export const listGroups: ApiHandler<ListGroupsRequest, ListGroupsResponse> = {
+  apiKey: ApiKey.ListGroups,
+  name: 'ListGroups',
+  minVersion: 0,
+  maxVersion: 5,
+  handle(req, ctx) {
+    const { version } = ctx;
+    const groups = ctx.broker.groups.listGroups(version >= 4 ? req.statesFilter : [], version >= 5 ? req.typesFilter : []);
+    return {
+      throttleTimeMs: 0,
+      errorCode: ErrorCode.NONE,
+      groups: groups.map((g) => ({
+        groupId: g.groupId,
+        protocolType: g.protocolType,
+        groupState: version >= 4 ? g.state : '',
+        groupType: version >= 5 ? 'classic' : '',
+      })),
+    };
+  },
+};

@@ -1,0 +1,449 @@
+// The group coordinator: the broker's single entry point for consumer groups.
+// It owns the groups (membership logic in membership.ts), the committed
+// offsets (durable in __consumer_offsets, offset-store.ts) and the group
+// admin APIs, and answers the metrics snapshot (snapshot.ts).
+//
+// On start, groups are rebuilt from __consumer_offsets: each group with
+// committed offsets or a generation record comes back Empty, with its last
+// generation and protocol type. Membership is not persisted: after a broker
+// restart consumers get UNKNOWN_MEMBER_ID on their next heartbeat or commit
+// and rejoin, then resume from their committed offsets.
+import { ErrorCode } from '../protocol/error-codes.js';
+import { errorCodeOf, KafkaError } from '../errors.js';
+import type { TopicManager } from '../topics/topic-manager.js';
+import { ClassicGroup } from './group.js';
+import { GroupState } from './group-state.js';
+import { Membership, type MembershipConfig } from './membership.js';
+import { OffsetStore, type OffsetWrite } from './offset-store.js';
+import { TimerScheduler, type Scheduler } from './scheduler.js';
+import { snapshotGroup, type GroupSnapshot } from './snapshot.js';
+import type {
+  CommitIdentity,
+  DescribedGroup,
+  FetchedOffset,
+  GroupOverview,
+  HeartbeatRequest,
+  JoinRequest,
+  JoinResult,
+  LeaveMember,
+  LeaveResult,
+  OffsetCommitEntry,
+  OffsetFetchResult,
+  PartitionError,
+  SyncRequest,
+  SyncResult,
+} from './types.js';
+
+type LogFn = (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
+
+export interface GroupCoordinatorOptions extends Partial<MembershipConfig> {
+  /** offset.metadata.max.bytes: longer commit metadata is refused. Default 4096. */
+  maxMetadataBytes?: number;
+  /** Timers; tests pass a ManualScheduler. */
+  scheduler?: Scheduler;
+  /** See OffsetStoreOptions.compactMinRecords. */
+  compactMinRecords?: number;
+  log?: LogFn;
+}
+
+const DEFAULTS: MembershipConfig = {
+  initialRebalanceDelayMs: 3000,
+  minSessionTimeoutMs: 6000,
+  maxSessionTimeoutMs: 1_800_000,
+  newMemberJoinTimeoutMs: 5 * 60 * 1000,
+};
+
+/** The group type every group here has (ListGroups v5 TypesFilter). */
+const CLASSIC = 'classic';
+
+/** Kafka's mapping of a failed __consumer_offsets write to what the client is told. */
+function writeErrorCode(err: unknown): number {
+  const code = errorCodeOf(err);
+  switch (code) {
+    case ErrorCode.KAFKA_STORAGE_ERROR:
+    case ErrorCode.NOT_LEADER_OR_FOLLOWER:
+      return ErrorCode.NOT_COORDINATOR;
+    case ErrorCode.UNKNOWN_TOPIC_OR_PARTITION:
+      return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    case ErrorCode.MESSAGE_TOO_LARGE:
+    case ErrorCode.RECORD_LIST_TOO_LARGE:
+      return ErrorCode.INVALID_COMMIT_OFFSET_SIZE;
+    default:
+      return code;
+  }
+}
+
+export class GroupCoordinator {
+  private readonly groups = new Map<string, ClassicGroup>();
+  private readonly membership: Membership;
+  private readonly scheduler: Scheduler;
+  private readonly maxMetadataBytes: number;
+  private readonly log: LogFn;
+  private closed = false;
+
+  private constructor(
+    private readonly topics: TopicManager,
+    private readonly store: OffsetStore,
+    options: GroupCoordinatorOptions,
+  ) {
+    this.log = options.log ?? (() => {});
+    this.scheduler = options.scheduler ?? new TimerScheduler((err) => this.log('error', 'group timer failed', { error: String(err) }));
+    this.maxMetadataBytes = options.maxMetadataBytes ?? 4096;
+    const config: MembershipConfig = {
+      initialRebalanceDelayMs: options.initialRebalanceDelayMs ?? DEFAULTS.initialRebalanceDelayMs,
+      minSessionTimeoutMs: options.minSessionTimeoutMs ?? DEFAULTS.minSessionTimeoutMs,
+      maxSessionTimeoutMs: options.maxSessionTimeoutMs ?? DEFAULTS.maxSessionTimeoutMs,
+      newMemberJoinTimeoutMs: options.newMemberJoinTimeoutMs ?? DEFAULTS.newMemberJoinTimeoutMs,
+    };
+    this.membership = new Membership(this.groups, this.scheduler, config, {
+      onNewGeneration: (group) => this.persistGeneration(group),
+      onAbandoned: (group) => this.forgetIfUnused(group),
+      log: this.log,
+    });
+    for (const groupId of store.knownGroups()) {
+      const group = new ClassicGroup(groupId, this.scheduler.now());
+      const meta = store.groupMetadata(groupId);
+      if (meta) {
+        group.generationId = meta.generation;
+        group.protocolType = meta.protocolType === '' ? null : meta.protocolType;
+      }
+      this.groups.set(groupId, group);
+    }
+  }
+
+  /** Opens (creating if needed) and replays __consumer_offsets. */
+  static async open(topics: TopicManager, options: GroupCoordinatorOptions = {}): Promise<GroupCoordinator> {
+    const store = await OffsetStore.open(topics, { compactMinRecords: options.compactMinRecords, log: options.log });
+    return new GroupCoordinator(topics, store, options);
+  }
+
+  /** The live group object (tests and diagnostics; treat as read-only). */
+  group(groupId: string): ClassicGroup | undefined {
+    return this.groups.get(groupId);
+  }
+
+  // ---- Membership (JoinGroup, SyncGroup, Heartbeat, LeaveGroup) ----
+
+  joinGroup(req: JoinRequest): Promise<JoinResult> {
+    if (this.closed) return Promise.resolve({ errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, generationId: -1, protocolType: null, protocolName: null, leader: '', memberId: req.memberId, skipAssignment: false, members: [] });
+    return this.membership.join(req);
+  }
+
+  syncGroup(req: SyncRequest): Promise<SyncResult> {
+    if (this.closed) return Promise.resolve({ errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, protocolType: null, protocolName: null, assignment: Buffer.alloc(0) });
+    return this.membership.sync(req);
+  }
+
+  heartbeat(req: HeartbeatRequest): number {
+    if (this.closed) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    return this.membership.heartbeat(req);
+  }
+
+  leaveGroup(groupId: string, members: LeaveMember[]): LeaveResult {
+    if (this.closed) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, members: [] };
+    return this.membership.leave(groupId, members);
+  }
+
+  // ---- Group admin (DescribeGroups, ListGroups, DeleteGroups) ----
+
+  describeGroups(groupIds: string[]): DescribedGroup[] {
+    return groupIds.map((groupId): DescribedGroup => {
+      const dead: DescribedGroup = { errorCode: ErrorCode.NONE, groupId, state: GroupState.Dead, protocolType: '', protocolName: '', members: [] };
+      if (this.closed) return { ...dead, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, state: '' };
+      if (groupId === '') return { ...dead, errorCode: ErrorCode.INVALID_GROUP_ID, state: '' };
+      const group = this.groups.get(groupId);
+      if (!group || group.is(GroupState.Dead)) return dead;
+      // Metadata and assignments are only meaningful for a Stable group (Kafka's rule).
+      const stable = group.is(GroupState.Stable);
+      return {
+        errorCode: ErrorCode.NONE,
+        groupId,
+        state: group.state,
+        protocolType: group.protocolType ?? '',
+        protocolName: stable ? (group.protocolName ?? '') : '',
+        members: group.allMembers().map((m) => ({
+          memberId: m.memberId,
+          groupInstanceId: m.groupInstanceId,
+          clientId: m.clientId,
+          clientHost: m.clientHost,
+          metadata: stable ? m.metadata(group.protocolName) : Buffer.alloc(0),
+          assignment: stable ? m.assignment : Buffer.alloc(0),
+        })),
+      };
+    });
+  }
+
+  /** Every live group; states match case-insensitively (ListGroups v4+), types against "classic" (v5+). */
+  listGroups(statesFilter: string[] = [], typesFilter: string[] = []): GroupOverview[] {
+    const states = new Set(statesFilter.map((s) => s.trim().toLowerCase()));
+    const types = new Set(typesFilter.map((t) => t.trim().toLowerCase()));
+    if (types.size > 0 && !types.has(CLASSIC)) return [];
+    return [...this.groups.values()]
+      .filter((g) => !g.is(GroupState.Dead) && (states.size === 0 || states.has(g.state.toLowerCase())))
+      .map((g) => ({ groupId: g.groupId, protocolType: g.protocolType ?? '', state: g.state }));
+  }
+
+  /** Only Empty groups can be deleted; their offsets go with them. */
+  async deleteGroups(groupIds: string[]): Promise<{ groupId: string; errorCode: number }[]> {
+    const results: { groupId: string; errorCode: number }[] = [];
+    for (const groupId of groupIds) {
+      if (this.closed) {
+        results.push({ groupId, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE });
+        continue;
+      }
+      const group = this.groups.get(groupId);
+      if (!group || group.is(GroupState.Dead)) {
+        results.push({ groupId, errorCode: ErrorCode.GROUP_ID_NOT_FOUND });
+        continue;
+      }
+      if (!group.is(GroupState.Empty)) {
+        results.push({ groupId, errorCode: ErrorCode.NON_EMPTY_GROUP });
+        continue;
+      }
+      group.transitionTo(GroupState.Dead, this.scheduler.now());
+      this.membership.unload(group, ErrorCode.COORDINATOR_NOT_AVAILABLE);
+      this.groups.delete(groupId);
+      try {
+        await this.store.deleteGroup(groupId);
+        results.push({ groupId, errorCode: ErrorCode.NONE });
+      } catch (err) {
+        results.push({ groupId, errorCode: writeErrorCode(err) });
+      }
+    }
+    return results;
+  }
+
+  // ---- Offsets (OffsetCommit, OffsetFetch, OffsetDelete) ----
+
+  /**
+   * OffsetCommit. Group errors (unknown member, stale generation, rebalance
+   * in progress...) apply to every partition; then each partition is
+   * checked (metadata size, partition exists) and the accepted ones are
+   * written and flushed before this resolves.
+   */
+  async commitOffsets(groupId: string, identity: CommitIdentity, entries: OffsetCommitEntry[], apiVersion = 9): Promise<PartitionError[]> {
+    let group: ClassicGroup;
+    try {
+      group = this.validateCommit(groupId, identity, false, apiVersion);
+    } catch (err) {
+      const code = errorCodeOf(err);
+      return entries.map((e) => ({ topic: e.topic, partition: e.partition, errorCode: code }));
+    }
+    // A commit from a member keeps its session alive, as a heartbeat would.
+    const member = identity.memberId ? group.member(identity.memberId) : undefined;
+    if (member && (group.is(GroupState.Stable) || group.is(GroupState.PreparingRebalance))) this.membership.rescheduleHeartbeat(group, member);
+    return this.writeOffsets(entries, (writes) => this.store.commit(groupId, writes));
+  }
+
+  /**
+   * OffsetFetch for one group. `topics` null = every committed offset.
+   * Partitions without a committed offset answer -1. With `requireStable`,
+   * partitions with a pending transactional offset answer UNSTABLE_OFFSET_COMMIT.
+   */
+  fetchOffsets(groupId: string, topics: { topic: string; partitions: number[] }[] | null, requireStable = false): OffsetFetchResult {
+    if (this.closed) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, offsets: [] };
+    const group = this.groups.get(groupId);
+    const dead = !group || group.is(GroupState.Dead);
+    const answer = (topic: string, partition: number): FetchedOffset => {
+      if (requireStable && this.store.hasPending(groupId, topic, partition)) {
+        return { topic, partition, offset: -1, leaderEpoch: -1, metadata: '', errorCode: ErrorCode.UNSTABLE_OFFSET_COMMIT };
+      }
+      const stored = dead ? undefined : this.store.get(groupId, topic, partition);
+      if (!stored) return { topic, partition, offset: -1, leaderEpoch: -1, metadata: '', errorCode: ErrorCode.NONE };
+      return { topic, partition, offset: stored.offset, leaderEpoch: stored.leaderEpoch, metadata: stored.metadata, errorCode: ErrorCode.NONE };
+    };
+    const offsets: FetchedOffset[] = [];
+    if (topics === null) {
+      if (!dead) {
+        for (const [topic, parts] of this.store.groupOffsets(groupId)) {
+          for (const partition of [...parts.keys()].sort((a, b) => a - b)) offsets.push(answer(topic, partition));
+        }
+      }
+    } else {
+      for (const t of topics) for (const p of t.partitions) offsets.push(answer(t.topic, p));
+    }
+    return { errorCode: ErrorCode.NONE, offsets };
+  }
+
+  /**
+   * OffsetDelete: the group must exist; a non-empty group must use the
+   * consumer protocol and not be subscribed to the topic
+   * (GROUP_SUBSCRIBED_TO_TOPIC); other groups answer NON_EMPTY_GROUP.
+   */
+  async deleteOffsets(groupId: string, topics: { topic: string; partitions: number[] }[]): Promise<{ errorCode: number; partitions: PartitionError[] }> {
+    const fail = (errorCode: number) => ({ errorCode, partitions: [] });
+    if (this.closed) return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    if (groupId === '') return fail(ErrorCode.INVALID_GROUP_ID);
+    const group = this.groups.get(groupId);
+    if (!group || group.is(GroupState.Dead)) return fail(ErrorCode.GROUP_ID_NOT_FOUND);
+    if (!group.is(GroupState.Empty) && !group.usesConsumerProtocol) return fail(ErrorCode.NON_EMPTY_GROUP);
+    const partitions: PartitionError[] = [];
+    const doomed: { topic: string; partition: number }[] = [];
+    for (const t of topics) {
+      const known = this.topics.get(t.topic);
+      for (const partition of t.partitions) {
+        let errorCode: number = ErrorCode.NONE;
+        if (!known || !known.partitions[partition]) errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+        else if (!group.is(GroupState.Empty) && group.isSubscribedToTopic(t.topic)) errorCode = ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC;
+        else doomed.push({ topic: t.topic, partition });
+        partitions.push({ topic: t.topic, partition, errorCode });
+      }
+    }
+    try {
+      await this.store.deleteOffsets(groupId, doomed);
+    } catch (err) {
+      return fail(writeErrorCode(err));
+    }
+    return { errorCode: ErrorCode.NONE, partitions };
+  }
+
+  // ---- Transactional offsets (for TxnOffsetCommit and EndTxn) ----
+
+  /**
+   * TxnOffsetCommit: validates like an offset commit (member and generation
+   * only when the request names them; no rebalance check), then stores the
+   * offsets as pending for the producer: durable, invisible to OffsetFetch
+   * (UNSTABLE_OFFSET_COMMIT with requireStable) until completeTxnOffsets.
+   */
+  async prepareTxnOffsets(groupId: string, producerId: number, producerEpoch: number, offsets: OffsetCommitEntry[],
+    identity: CommitIdentity = {}): Promise<PartitionError[]> {
+    try {
+      if (groupId === '') throw new KafkaError(ErrorCode.INVALID_GROUP_ID);
+      this.validateCommit(groupId, identity, true, 0);
+    } catch (err) {
+      const code = errorCodeOf(err);
+      return offsets.map((e) => ({ topic: e.topic, partition: e.partition, errorCode: code }));
+    }
+    return this.writeOffsets(offsets, (writes) => this.store.prepareTxn(groupId, producerId, producerEpoch, writes));
+  }
+
+  /** EndTxn: the producer's pending offsets become committed (written, flushed, visible) or are dropped. */
+  completeTxnOffsets(producerId: number, commit: boolean): Promise<void> {
+    return this.store.completeTxn(producerId, commit);
+  }
+
+  /**
+   * Forgets every group's offsets for deleted topics (Kafka does this when a
+   * topic goes, so a topic re-created under the same name starts clean).
+   * For DeleteTopics to call once the topic is gone.
+   */
+  async deleteOffsetsForTopics(topics: string[]): Promise<void> {
+    const names = new Set(topics);
+    for (const groupId of this.store.knownGroups()) {
+      const doomed: { topic: string; partition: number }[] = [];
+      for (const [topic, parts] of this.store.groupOffsets(groupId)) {
+        if (names.has(topic)) for (const partition of parts.keys()) doomed.push({ topic, partition });
+      }
+      if (doomed.length > 0) await this.store.deleteOffsets(groupId, doomed);
+    }
+  }
+
+  /** A group's committed offsets for one topic, indexed by partition (-1 where none). */
+  committedOffsets(groupId: string, topic: string): number[] {
+    const count = this.topics.get(topic)?.partitions.length ?? 0;
+    const parts = this.store.groupOffsets(groupId).get(topic);
+    return Array.from({ length: count }, (_, p) => parts?.get(p)?.offset ?? -1);
+  }
+
+  // ---- Metrics ----
+
+  /** Plain-data snapshot of every group for the metrics and the dashboard. */
+  describeAll(): GroupSnapshot[] {
+    return [...this.groups.values()]
+      .filter((g) => !g.is(GroupState.Dead))
+      .sort((a, b) => a.groupId.localeCompare(b.groupId))
+      .map((g) => snapshotGroup(g, this.store, this.topics));
+  }
+
+  // ---- Lifecycle ----
+
+  /** Answers parked requests, cancels every timer, waits for a running offsets compaction. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const group of this.groups.values()) this.membership.unload(group, ErrorCode.NOT_COORDINATOR);
+    this.scheduler.cancelAll();
+    await this.store.close();
+  }
+
+  // ---- Internals ----
+
+  /** Kafka's offset-commit validation; returns the group (creating a simple one for generation -1). */
+  private validateCommit(groupId: string, identity: CommitIdentity, isTransactional: boolean, apiVersion: number): ClassicGroup {
+    if (this.closed) throw new KafkaError(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    const generationId = identity.generationId ?? -1;
+    const memberId = identity.memberId ?? '';
+    const instanceId = identity.groupInstanceId ?? null;
+    let group = this.groups.get(groupId);
+    if (!group) {
+      if (generationId >= 0) {
+        // OffsetCommit v9+ says so; older versions (and TxnOffsetCommit) answer ILLEGAL_GENERATION.
+        throw new KafkaError(!isTransactional && apiVersion >= 9 ? ErrorCode.GROUP_ID_NOT_FOUND : ErrorCode.ILLEGAL_GENERATION);
+      }
+      // Not using group management: a "simple" group that only stores offsets.
+      group = new ClassicGroup(groupId, this.scheduler.now());
+      this.groups.set(groupId, group);
+    }
+    if (group.is(GroupState.Dead)) throw new KafkaError(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    if (generationId < 0 && group.is(GroupState.Empty)) return group;
+    if (generationId >= 0 || memberId !== '' || instanceId !== null) {
+      group.validateMember(memberId, instanceId);
+      if (generationId !== group.generationId) throw new KafkaError(ErrorCode.ILLEGAL_GENERATION);
+    } else if (!isTransactional && !group.is(GroupState.Empty)) {
+      // No member, no generation (OffsetCommit v0): only for groups nobody is in.
+      throw new KafkaError(ErrorCode.UNKNOWN_MEMBER_ID);
+    }
+    // Members that have not synced yet must not commit (their assignment may change).
+    if (!isTransactional && group.is(GroupState.CompletingRebalance)) throw new KafkaError(ErrorCode.REBALANCE_IN_PROGRESS);
+    return group;
+  }
+
+  /** Per-partition checks, then one write for the accepted partitions. */
+  private async writeOffsets(entries: OffsetCommitEntry[], write: (writes: OffsetWrite[]) => Promise<void>): Promise<PartitionError[]> {
+    const now = this.scheduler.now();
+    const results: PartitionError[] = [];
+    const writes: OffsetWrite[] = [];
+    for (const e of entries) {
+      let errorCode: number = ErrorCode.NONE;
+      if ((e.metadata?.length ?? 0) > this.maxMetadataBytes) errorCode = ErrorCode.OFFSET_METADATA_TOO_LARGE;
+      else if (!this.topics.partition(e.topic, e.partition)) errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+      else {
+        writes.push({
+          topic: e.topic,
+          partition: e.partition,
+          value: { offset: e.offset, leaderEpoch: e.leaderEpoch ?? -1, metadata: e.metadata ?? '', commitTimestamp: now },
+        });
+      }
+      results.push({ topic: e.topic, partition: e.partition, errorCode });
+    }
+    try {
+      await write(writes);
+    } catch (err) {
+      const code = writeErrorCode(err);
+      this.log('error', 'writing offsets failed', { error: String(err) });
+      for (const r of results) if (r.errorCode === ErrorCode.NONE) r.errorCode = code;
+    }
+    return results;
+  }
+
+  private persistGeneration(group: ClassicGroup): void {
+    this.store
+      .storeGroupMetadata(group.groupId, {
+        protocolType: group.protocolType ?? '',
+        generation: group.generationId,
+        protocol: group.protocolName,
+        leader: group.leaderId,
+        stateTimestamp: group.fsm.stateTimestamp,
+      })
+      .catch((err) => this.log('warn', 'could not persist group generation', { group: group.groupId, error: String(err) }));
+  }
+
+  /** Drops a group created by a join that failed before anything happened in it. */
+  private forgetIfUnused(group: ClassicGroup): void {
+    const id = group.groupId;
+    if (this.groups.get(id) !== group || group.generationId !== 0) return;
+    if (this.store.hasOffsets(id) || this.store.groupMetadata(id) || this.store.pendingCount(id) > 0) return;
+    group.transitionTo(GroupState.Dead, this.scheduler.now());
+    this.groups.delete(id);
+  }
+}

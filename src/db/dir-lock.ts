@@ -1,0 +1,45 @@
+// One process per PGlite folder: PGlite has no lock of its own, and two processes on one
+// data dir would corrupt it. A `tributary.lock` file holds the owner's pid; a lock whose
+// process is gone is taken over.
+import { mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+
+const heldHere = new Set<string>();
+
+export async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+  await mkdir(dataDir, { recursive: true });
+  const file = join(resolve(dataDir), 'tributary.lock');
+  if (heldHere.has(file)) throw inUse(dataDir, process.pid);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await writeFile(file, `${process.pid}\n`, { flag: 'wx' });
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw err;
+      const owner = Number.parseInt(await readFile(file, 'utf8').catch(() => ''), 10);
+      if (owner > 0 && owner !== process.pid && isAlive(owner)) throw inUse(dataDir, owner);
+      await unlink(file).catch(() => {}); // stale: its process is gone
+    }
+  }
+  heldHere.add(file);
+  return async () => {
+    if (!heldHere.delete(file)) return;
+    await unlink(file).catch(() => {});
+  };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function inUse(dataDir: string, pid: number): Error {
+  return new Error(
+    `PGlite data dir ${dataDir} is in use by process ${pid}: embedded PGlite serves one process; ` +
+      'run the parts in one process, or share a PostgreSQL with DATABASE_URL',
+  );
+}

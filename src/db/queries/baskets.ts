@@ -1,0 +1,145 @@
+// Baskets (system 5): the idempotent write of a processed basket, and the analytics,
+// computed in SQL; numeric results are converted to numbers here, money to cents.
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { BasketProduct, BasketsTable, Schema } from '../schema.js';
+
+/** A processed basket as on the topic (the worker has added categories and total_price). */
+export interface BasketInput {
+  id: string | number;
+  store: string;
+  date: string;
+  total_price: number;
+  products: BasketProduct[];
+  /** When the basket was received; default now. Kept from the first delivery. */
+  received_at?: Date;
+}
+
+export interface StoredBasket {
+  id: string;
+  store: string;
+  date: string;
+  day: string | null;
+  totalPrice: number;
+  products: BasketProduct[];
+  receivedAt: Date;
+  processedAt: Date | null;
+}
+
+export interface BasketAnalytics {
+  /** Share of all stored products in each category, 0..1 (products without one: 'Unknown'). */
+  categoryShare: Record<string, number>;
+  /** Average basket total_price, rounded to cents; 0 with no baskets. */
+  averageTotal: number;
+  averageTotalByStore: Record<string, number>;
+  baskets: number;
+}
+
+/**
+ * Stores a basket by id: a re-delivered basket replaces the stored values (it is never
+ * counted twice). `inserted` is false when the id was already there.
+ */
+export async function upsertBasket(db: Kysely<Schema>, basket: BasketInput): Promise<{ inserted: boolean }> {
+  const id = String(basket.id);
+  if (id === '') throw new TypeError('basket id is empty');
+  if (!Number.isFinite(basket.total_price)) throw new TypeError(`basket ${id}: total_price is not a number`);
+  if (!Array.isArray(basket.products)) throw new TypeError(`basket ${id}: products is not an array`);
+  const row = await db
+    .insertInto('baskets')
+    .values({
+      id,
+      store: basket.store,
+      date: basket.date,
+      day: parseDay(basket.date),
+      total_price: basket.total_price,
+      products: JSON.stringify(basket.products),
+      received_at: basket.received_at,
+      processed_at: sql<Date>`now()`,
+    })
+    .onConflict((oc) =>
+      oc.column('id').doUpdateSet((eb) => ({
+        store: eb.ref('excluded.store'),
+        date: eb.ref('excluded.date'),
+        day: eb.ref('excluded.day'),
+        total_price: eb.ref('excluded.total_price'),
+        products: eb.ref('excluded.products'),
+        processed_at: eb.ref('excluded.processed_at'),
+      })),
+    )
+    // xmax is 0 on a freshly inserted row version, the updating transaction otherwise.
+    .returning(sql<boolean>`(xmax = 0)`.as('inserted'))
+    .executeTakeFirstOrThrow();
+  return { inserted: row.inserted };
+}
+
+export async function getBasket(db: Kysely<Schema>, id: string | number): Promise<StoredBasket | undefined> {
+  const row = await db.selectFrom('baskets').selectAll().where('id', '=', String(id)).executeTakeFirst();
+  return row && toBasket(row);
+}
+
+export async function countBaskets(db: Kysely<Schema>): Promise<number> {
+  const row = await db
+    .selectFrom('baskets')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** The analytics of system 5, from one consistent snapshot. */
+export async function basketAnalytics(db: Kysely<Schema>): Promise<BasketAnalytics> {
+  return db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .setAccessMode('read only')
+    .execute(async (trx) => {
+      const totals = await trx
+        .selectFrom('baskets')
+        .select([sql<string>`count(*)`.as('baskets'), sql<string | null>`round(avg(total_price), 2)`.as('average')])
+        .executeTakeFirstOrThrow();
+      const byStore = await trx
+        .selectFrom('baskets')
+        .select(['store', sql<string>`round(avg(total_price), 2)`.as('average')])
+        .groupBy('store')
+        .orderBy('store')
+        .execute();
+      const shares = await sql<{ category: string; share: number }>`
+        select coalesce(p.product ->> 'category', 'Unknown') as category,
+               count(*)::float8 / (sum(count(*)) over ())::float8 as share
+        from baskets cross join lateral jsonb_array_elements(baskets.products) as p(product)
+        group by 1
+        order by 1`.execute(trx);
+
+      return {
+        categoryShare: Object.fromEntries(shares.rows.map((r) => [r.category, Number(r.share)])),
+        averageTotal: toMoney(totals.average),
+        averageTotalByStore: Object.fromEntries(byStore.map((r) => [r.store, toMoney(r.average)])),
+        baskets: Number(totals.baskets),
+      };
+    });
+}
+
+/** 'YYYY-MM-DD…' → 'YYYY-MM-DD' when it is a real calendar date, else null. */
+function parseDay(date: string): string | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:$|[T ])/.exec(date);
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const t = new Date(Date.UTC(y, mo - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d ? m[0].slice(0, 10) : null;
+}
+
+/** A numeric text from Postgres (already rounded to cents there) as a number. */
+function toMoney(value: string | null | undefined): number {
+  return value == null ? 0 : Math.round(Number(value) * 100) / 100;
+}
+
+function toBasket(row: Selectable<BasketsTable>): StoredBasket {
+  return {
+    id: row.id,
+    store: row.store,
+    date: row.date,
+    day: row.day,
+    totalPrice: Number(row.total_price),
+    products: row.products,
+    receivedAt: row.received_at,
+    processedAt: row.processed_at,
+  };
+}

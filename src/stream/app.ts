@@ -1,0 +1,207 @@
+// The app holds a service's topics, agents and tables, creates the topics at
+// start (the seeds' admin step), starts and stops everything together, and can
+// describe itself: the processing graph as data (for the dashboard) and as an
+// AsyncAPI 3.0 document (served at /asyncapi.json).
+import { randomUUID } from 'node:crypto';
+import { Agent, dlqTopic, type AgentHandler, type AgentOptions } from './agent.js';
+import { createAdmin, createProducer, ensureTopics, send, type OutgoingMessage, type RawProducer } from './kafka.js';
+import { kafkaConfigFromEnv, type KafkaConfig } from './kafka-config.js';
+import { Table, type TableOptions } from './table.js';
+import { Topic, type TopicOptions } from './topic.js';
+import { asyncApiDocument, type AsyncApiInfo } from './asyncapi.js';
+
+export interface AppOptions {
+  /** Prefix of consumer groups and changelog topics. */
+  id: string;
+  /** Connection; from the environment (KAFKA_BROKERS, SASL_*, ...) when absent. */
+  kafka?: KafkaConfig;
+  /**
+   * Names this process among the app's instances (default: random). Give a
+   * restarted process the same id so its exactly-once agents fence the old one.
+   */
+  instanceId?: string;
+  /** Partitions of declared topics that do not say. Default 1. */
+  defaultPartitions?: number;
+  log?: (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
+}
+
+export interface GraphNode {
+  id: string;
+  kind: 'topic' | 'agent' | 'table';
+  name: string;
+  /** Agents: group, concurrency, stats; topics: partitions; tables: size. */
+  details: Record<string, unknown>;
+}
+
+export interface GraphEdge {
+  from: string;
+  to: string;
+  kind: 'reads' | 'writes' | 'updates' | 'dead-letters';
+}
+
+export interface ProcessingGraph {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+}
+
+export class App {
+  readonly id: string;
+  readonly instanceId: string;
+  readonly topics = new Map<string, Topic<any, any>>();
+  readonly agents: Agent<any, any>[] = [];
+  readonly tables = new Map<string, Table<any, any>>();
+  private readonly options: AppOptions;
+  private producer: RawProducer | undefined;
+  private started = false;
+
+  constructor(options: AppOptions) {
+    if (!/^[a-zA-Z0-9._-]+$/.test(options.id)) throw new RangeError(`app id "${options.id}" must be usable in topic names`);
+    this.id = options.id;
+    this.instanceId = options.instanceId ?? randomUUID();
+    this.options = options;
+  }
+
+  get kafka(): KafkaConfig {
+    this.options.kafka ??= kafkaConfigFromEnv();
+    return this.options.kafka;
+  }
+
+  get isStarted(): boolean {
+    return this.started;
+  }
+
+  topic<V = unknown, K = string>(name: string, options: TopicOptions<V, K> = {}): Topic<V, K> {
+    if (this.topics.has(name)) throw new Error(`topic ${name} is declared twice`);
+    const t = new Topic<V, K>(name, options);
+    this.topics.set(name, t);
+    return t;
+  }
+
+  table<V = unknown, K = string>(name: string, options: TableOptions<V, K> = {}): Table<V, K> {
+    if (this.tables.has(name)) throw new Error(`table ${name} is declared twice`);
+    const t = new Table<V, K>(this.id, name, options);
+    this.tables.set(name, t);
+    return t;
+  }
+
+  agent<V, K>(input: Topic<V, K>, handler: AgentHandler<V, K>, options: AgentOptions = {}): Agent<V, K> {
+    if (!this.topics.has(input.name)) this.topics.set(input.name, input);
+    const agent = new Agent<V, K>(this.id, input, handler, options);
+    if (this.agents.some((a) => a.name === agent.name)) throw new Error(`agent ${agent.name} is declared twice`);
+    // A table is partitioned like the input of the agent that updates it.
+    for (const t of agent.tables) t.partitions ??= input.partitions ?? this.options.defaultPartitions ?? 1;
+    this.agents.push(agent);
+    return agent;
+  }
+
+  /** Every topic the app needs: declared ones, outputs, dead-letter topics and changelogs. */
+  allTopics(): Topic<any, any>[] {
+    const all = new Map<string, Topic<any, any>>(this.topics);
+    for (const a of this.agents) {
+      for (const o of a.outputs) all.set(o.name, o);
+      all.set(a.dlq.name, a.dlq);
+    }
+    for (const t of this.tables.values()) all.set(t.changelog.name, t.changelog);
+    return [...all.values()];
+  }
+
+  /** Creates the topics that do not exist yet (an existing topic is accepted as is). */
+  async createTopics(): Promise<string[]> {
+    const admin = createAdmin(this.kafka);
+    try {
+      return await ensureTopics(admin, this.allTopics(), { partitions: this.options.defaultPartitions });
+    } finally {
+      await admin.close();
+    }
+  }
+
+  /** Creates missing topics, then starts every agent (each joins its group). */
+  async start(): Promise<void> {
+    if (this.started) return;
+    await this.createTopics();
+    this.started = true;
+    try {
+      await Promise.all(this.agents.map((a) => a.start(this.kafka, this.options.log, this.instanceId)));
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
+  }
+
+  /** Stops agents gracefully (finish, commit, leave) and closes the producer. */
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    await Promise.all(this.agents.map((a) => a.stop()));
+    await this.producer?.close().catch(() => {});
+    this.producer = undefined;
+  }
+
+  /** Stops every agent without committing, as a crash would. */
+  async abort(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    await Promise.all(this.agents.map((a) => a.abort()));
+    await this.producer?.close().catch(() => {});
+    this.producer = undefined;
+  }
+
+  /**
+   * Stops gracefully on SIGTERM or SIGINT (stop fetching, finish in-flight
+   * messages, commit, leave the group), then calls `onStopped`. Returns the
+   * function that removes the handlers.
+   */
+  stopOnSignals(onStopped: (signal: NodeJS.Signals) => void = () => {}): () => void {
+    const handler = (signal: NodeJS.Signals) => {
+      this.options.log?.('info', `${signal}: stopping ${this.id}`);
+      this.stop().then(
+        () => onStopped(signal),
+        (err) => {
+          this.options.log?.('error', `stopping ${this.id} failed`, { error: String(err) });
+          onStopped(signal);
+        },
+      );
+    };
+    process.once('SIGTERM', handler);
+    process.once('SIGINT', handler);
+    return () => {
+      process.off('SIGTERM', handler);
+      process.off('SIGINT', handler);
+    };
+  }
+
+  /** Sends to a declared topic from outside an agent (HTTP handlers, CLIs); resolves when acknowledged. */
+  async send<V, K>(topic: Topic<V, K>, messages: OutgoingMessage<V, K>[]): Promise<void> {
+    this.producer ??= createProducer(this.kafka);
+    await send(this.producer, topic, messages);
+  }
+
+  graph(): ProcessingGraph {
+    const nodes: GraphNode[] = [];
+    const edges: GraphEdge[] = [];
+    for (const t of this.allTopics()) {
+      nodes.push({ id: `topic:${t.name}`, kind: 'topic', name: t.name, details: { partitions: t.partitions ?? null, description: t.description ?? null } });
+    }
+    for (const t of this.tables.values()) {
+      nodes.push({ id: `table:${t.name}`, kind: 'table', name: t.name, details: { size: t.size, changelog: t.changelog.name } });
+      edges.push({ from: `table:${t.name}`, to: `topic:${t.changelog.name}`, kind: 'writes' });
+    }
+    for (const a of this.agents) {
+      const id = `agent:${a.name}`;
+      nodes.push({ id, kind: 'agent', name: a.name, details: { group: a.group, running: a.isRunning, assignment: a.assignment, ...a.stats } });
+      edges.push({ from: `topic:${a.input.name}`, to: id, kind: 'reads' });
+      for (const o of a.outputs) edges.push({ from: id, to: `topic:${o.name}`, kind: 'writes' });
+      for (const t of a.tables) edges.push({ from: id, to: `table:${t.name}`, kind: 'updates' });
+      edges.push({ from: id, to: `topic:${dlqTopic(a.input).name}`, kind: 'dead-letters' });
+    }
+    return { nodes, edges };
+  }
+
+  asyncApi(info: Partial<AsyncApiInfo> = {}): Record<string, unknown> {
+    return asyncApiDocument(this, info);
+  }
+}
+
+export function createApp(options: AppOptions): App {
+  return new App(options);
+}

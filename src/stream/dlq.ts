@@ -1,0 +1,49 @@
+// Dead letters: a message an agent could not process (undecodable, failing its
+// schema, or failing the handler on every try) is copied to `<topic>.dlq` with
+// its key, value and headers as they came, plus headers saying why:
+//   tributary.error            the error message
+//   tributary.error.type       DeserializationError | ValidationError | the handler error's name
+//   tributary.source.topic     where it came from
+//   tributary.source.partition
+//   tributary.source.offset
+//   tributary.attempts         how many times the handler ran (0 when it never could)
+//   tributary.failed.at        ISO time of the last failure
+export const DLQ_HEADERS = {
+  error: 'tributary.error',
+  errorType: 'tributary.error.type',
+  topic: 'tributary.source.topic',
+  partition: 'tributary.source.partition',
+  offset: 'tributary.source.offset',
+  attempts: 'tributary.attempts',
+  failedAt: 'tributary.failed.at',
+} as const;
+
+export function dlqTopicName(topic: string): string {
+  return `${topic}.dlq`;
+}
+
+export interface DeadLetter {
+  topic: string;
+  partition: number;
+  offset: bigint;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Map<Buffer, Buffer>;
+  error: unknown;
+  attempts: number;
+}
+
+export function deadLetterHeaders(letter: DeadLetter, now = new Date()): Map<Buffer, Buffer> {
+  const headers = new Map<Buffer, Buffer>();
+  for (const [k, v] of letter.headers) headers.set(k, v);
+  const err = letter.error;
+  const add = (k: string, v: string) => headers.set(Buffer.from(k), Buffer.from(v));
+  add(DLQ_HEADERS.error, err instanceof Error ? err.message : String(err));
+  add(DLQ_HEADERS.errorType, err instanceof Error ? err.name : typeof err);
+  add(DLQ_HEADERS.topic, letter.topic);
+  add(DLQ_HEADERS.partition, String(letter.partition));
+  add(DLQ_HEADERS.offset, String(letter.offset));
+  add(DLQ_HEADERS.attempts, String(letter.attempts));
+  add(DLQ_HEADERS.failedAt, now.toISOString());
+  return headers;
+}

@@ -1,0 +1,11 @@
+// Public entry of the stream-processing library.
+export { App, createApp, type AppOptions, type ProcessingGraph } from './app.js';
+export { Agent, dlqTopic, type AgentContext, type AgentEvent, type AgentHandler, type AgentOptions } from './agent.js';
+export { Table, type TableOptions } from './table.js';
+export { Topic, topic, ValidationError, type TopicOptions } from './topic.js';
+export { json, string, bytes, protobuf, DeserializationError, type Serde } from './serde.js';
+export { WindowAggregator, tumbling, hopping, windowsFor, type WindowSpec, type ClosedWindow } from './windows.js';
+export { tableView } from './table-view.js';
+export { DLQ_HEADERS, dlqTopicName } from './dlq.js';
+export { kafkaConfigFromEnv, type KafkaConfig } from './kafka-config.js';
+export { createTestApp, type TestApp } from './testing.js';
