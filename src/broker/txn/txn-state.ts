@@ -91,20 +91,25 @@ function error(errorCode: number, message: string): Transit {
 }
 
 export class TxnMetadata {
-  producerId: number;
-  lastProducerId: number;
-  producerEpoch: number;
-  lastProducerEpoch: number;
-  timeoutMs: number;
-  state: TxnStateName;
-  partitions: Set<string>;
-  groups: Set<string>;
-  startTimeMs: number;
-  lastUpdateMs: number;
+  producerId!: number;
+  lastProducerId!: number;
+  producerEpoch!: number;
+  lastProducerEpoch!: number;
+  timeoutMs!: number;
+  state!: TxnStateName;
+  partitions!: Set<string>;
+  groups!: Set<string>;
+  startTimeMs!: number;
+  lastUpdateMs!: number;
   /** The state a persisted transition in flight is heading to; other requests wait (CONCURRENT_TRANSACTIONS). */
   pending: TxnStateName | null = null;
 
   constructor(readonly transactionalId: string, r: Omit<TxnRecord, 'transactionalId'>) {
+    this.assign(r);
+  }
+
+  /** Copies a record's fields (the one place that knows them all). */
+  private assign(r: Omit<TxnRecord, 'transactionalId'>): void {
     this.producerId = r.producerId;
     this.lastProducerId = r.lastProducerId;
     this.producerEpoch = r.producerEpoch;
@@ -324,16 +329,7 @@ export class TxnMetadata {
     if (!VALID_PREVIOUS[next.state].includes(this.state)) {
       throw new Error(`illegal transaction state transition ${this.state} -> ${next.state} for ${this.transactionalId}`);
     }
-    this.producerId = next.producerId;
-    this.lastProducerId = next.lastProducerId;
-    this.producerEpoch = next.producerEpoch;
-    this.lastProducerEpoch = next.lastProducerEpoch;
-    this.timeoutMs = next.timeoutMs;
-    this.state = next.state;
-    this.partitions = new Set(next.partitions);
-    this.groups = new Set(next.groups);
-    this.startTimeMs = next.startTimeMs;
-    this.lastUpdateMs = next.lastUpdateMs;
+    this.assign(next);
     this.pending = null;
   }
 }
