@@ -10,6 +10,7 @@ export interface PendingWrite {
   key: Buffer | undefined;
   value: Buffer | null;
   headers?: Map<Buffer, Buffer>;
+  timestamp?: bigint;
 }
 
 export interface ProcessingContext {

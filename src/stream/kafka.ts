@@ -7,6 +7,7 @@
 // serves (its 2.x line needs Node 22, hence 1.x while Node 20 is supported).
 import { Admin, Consumer, Producer, ProduceAcks, type ConsumerOptions, type ProducerOptions } from '@platformatic/kafka';
 import type { KafkaConfig } from './kafka-config.js';
+import type { PendingWrite } from './context.js';
 import type { Topic } from './topic.js';
 
 type Buf = Buffer;
@@ -84,19 +85,22 @@ export interface OutgoingMessage<V, K> {
   timestamp?: bigint;
 }
 
+/** Validates and serializes values for a typed topic (throws ValidationError before anything is sent). */
+export function toPendingWrites<V, K>(topic: Topic<V, K>, messages: OutgoingMessage<V, K>[]): PendingWrite[] {
+  return messages.map((m) => ({
+    topic: topic.name,
+    value: topic.encodeValue(m.value),
+    key: m.key === undefined || m.key === null ? undefined : topic.encodeKey(m.key),
+    partition: m.partition,
+    timestamp: m.timestamp,
+    headers: m.headers
+      ? new Map(Object.entries(m.headers).map(([k, v]) => [Buffer.from(k), Buffer.isBuffer(v) ? v : Buffer.from(v)]))
+      : undefined,
+  }));
+}
+
 /** Validates, serializes and sends values to a typed topic; resolves once the broker acknowledged them. */
 export async function send<V, K>(producer: RawProducer, topic: Topic<V, K>, messages: OutgoingMessage<V, K>[]): Promise<void> {
   if (messages.length === 0) return;
-  await producer.send({
-    messages: messages.map((m) => ({
-      topic: topic.name,
-      value: topic.encodeValue(m.value),
-      key: m.key === undefined || m.key === null ? undefined : topic.encodeKey(m.key),
-      partition: m.partition,
-      timestamp: m.timestamp,
-      headers: m.headers
-        ? new Map(Object.entries(m.headers).map(([k, v]) => [Buffer.from(k), Buffer.isBuffer(v) ? v : Buffer.from(v)]))
-        : undefined,
-    })),
-  });
+  await producer.send({ messages: toPendingWrites(topic, messages).map((w) => ({ ...w, value: w.value as Buffer })) });
 }

@@ -30,6 +30,21 @@ export class WriteBatcher {
     return p;
   }
 
+  /** Resolves when every send started so far has settled. */
+  async idle(): Promise<void> {
+    while (this.inFlight > 0 || this.pending.length > 0) {
+      this.flush();
+      await new Promise<void>((resolve) => (this.idleWaiters ??= []).push(resolve));
+    }
+  }
+
+  private idleWaiters: (() => void)[] | undefined;
+
+  private settled(): void {
+    this.inFlight--;
+    if (this.inFlight === 0 && this.idleWaiters) for (const w of this.idleWaiters.splice(0)) w();
+  }
+
   flush(): void {
     this.scheduled = false;
     if (this.pending.length === 0) return;
@@ -40,11 +55,11 @@ export class WriteBatcher {
     this.inFlight++;
     this.sendBatch(batch).then(
       () => {
-        this.inFlight--;
+        this.settled();
         for (const w of waiters) w.resolve();
       },
       (err) => {
-        this.inFlight--;
+        this.settled();
         for (const w of waiters) w.reject(err);
       },
     );

@@ -1,0 +1,102 @@
+// One error body for every failure the API answers:
+//   { statusCode, error, message, field?, issues? }
+// A body that fails its schema is 422 naming each failing field (`body.count`),
+// an oversized body 413, a body that is not JSON 400, an unknown route 404, a
+// taken unique value (ConflictError) 409 with its field. Anything else is a 500
+// whose details go to the log, not to the client.
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { ConflictError } from '../db/errors.js';
+import { ValidationError } from '../stream/topic.js';
+
+export interface FieldIssue {
+  /** Where the problem is: `body.products.0.price`, `params.id`, `querystring.state`. */
+  field: string;
+  message: string;
+}
+
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  field?: string;
+  issues?: FieldIssue[];
+}
+
+/** An error a route throws on purpose: its status and message reach the client as they are. */
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export function errorBody(statusCode: number, message: string, extra: Partial<ErrorBody> = {}): ErrorBody {
+  return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message, ...extra };
+}
+
+function issuesBody(statusCode: number, issues: FieldIssue[]): ErrorBody {
+  const message = issues.map((i) => `${i.field}: ${i.message}`).join('; ');
+  return errorBody(statusCode, message, { field: issues[0]?.field, issues });
+}
+
+export function errorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const where = err.validationContext ?? 'body';
+    const issues = err.validation.map((v) => ({
+      field: [where, ...v.instancePath.split('/').filter(Boolean)].join('.'),
+      message: v.message ?? 'is invalid',
+    }));
+    reply.code(422).send(issuesBody(422, issues));
+    return;
+  }
+  if (err instanceof ValidationError) {
+    // A value the route built failed its topic's schema: the client sent it.
+    reply.code(422).send(issuesBody(422, err.issues.map((i) => ({ field: `body${i.path ? `.${i.path}` : ''}`, message: i.message }))));
+    return;
+  }
+  if (err instanceof ConflictError) {
+    reply.code(409).send(errorBody(409, err.message, { field: `body.${err.field}` }));
+    return;
+  }
+  if (err instanceof HttpError) {
+    reply.code(err.statusCode).send(errorBody(err.statusCode, err.message, err.field ? { field: err.field } : {}));
+    return;
+  }
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      reply.code(413).send(errorBody(413, `request body is larger than the limit of ${request.routeOptions.bodyLimit ?? 'the server'} bytes`));
+      return;
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      reply.code(415).send(errorBody(415, `content type ${request.headers['content-type'] ?? '(none)'} is not supported; send application/json`));
+      return;
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      reply.code(400).send(errorBody(400, 'the body is empty; send a JSON document', { field: 'body' }));
+      return;
+  }
+  if (err instanceof SyntaxError && err.statusCode === 400) {
+    reply.code(400).send(errorBody(400, `the body is not valid JSON: ${err.message}`, { field: 'body' }));
+    return;
+  }
+  if (isResponseSerializationError(err)) {
+    request.log.error({ err, issues: err.cause.issues }, 'response does not match its schema');
+    reply.code(500).send(errorBody(500, 'the server built a response that does not match its schema'));
+    return;
+  }
+  const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+  if (status === 500) {
+    request.log.error({ err }, 'request failed');
+    reply.code(500).send(errorBody(500, 'internal error; see the server log'));
+    return;
+  }
+  reply.code(status).send(errorBody(status, err.message));
+}
+
+export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): void {
+  reply.code(404).send(errorBody(404, `no route ${request.method} ${request.url.split('?')[0]}`));
+}

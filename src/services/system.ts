@@ -1,0 +1,115 @@
+// Starts Tributary's parts in this process: for the chosen services, their
+// topics, then their workers (agents), then the API (their consumers, routes
+// and the HTTP server). `npm start` runs all of it; `tributary api` and
+// `tributary worker <name>` run one side each. close() stops in the reverse
+// order: no new requests, in-flight ones answered, agents commit and leave,
+// producers flushed, database closed.
+import pino, { type Logger } from 'pino';
+import { openDatabase, type Database, type OpenDatabaseOptions } from '../db/index.js';
+import { Metrics } from '../http/metrics.js';
+import { buildHttpServer, type HttpServer } from '../http/server.js';
+import type { KafkaConfig } from '../stream/kafka-config.js';
+import { SERVICES, SERVICE_NAMES } from './index.js';
+import type { Service, ServiceContext } from './service.js';
+
+export interface SystemOptions {
+  kafka: KafkaConfig;
+  env?: NodeJS.ProcessEnv;
+  log?: Logger;
+  /** How to open the database (default: DATABASE_URL, else PGlite in DATA_DIR/db). */
+  database?: OpenDatabaseOptions;
+  /** Services to run; default all five. */
+  services?: string[];
+  /** Run the HTTP API; default on, on PORT (8000) and HOST (0.0.0.0). */
+  api?: false | { port?: number; host?: string; bodyLimit?: number };
+  /** Run the workers of these services (true: all that have one). Default true. */
+  workers?: boolean | string[];
+}
+
+export interface RunningSystem {
+  services: Service[];
+  ctx: ServiceContext;
+  http: HttpServer | undefined;
+  /** Base URL of the API, e.g. http://127.0.0.1:8000. */
+  url: string | undefined;
+  close(): Promise<void>;
+}
+
+export function serviceContext(options: Pick<SystemOptions, 'kafka' | 'env' | 'log' | 'database'>): ServiceContext & { closeDatabase(): Promise<void> } {
+  const log = options.log ?? pino({ name: 'tributary' });
+  let database: Promise<Database> | undefined;
+  return {
+    kafka: options.kafka,
+    env: options.env ?? process.env,
+    log,
+    metrics: new Metrics(),
+    database() {
+      database ??= openDatabase({
+        ...options.database,
+        log: (level, msg, extra) => log[level]({ ...extra, component: 'db' }, msg),
+      }).catch((err) => {
+        database = undefined; // let a later call try again
+        throw err;
+      });
+      return database;
+    },
+    async closeDatabase() {
+      const db = await database?.catch(() => undefined);
+      await db?.close();
+    },
+  };
+}
+
+/** Builds the named services (all by default), checking the names. */
+export function createServices(ctx: ServiceContext, names: string[] = SERVICE_NAMES): Service[] {
+  for (const n of names) {
+    if (!(n in SERVICES)) throw new Error(`unknown service "${n}"; the services are ${SERVICE_NAMES.join(', ')}`);
+  }
+  return names.map((n) => SERVICES[n]!(ctx));
+}
+
+export async function startSystem(options: SystemOptions): Promise<RunningSystem> {
+  const ctx = serviceContext(options);
+  const services = createServices(ctx, options.services);
+  ctx.metrics.track(services.map((s) => s.app), ctx.kafka);
+  const workerNames = options.workers === false ? [] : options.workers === true || options.workers === undefined ? services.map((s) => s.name) : options.workers;
+  const workers = services.filter((s) => s.hasWorker && workerNames.includes(s.name));
+  const started: (() => Promise<void>)[] = [];
+  let http: HttpServer | undefined;
+  let url: string | undefined;
+
+  const close = async () => {
+    if (http) await http.close().catch((err) => ctx.log.error({ err }, 'closing the HTTP server failed'));
+    for (const stop of started.reverse()) await stop().catch((err) => ctx.log.error({ err }, 'stopping failed'));
+    for (const s of services) await s.app.closeProducer();
+    await ctx.closeDatabase();
+  };
+
+  try {
+    // Topics first, so neither side races the other's creation.
+    for (const s of services) await s.app.createTopics();
+    for (const s of workers) {
+      await (s.startWorker ? s.startWorker() : s.app.start());
+      started.push(() => (s.stopWorker ? s.stopWorker() : s.app.stop()));
+      ctx.log.info({ service: s.name, agents: s.app.agents.map((a) => a.name) }, 'worker started');
+    }
+    if (options.api !== false) {
+      for (const s of services) {
+        if (!s.startApi) continue;
+        await s.startApi();
+        if (s.stopApi) started.push(() => s.stopApi!());
+      }
+      http = await buildHttpServer({ services, ctx, bodyLimit: options.api?.bodyLimit });
+      const port = options.api?.port ?? Number(ctx.env.PORT ?? 8000);
+      const host = options.api?.host ?? ctx.env.HOST ?? '0.0.0.0';
+      await http.listen({ port, host });
+      const address = http.server.address();
+      const boundPort = typeof address === 'object' && address ? address.port : port;
+      url = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${boundPort}`;
+    }
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { services, ctx, http, url, close };
+}
