@@ -1,15 +1,26 @@
-// The `tributary` command line: one subcommand per part of the system.
-import { brokerCommand } from './commands/broker.js';
+// The `tributary` command line: one subcommand per part of the system and per
+// seed script (producer.py → `state send`, produce_input_topic.py → `events
+// generate`, stress_test.py → `stress`, consumer.py → `consume`).
+import { loadDotEnv } from './env.js';
 
 interface Command {
   summary: string;
-  run(args: string[]): Promise<number>;
+  load(): Promise<(args: string[]) => Promise<number>>;
 }
 
+// Loaded on use, so `tributary produce` does not pay for Fastify and PGlite.
 const commands: Record<string, Command> = {
-  broker: { summary: 'run the embedded Kafka-compatible broker in the foreground', run: brokerCommand },
-  // Until the services land, `start` runs what exists: the broker.
-  start: { summary: 'run the whole system (for now: the embedded broker)', run: brokerCommand },
+  start: { summary: 'run everything: broker, database, workers and the HTTP API', load: async () => (await import('./commands/start.js')).startCommand },
+  api: { summary: 'run the HTTP API alone, against KAFKA_BROKERS', load: async () => (await import('./commands/api.js')).apiCommand },
+  worker: { summary: 'run the workers of one or more systems: tributary worker <name>...', load: async () => (await import('./commands/worker.js')).workerCommand },
+  broker: { summary: 'run the embedded Kafka-compatible broker in the foreground', load: async () => (await import('./commands/broker.js')).brokerCommand },
+  topics: { summary: 'list, create, describe or delete topics', load: async () => (await import('./commands/topics.js')).topicsCommand },
+  produce: { summary: 'send lines from stdin to a topic', load: async () => (await import('./commands/produce.js')).produceCommand },
+  consume: { summary: 'print a topic\'s records, decoding JSON and known protobuf types', load: async () => (await import('./commands/consume.js')).consumeCommand },
+  groups: { summary: 'list or describe consumer groups, with lag', load: async () => (await import('./commands/groups.js')).groupsCommand },
+  state: { summary: 'state system: `state send [--state N]` sends a state message', load: async () => (await import('./commands/state.js')).stateCommand },
+  events: { summary: 'sessions system: `events generate` produces user events to input_topic', load: async () => (await import('./commands/events.js')).eventsCommand },
+  stress: { summary: 'baskets system: post baskets concurrently and check they all arrive', load: async () => (await import('./commands/stress.js')).stressCommand },
 };
 
 function usage(): string {
@@ -29,7 +40,8 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    return await command.run(rest);
+    loadDotEnv();
+    return await (await command.load())(rest);
   } catch (err) {
     console.error(`tributary ${name}: ${err instanceof Error ? err.message : String(err)}`);
     return 1;

@@ -1,0 +1,4 @@
+// SCAFFOLD: replaced by the `tributary groups` command.
+export async function groupsCommand(_argv: string[]): Promise<number> {
+  throw new Error('not built yet');
+}
