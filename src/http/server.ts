@@ -101,6 +101,13 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<HttpS
     mergeAsyncApi(services.map((s) => s.app.asyncApi({ title: s.name, description: s.description }))),
   );
 
+  const Index = z.object({ name: z.string(), systems: z.array(z.object({ name: z.string(), description: z.string() })), links: z.record(z.string(), z.string()) });
+  http.get('/', { schema: { tags: ['system'], summary: 'What this server offers', response: { 200: Index } } }, async () => ({
+    name: 'Tributary',
+    systems: services.map((s) => ({ name: s.name, description: s.description })),
+    links: { docs: '/docs', openapi: '/docs/json', asyncapi: '/asyncapi.json', metrics: '/metrics', health: '/healthz', ready: '/readyz' },
+  }));
+
   for (const s of services) await s.routes?.(http);
   return http;
 }

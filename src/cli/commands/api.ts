@@ -1,4 +1,39 @@
-// SCAFFOLD: replaced by the `tributary api` command.
-export async function apiCommand(_argv: string[]): Promise<number> {
-  throw new Error('not built yet');
+// `tributary api`: the HTTP API alone (every service's routes and its own
+// consumers), against KAFKA_BROKERS and DATABASE_URL. Run several behind a
+// load balancer; workers run apart with `tributary worker`.
+import { parseArgs } from 'node:util';
+import { cliLogger, kafkaFromEnv, parsePort, runUntilSignal } from '../run-system.js';
+
+const HELP = `Usage: tributary api [options]
+
+  --port <n>            HTTP port (default PORT or 8000)
+  --host <addr>         interface (default HOST or 0.0.0.0)
+  --services <a,b,...>  only these systems (default all)
+
+Kafka from KAFKA_BROKERS (default 127.0.0.1:BROKER_PORT), the database from
+DATABASE_URL (default PGlite in DATA_DIR/db, which one process only may open).
+`;
+
+export async function apiCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { port: { type: 'string' }, host: { type: 'string' }, services: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const port = parsePort('PORT', values.port ?? process.env.PORT ?? '8000');
+  const log = cliLogger('tributary-api');
+  return runUntilSignal(
+    {
+      kafka: kafkaFromEnv(),
+      log,
+      services: values.services?.split(',').map((s) => s.trim()).filter(Boolean),
+      workers: false,
+      api: { port, host: values.host ?? process.env.HOST },
+    },
+    (system) => log.info({ url: system.url, services: system.services.map((s) => s.name) }, `API listening on ${system.url}`),
+  );
 }

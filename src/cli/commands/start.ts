@@ -1,4 +1,91 @@
-// SCAFFOLD: replaced by the `tributary start` command.
-export async function startCommand(_argv: string[]): Promise<number> {
-  throw new Error('not built yet');
+// `tributary start` (`npm start`): the whole product in one command. The
+// embedded broker runs in a worker thread on BROKER_PORT (unless KAFKA_BROKERS
+// points at a cluster), the database is PGlite in DATA_DIR/db (unless
+// DATABASE_URL is set), then every service's topics, workers and the HTTP API
+// on PORT start in this process, and the URLs are printed.
+import { parseArgs } from 'node:util';
+import { join } from 'node:path';
+import { brokersFromEnv } from '../../stream/kafka-config.js';
+import { redactUrl } from '../../db/open-postgres.js';
+import { startBrokerThread, type BrokerThread } from '../embedded-broker.js';
+import { cliLogger, kafkaFromEnv, parsePort, runUntilSignal } from '../run-system.js';
+
+const HELP = `Usage: tributary start [options]
+
+Runs the embedded broker, the database, every worker and the HTTP API.
+
+  --port <n>          HTTP port (default PORT or 8000)
+  --host <addr>       HTTP interface (default HOST or 0.0.0.0)
+  --broker-port <n>   embedded broker port (default BROKER_PORT or 9092)
+  --data-dir <dir>    broker and PGlite data (default DATA_DIR or ./data)
+
+Environment: KAFKA_BROKERS (use that cluster, start no broker), DATABASE_URL
+(use that PostgreSQL), TOPICS_NAME, TOPICS_PARTITIONS, TOPICS_REPLICAS,
+KAFKA_TOPIC, LOG_LEVEL. A .env file in the working directory is read.
+`;
+
+export async function startCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'broker-port': { type: 'string' },
+      'data-dir': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (values['data-dir']) process.env.DATA_DIR = values['data-dir'];
+  if (values['broker-port']) process.env.BROKER_PORT = values['broker-port'];
+  const dataDir = process.env.DATA_DIR || './data';
+  const port = parsePort('PORT', values.port ?? process.env.PORT ?? '8000');
+  const brokerPort = parsePort('BROKER_PORT', process.env.BROKER_PORT ?? '9092');
+  const log = cliLogger();
+
+  let broker: BrokerThread | undefined;
+  if (!brokersFromEnv()) {
+    broker = await startBrokerThread(
+      { port: brokerPort, host: '127.0.0.1', dataDir: join(dataDir, 'broker'), defaultPartitions: 1 },
+      process.env.LOG_LEVEL ?? 'info',
+    );
+    process.env.KAFKA_BROKERS = broker.address;
+  }
+  const kafka = kafkaFromEnv();
+  const databaseUrl = process.env.DATABASE_URL || undefined;
+
+  return runUntilSignal(
+    {
+      kafka,
+      log,
+      database: { url: databaseUrl ?? null, dataDir: join(dataDir, 'db') },
+      api: { port, host: values.host ?? process.env.HOST },
+    },
+    (system) => {
+      const url = system.url!;
+      const lines = [
+        '',
+        'Tributary is running',
+        `  API        ${url}`,
+        `  Docs       ${url}/docs`,
+        `  AsyncAPI   ${url}/asyncapi.json`,
+        `  Metrics    ${url}/metrics`,
+        `  Health     ${url}/healthz, ${url}/readyz`,
+        `  Kafka      ${broker ? `${broker.address} (embedded, data in ${broker.dataDir})` : kafka.brokers.join(',')}`,
+        `  Database   ${databaseUrl ? redactUrl(databaseUrl) : `PGlite in ${join(dataDir, 'db')}`}`,
+        `  Systems    ${system.services.map((s) => s.name).join(', ')}`,
+        '',
+        'Press Ctrl+C to stop.',
+        '',
+      ];
+      process.stdout.write(lines.join('\n'));
+    },
+    async () => {
+      await broker?.stop();
+    },
+  );
 }

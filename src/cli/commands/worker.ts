@@ -1,4 +1,32 @@
-// SCAFFOLD: replaced by the `tributary worker` command.
-export async function workerCommand(_argv: string[]): Promise<number> {
-  throw new Error('not built yet');
+// `tributary worker <name>...`: the agents of the named systems (or --all),
+// with no HTTP API. Several copies of one worker share its consumer groups,
+// so partitions spread over them: that is how processing scales out.
+import { parseArgs } from 'node:util';
+import { SERVICE_NAMES } from '../../services/index.js';
+import { cliLogger, kafkaFromEnv, runUntilSignal } from '../run-system.js';
+
+const HELP = `Usage: tributary worker <system>... | --all
+
+Systems with workers: activity, sessions, baskets. Kafka from KAFKA_BROKERS
+(default 127.0.0.1:BROKER_PORT), the database from DATABASE_URL.
+`;
+
+export async function workerCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options: { all: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const names = values.all ? SERVICE_NAMES : positionals;
+  if (names.length === 0) {
+    console.error(HELP);
+    return 2;
+  }
+  const log = cliLogger('tributary-worker');
+  return runUntilSignal({ kafka: kafkaFromEnv(), log, services: names, api: false, workers: true }, (system) => {
+    const running = system.services.filter((s) => s.hasWorker).map((s) => s.name);
+    const idle = system.services.filter((s) => !s.hasWorker).map((s) => s.name);
+    if (idle.length > 0) log.warn({ systems: idle }, 'these systems have no worker (their consumers run inside the API)');
+    log.info({ systems: running }, `workers running: ${running.join(', ') || 'none'}`);
+  });
 }

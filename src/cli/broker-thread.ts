@@ -1,0 +1,33 @@
+// The embedded broker in a worker thread: `npm start` runs it here so its I/O
+// and request handling never wait behind the HTTP server and the workers on the
+// main thread. The parent sends { type: 'stop' }; the thread answers
+// { type: 'listening', address } once it accepts connections, { type: 'stopped' }
+// after a clean close, or { type: 'error', message }.
+import { parentPort, workerData } from 'node:worker_threads';
+import pino from 'pino';
+import { startBroker } from '../broker/index.js';
+import type { BrokerOptions } from '../broker/config.js';
+
+export interface BrokerThreadData {
+  options: Omit<BrokerOptions, 'log'>;
+  logLevel: string;
+}
+
+const port = parentPort;
+if (!port) throw new Error('broker-thread.ts runs as a worker thread');
+const data = workerData as BrokerThreadData;
+const logger = pino({ name: 'broker', level: data.logLevel });
+
+try {
+  const broker = await startBroker({ ...data.options, log: (level, msg, extra) => logger[level](extra ?? {}, msg) });
+  port.postMessage({ type: 'listening', address: broker.address, dataDir: broker.broker.config.dataDir });
+  port.on('message', (m: { type: string }) => {
+    if (m.type !== 'stop') return;
+    broker.close().then(
+      () => port.postMessage({ type: 'stopped' }),
+      (err: unknown) => port.postMessage({ type: 'error', message: String(err) }),
+    );
+  });
+} catch (err) {
+  port.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+}

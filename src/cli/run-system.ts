@@ -1,0 +1,53 @@
+// What `start`, `api` and `worker` share: the logger, the Kafka connection from
+// the environment, running the chosen parts until SIGINT/SIGTERM, and a clean
+// shutdown (requests answered, agents committed, producers flushed).
+import pino, { type Logger } from 'pino';
+import { kafkaConfigFromEnv, type KafkaConfig } from '../stream/kafka-config.js';
+import { startSystem, type RunningSystem, type SystemOptions } from '../services/system.js';
+
+export function cliLogger(name = 'tributary'): Logger {
+  return pino({ name, level: process.env.LOG_LEVEL ?? 'info' });
+}
+
+/** KAFKA_BROKERS (or the seeds' other names), else the local broker on BROKER_PORT. */
+export function kafkaFromEnv(): KafkaConfig {
+  return kafkaConfigFromEnv(process.env, { brokers: [`127.0.0.1:${process.env.BROKER_PORT ?? 9092}`] });
+}
+
+export function waitForSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve(signal);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+/** Starts the system, hands it to `onStarted`, and stops it on the first signal. */
+export async function runUntilSignal(options: SystemOptions, onStarted: (system: RunningSystem) => void, afterStop?: () => Promise<void>): Promise<number> {
+  const log = options.log!;
+  const signal = waitForSignal();
+  let system: RunningSystem;
+  try {
+    system = await startSystem(options);
+  } catch (err) {
+    await afterStop?.();
+    throw err;
+  }
+  onStarted(system);
+  const received = await signal;
+  log.info({ signal: received }, 'stopping');
+  await system.close();
+  await afterStop?.();
+  log.info('stopped');
+  return 0;
+}
+
+export function parsePort(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be a port number (0-65535), got "${value}"`);
+  return n;
+}
