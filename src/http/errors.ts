@@ -75,6 +75,9 @@ export function errorHandler(err: FastifyError, request: FastifyRequest, reply: 
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       reply.code(415).send(errorBody(415, `content type ${request.headers['content-type'] ?? '(none)'} is not supported; send application/json`));
       return;
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      reply.code(400).send(errorBody(400, `the body is not valid JSON: ${err.message}`, { field: 'body' }));
+      return;
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       reply.code(400).send(errorBody(400, 'the body is empty; send a JSON document', { field: 'body' }));
       return;

@@ -1,4 +1,83 @@
-// SCAFFOLD: replaced by the `tributary state` command.
-export async function stateCommand(_argv: string[]): Promise<number> {
-  throw new Error('not built yet');
+// `tributary state send [--state N] [--text T]`: the seed's producer.py. Sends
+// one {message_id, text, state} to KAFKA_TOPIC (acks=all), creating the topic
+// if it is missing, and prints what it sent.
+import { randomInt, randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { createApp } from '../../stream/app.js';
+import { kafkaConfigFromEnv } from '../../stream/kafka-config.js';
+import type { StateMessage } from '../../services/state/message.js';
+import { stateTopicName, stateTopicOptions } from '../../services/state/topics.js';
+
+const USAGE = `Usage: tributary state send [--state N] [--text T]
+
+Sends one state message {message_id, text, state} to the state topic.
+
+Options:
+  --state N   the new state, an integer (default: random 0..100, like producer.py)
+  --text T    the message text (default: "state changed to N")
+  -h, --help  show this help
+
+Environment: KAFKA_BROKERS (default 127.0.0.1:$BROKER_PORT or 9092), KAFKA_TOPIC (default state).`;
+
+/** A command-line mistake: reported with the usage hint, exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+interface SendOptions {
+  state: number;
+  text: string;
+}
+
+export function parseStateArgs(argv: string[]): { help: true } | { help: false; options: SendOptions } {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { state: { type: 'string' }, text: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) return { help: true };
+  const [sub, ...extra] = positionals;
+  if (sub !== 'send') throw new UsageError(sub ? `unknown subcommand "${sub}"; the one subcommand is "send"` : 'missing subcommand "send"');
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  let state = randomInt(0, 101);
+  if (values.state !== undefined) {
+    if (!/^-?\d+$/.test(values.state.trim()) || !Number.isSafeInteger(Number(values.state))) {
+      throw new UsageError(`--state must be an integer, got "${values.state}"`);
+    }
+    state = Number(values.state);
+  }
+  return { help: false, options: { state, text: values.text ?? `state changed to ${state}` } };
+}
+
+export async function stateCommand(argv: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parseStateArgs>;
+  try {
+    parsed = parseStateArgs(argv);
+  } catch (err) {
+    // parseArgs's own errors (unknown option, missing value) are usage errors too.
+    const code = (err as { code?: string }).code;
+    if (!(err instanceof UsageError) && !code?.startsWith('ERR_PARSE_ARGS')) throw err;
+    console.error(`tributary state: ${(err as Error).message}\nRun \`tributary state --help\` for usage.`);
+    return 2;
+  }
+  if (parsed.help) {
+    console.log(USAGE);
+    return 0;
+  }
+
+  const kafka = kafkaConfigFromEnv(process.env, { brokers: ['127.0.0.1:' + (process.env.BROKER_PORT ?? 9092)] });
+  const app = createApp({ id: 'tributary-state-cli', kafka });
+  const topic = app.topic(stateTopicName(process.env), stateTopicOptions());
+  const message: StateMessage = { message_id: randomUUID(), text: parsed.options.text, state: parsed.options.state };
+  try {
+    await app.createTopics();
+    await app.send(topic, [{ value: message }]);
+  } catch (err) {
+    // The client's own message ("metadata failed 4 times") does not say where.
+    throw new Error(`cannot send to ${topic.name} on ${kafka.brokers.join(',')}: ${(err as Error).message}`, { cause: err });
+  } finally {
+    await app.closeProducer();
+  }
+  console.log(JSON.stringify(message));
+  return 0;
 }

@@ -1,10 +1,31 @@
-// SCAFFOLD: replaced by the state service.
+// System 2, state: the API follows the state topic itself and answers GET /state
+// from memory. No worker; `tributary state send` is the producer.
 import { createApp } from '../../stream/app.js';
 import type { ServiceFactory } from '../service.js';
+import { startStateFollower, type StateFollower } from './follow.js';
+import { LatestState } from './latest.js';
+import { stateRoutes } from './routes.js';
+import { stateTopicName, stateTopicOptions } from './topics.js';
 
-export const createStateService: ServiceFactory = (ctx) => ({
-  name: 'state',
-  description: 'state',
-  app: createApp({ id: 'tributary-state', kafka: ctx.kafka }),
-  hasWorker: false,
-});
+export const createStateService: ServiceFactory = (ctx) => {
+  const app = createApp({ id: 'tributary-state', kafka: ctx.kafka });
+  const topic = app.topic(stateTopicName(ctx.env), stateTopicOptions());
+  const latest = new LatestState();
+  const log = ctx.log.child({ service: 'state' });
+  let follower: StateFollower | undefined;
+  return {
+    name: 'state',
+    description: 'Serves the latest state sent to the state topic; survives restarts',
+    app,
+    hasWorker: false,
+    routes: (http) => stateRoutes(http, latest),
+    async startApi() {
+      follower ??= await startStateFollower(ctx.kafka, topic, latest, log);
+    },
+    async stopApi() {
+      const f = follower;
+      follower = undefined;
+      await f?.stop();
+    },
+  };
+};
