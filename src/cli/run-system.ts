@@ -2,17 +2,12 @@
 // the environment, running the chosen parts until SIGINT/SIGTERM, and a clean
 // shutdown (requests answered, agents committed, producers flushed).
 import pino, { type Logger } from 'pino';
-import { kafkaConfigFromEnv, type KafkaConfig } from '../stream/kafka-config.js';
 import { startSystem, type RunningSystem, type SystemOptions } from '../services/system.js';
 
 export function cliLogger(name = 'tributary'): Logger {
   return pino({ name, level: process.env.LOG_LEVEL ?? 'info' });
 }
 
-/** KAFKA_BROKERS (or the seeds' other names), else the local broker on BROKER_PORT. */
-export function kafkaFromEnv(): KafkaConfig {
-  return kafkaConfigFromEnv(process.env, { brokers: [`127.0.0.1:${process.env.BROKER_PORT ?? 9092}`] });
-}
 
 export function waitForSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {

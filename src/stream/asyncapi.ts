@@ -38,7 +38,7 @@ export function asyncApiDocument(app: App, info: Partial<AsyncApiInfo> = {}): Re
       bindings: {
         kafka: {
           ...(t.partitions ? { partitions: t.partitions } : {}),
-          replicas: t.replicationFactor,
+          ...(t.replicationFactor > 0 ? { replicas: t.replicationFactor } : {}),
           ...(Object.keys(t.config).length > 0 ? { topicConfiguration: topicConfiguration(t.config) } : {}),
           bindingVersion: '0.5.0',
         },

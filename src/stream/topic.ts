@@ -12,6 +12,7 @@ export interface TopicOptions<V, K> {
   /** Key serde; UTF-8 strings by default. */
   key?: Serde<K>;
   partitions?: number;
+  /** Replicas; default -1, the cluster's default.replication.factor (1 on the embedded broker). */
   replicationFactor?: number;
   /** Topic configs set at creation (cleanup.policy, retention.ms, ...). */
   config?: Record<string, string>;
@@ -46,7 +47,7 @@ export class Topic<V = unknown, K = string> {
     this.serde = options.serde ?? json<V>();
     this.keySerde = options.key ?? (string() as unknown as Serde<K>);
     this.partitions = options.partitions;
-    this.replicationFactor = options.replicationFactor ?? 1;
+    this.replicationFactor = options.replicationFactor ?? -1;
     this.config = options.config ?? {};
     this.description = options.description;
   }

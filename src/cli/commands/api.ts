@@ -2,7 +2,8 @@
 // consumers), against KAFKA_BROKERS and DATABASE_URL. Run several behind a
 // load balancer; workers run apart with `tributary worker`.
 import { parseArgs } from 'node:util';
-import { cliLogger, kafkaFromEnv, parsePort, runUntilSignal } from '../run-system.js';
+import { cliKafkaConfig } from '../format.js';
+import { cliLogger, parsePort, runUntilSignal } from '../run-system.js';
 
 const HELP = `Usage: tributary api [options]
 
@@ -28,7 +29,7 @@ export async function apiCommand(argv: string[]): Promise<number> {
   const log = cliLogger('tributary-api');
   return runUntilSignal(
     {
-      kafka: kafkaFromEnv(),
+      kafka: cliKafkaConfig('tributary'),
       log,
       services: values.services?.split(',').map((s) => s.trim()).filter(Boolean),
       workers: false,

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { brokersFromEnv } from '../../stream/kafka-config.js';
 import { redactUrl } from '../../db/open-postgres.js';
 import { startBrokerThread, type BrokerThread } from '../embedded-broker.js';
-import { cliLogger, kafkaFromEnv, parsePort, runUntilSignal } from '../run-system.js';
+import { cliKafkaConfig } from '../format.js';
+import { cliLogger, parsePort, runUntilSignal } from '../run-system.js';
 
 const HELP = `Usage: tributary start [options]
 
@@ -55,7 +56,7 @@ export async function startCommand(argv: string[]): Promise<number> {
     );
     process.env.KAFKA_BROKERS = broker.address;
   }
-  const kafka = kafkaFromEnv();
+  const kafka = cliKafkaConfig('tributary');
   const databaseUrl = process.env.DATABASE_URL || undefined;
 
   return runUntilSignal(

@@ -1,4 +1,154 @@
-// SCAFFOLD: replaced by the `tributary topics` command.
-export async function topicsCommand(_argv: string[]): Promise<number> {
-  throw new Error('not built yet');
+// `tributary topics list|create|describe|delete`: the admin side of the seeds'
+// scripts (their AdminClient step), against KAFKA_BROKERS or the local broker.
+// Broker refusals are printed with the Kafka error name and exit 1.
+import { parseArgs } from 'node:util';
+import type { Admin } from '@platformatic/kafka';
+import { createAdmin } from '../../stream/kafka.js';
+import { cliKafkaConfig, errorText, exitOnClosedStdout, parseIntFlag, table, toJson } from '../format.js';
+
+const HELP = `Usage: tributary topics <action> [options]
+
+  list [--all] [--json]            topics with partitions and replicas (--all: internal ones too)
+  create <name> [--partitions N] [--replicas N] [--config key=value ...]
+                                   partitions and replicas default to the broker's defaults
+  describe <name> [--json]         partitions (leader, replicas, start and end offsets) and configs
+  delete <name>                    deletes the topic and its records
+
+Connects to KAFKA_BROKERS (default 127.0.0.1:BROKER_PORT, 9092).
+`;
+
+const TOPIC_RESOURCE = 2; // DescribeConfigs resource type of a topic
+const CONFIG_SOURCES: Record<number, string> = { 1: 'topic', 2: 'broker', 3: 'broker', 4: 'broker', 5: 'default', 6: 'broker' };
+
+export async function topicsCommand(argv: string[]): Promise<number> {
+  exitOnClosedStdout();
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      partitions: { type: 'string' },
+      replicas: { type: 'string' },
+      config: { type: 'string', multiple: true },
+      all: { type: 'boolean' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  const [action, name, ...extra] = positionals;
+  if (values.help || !action) {
+    console.log(HELP);
+    return values.help ? 0 : 1;
+  }
+  if (extra.length > 0) throw new Error(`unexpected arguments: ${extra.join(' ')}`);
+  const needsName = action !== 'list';
+  if (needsName && !name) throw new Error(`topics ${action} needs a topic name`);
+
+  const admin = createAdmin(cliKafkaConfig());
+  try {
+    switch (action) {
+      case 'list':
+        return await list(admin, values.all ?? false, values.json ?? false);
+      case 'create':
+        return await create(admin, name!, values);
+      case 'describe':
+        return await describe(admin, name!, values.json ?? false);
+      case 'delete':
+        await mustExist(admin, name!);
+        await admin.deleteTopics({ topics: [name!] });
+        console.log(`deleted topic ${name}`);
+        return 0;
+      default:
+        console.error(`tributary topics: unknown action "${action}"\n\n${HELP}`);
+        return 2;
+    }
+  } catch (err) {
+    console.error(`tributary topics ${action}: ${errorText(err)}`);
+    return 1;
+  } finally {
+    await admin.close().catch(() => {});
+  }
+}
+
+/**
+ * The client library reports a missing topic without the Kafka error name (describe)
+ * or only after its retries (delete): check first.
+ */
+async function mustExist(admin: Admin, name: string): Promise<void> {
+  if (!(await admin.listTopics({ includeInternals: true })).includes(name)) {
+    throw new Error(`UNKNOWN_TOPIC_OR_PARTITION: topic ${name} does not exist`);
+  }
+}
+
+async function list(admin: Admin, all: boolean, json: boolean): Promise<number> {
+  const names = (await admin.listTopics({ includeInternals: all })).filter((n) => all || !n.startsWith('__')).sort();
+  const metadata = names.length > 0 ? await admin.metadata({ topics: names }) : undefined;
+  const rows = names.map((n) => {
+    const t = metadata?.topics.get(n);
+    // The client library does not describe internal topics: their counts are unknown here.
+    return { name: n, partitions: t?.partitionsCount ?? null, replicas: t?.partitions[0]?.replicas.length ?? null };
+  });
+  if (json) {
+    for (const r of rows) console.log(toJson(r));
+  } else {
+    console.log(table(['TOPIC', 'PARTITIONS', 'REPLICAS'], rows.map((r) => [r.name, r.partitions ?? '-', r.replicas ?? '-'])));
+  }
+  return 0;
+}
+
+async function create(admin: Admin, name: string, values: { partitions?: string; replicas?: string; config?: string[] }): Promise<number> {
+  const partitions = parseIntFlag('--partitions', values.partitions, 1);
+  const replicas = parseIntFlag('--replicas', values.replicas, 1, 32767);
+  const configs = (values.config ?? []).map((kv) => {
+    const eq = kv.indexOf('=');
+    if (eq <= 0) throw new Error(`--config takes key=value, got "${kv}"`);
+    return { name: kv.slice(0, eq), value: kv.slice(eq + 1) };
+  });
+  const [created] = await admin.createTopics({ topics: [name], partitions, replicas, configs });
+  console.log(`created topic ${name} with ${created?.partitions ?? partitions ?? '?'} partition(s), replication factor ${created?.replicas ?? replicas ?? '?'}`);
+  return 0;
+}
+
+async function describe(admin: Admin, name: string, json: boolean): Promise<number> {
+  await mustExist(admin, name);
+  const metadata = await admin.metadata({ topics: [name] });
+  const t = metadata.topics.get(name);
+  if (!t) throw new Error(`topic ${name} is internal: its partitions are not described`);
+  const indexes = t.partitions.map((_, i) => i);
+  const [starts, ends, configs] = await Promise.all([
+    admin.listOffsets({ topics: [{ name, partitions: indexes.map((partitionIndex) => ({ partitionIndex, timestamp: -2n })) }] }),
+    admin.listOffsets({ topics: [{ name, partitions: indexes.map((partitionIndex) => ({ partitionIndex, timestamp: -1n })) }] }),
+    admin.describeConfigs({ resources: [{ resourceType: TOPIC_RESOURCE, resourceName: name }] }),
+  ]);
+  const offsetOf = (listed: typeof starts, p: number) => listed.find((l) => l.name === name)?.partitions.find((x) => x.partitionIndex === p)?.offset ?? -1n;
+  const partitions = t.partitions.map((p, i) => ({
+    partition: i,
+    leader: p.leader,
+    replicas: p.replicas,
+    isr: p.isr,
+    startOffset: offsetOf(starts, i),
+    endOffset: offsetOf(ends, i),
+  }));
+  const configEntries = (configs[0]?.configs ?? [])
+    .map((c) => ({ name: c.name, value: c.value, source: CONFIG_SOURCES[c.configSource] ?? String(c.configSource) }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+
+  if (json) {
+    console.log(toJson({ name, id: t.id, partitions, configs: configEntries }));
+    return 0;
+  }
+  const records = partitions.reduce((n, p) => n + (p.endOffset - p.startOffset), 0n);
+  console.log(`Topic: ${name}  id: ${t.id}  partitions: ${t.partitionsCount}  replication factor: ${t.partitions[0]?.replicas.length ?? 0}  records: ${records}`);
+  console.log('');
+  console.log(
+    table(
+      ['PARTITION', 'LEADER', 'REPLICAS', 'ISR', 'START', 'END'],
+      partitions.map((p) => [p.partition, p.leader, p.replicas.join(',') || '-', p.isr.join(',') || '-', p.startOffset, p.endOffset]),
+    ),
+  );
+  if (configEntries.length > 0) {
+    console.log('');
+    console.log(table(['CONFIG', 'VALUE', 'SOURCE'], configEntries.map((c) => [c.name, c.value ?? '(null)', c.source])));
+  }
+  return 0;
 }

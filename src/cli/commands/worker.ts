@@ -3,7 +3,8 @@
 // so partitions spread over them: that is how processing scales out.
 import { parseArgs } from 'node:util';
 import { SERVICE_NAMES } from '../../services/index.js';
-import { cliLogger, kafkaFromEnv, runUntilSignal } from '../run-system.js';
+import { cliKafkaConfig } from '../format.js';
+import { cliLogger, runUntilSignal } from '../run-system.js';
 
 const HELP = `Usage: tributary worker <system>... | --all
 
@@ -23,7 +24,7 @@ export async function workerCommand(argv: string[]): Promise<number> {
     return 2;
   }
   const log = cliLogger('tributary-worker');
-  return runUntilSignal({ kafka: kafkaFromEnv(), log, services: names, api: false, workers: true }, (system) => {
+  return runUntilSignal({ kafka: cliKafkaConfig('tributary'), log, services: names, api: false, workers: true }, (system) => {
     const running = system.services.filter((s) => s.hasWorker).map((s) => s.name);
     const idle = system.services.filter((s) => !s.hasWorker).map((s) => s.name);
     if (idle.length > 0) log.warn({ systems: idle }, 'these systems have no worker (their consumers run inside the API)');

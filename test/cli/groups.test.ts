@@ -1,0 +1,108 @@
+// `tributary groups list|describe` against a running group: a `tributary
+// consume --group --follow` child process is the member; list shows the group
+// stable with its protocol, describe shows the member's assignment and the lag,
+// which drops to 0 once it has printed and committed, and grows again after
+// it left and more records arrived.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+
+let broker: TestBroker;
+
+before(async () => {
+  broker = await startTestBroker({ groupInitialRebalanceDelayMs: 0 });
+});
+
+after(async () => {
+  await broker.destroy();
+});
+
+function start(args: string[], input?: string): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    env: { ...process.env, KAFKA_BROKERS: broker.address },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  child.stdin!.end(input ?? '');
+  return child;
+}
+
+/** Runs `tributary <args>` through tsx with KAFKA_BROKERS pointing at the test broker. */
+async function cli(args: string[], input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = start(args, input);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (d) => (stdout += d));
+  child.stderr!.setEncoding('utf8').on('data', (d) => (stderr += d));
+  const [code] = await once(child, 'close');
+  return { code, stdout, stderr };
+}
+
+/** Polls `groups describe --json` until `ok` holds (or fails after 30 s). */
+async function describeUntil(group: string, ok: (g: any) => boolean): Promise<any> {
+  const deadline = Date.now() + 30_000;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    const r = await cli(['groups', 'describe', group, '--json']);
+    if (r.code === 0) {
+      last = JSON.parse(r.stdout);
+      if (ok(last)) return last;
+    } else {
+      last = r.stderr;
+    }
+    await sleep(200);
+  }
+  assert.fail(`group ${group} never reached the expected state; last: ${JSON.stringify(last)}`);
+}
+
+test('a running consumer group: members, assignment, lag to 0, then lag after it left', async () => {
+  assert.equal((await cli(['topics', 'create', 'cli-live', '--partitions', '2'])).code, 0);
+  const member = start(['consume', 'cli-live', '--group', 'cli-live-g', '--follow', '--from-beginning', '--json']);
+  let printed = '';
+  member.stdout!.setEncoding('utf8').on('data', (d) => (printed += d));
+  let memberErr = '';
+  member.stderr!.setEncoding('utf8').on('data', (d) => (memberErr += d));
+  try {
+    const joined = await describeUntil('cli-live-g', (g) => g.state === 'STABLE' && g.members.length === 1);
+    const [m] = joined.members;
+    assert.deepEqual(m.assignment, [{ topic: 'cli-live', partitions: [0, 1] }]);
+    assert.match(m.clientId, /tributary-cli/);
+
+    const listed = await cli(['groups', 'list']);
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.match(listed.stdout, /^GROUP\s+STATE\s+TYPE\s+PROTOCOL\s+MEMBERS$/m);
+    assert.match(listed.stdout, /^cli-live-g\s+STABLE\s+consumer\s+\S+\s+1$/m);
+    // The throwaway groups of plain `consume` runs are hidden unless --all.
+    assert.doesNotMatch(listed.stdout, /tributary-consume-/);
+
+    const lines = Array.from({ length: 20 }, (_, i) => `k${i % 4}:v${i}`).join('\n');
+    assert.equal((await cli(['produce', 'cli-live', '-K', ':'], lines)).code, 0);
+    const caughtUp = await describeUntil('cli-live-g', (g) => g.partitions.length === 2 && g.totalLag === 0 && g.partitions.every((p: any) => p.committed === p.end) && g.partitions.reduce((n: number, p: any) => n + p.end, 0) === 20);
+    for (const p of caughtUp.partitions) assert.equal(p.member, m.id);
+    assert.equal(printed.trim().split('\n').length, 20);
+
+    const text = await cli(['groups', 'describe', 'cli-live-g']);
+    assert.match(text.stdout, /^MEMBER\s+CLIENT\s+HOST\s+ASSIGNMENT$/m);
+    assert.match(text.stdout, /cli-live:0,1/);
+    assert.match(text.stdout, /^TOPIC\s+PARTITION\s+COMMITTED\s+END\s+LAG\s+MEMBER$/m);
+    assert.match(text.stdout, /^total lag: 0$/m);
+  } finally {
+    member.kill('SIGINT');
+  }
+  const [code] = await once(member, 'close');
+  assert.equal(code, 0, memberErr);
+
+  // Gone from the group; new records are lag.
+  assert.equal((await cli(['produce', 'cli-live', '--key', 'k1'], 'x\ny\nz\n')).code, 0);
+  const left = await describeUntil('cli-live-g', (g) => g.members.length === 0);
+  assert.equal(left.state, 'EMPTY');
+  assert.equal(left.totalLag, 3);
+});
+
+test('describing a group that does not exist exits 1', async () => {
+  const r = await cli(['groups', 'describe', 'cli-no-such-group']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /does not exist/);
+});
