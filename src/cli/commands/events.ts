@@ -1,4 +1,111 @@
-// SCAFFOLD: replaced by the `tributary events` command.
-export async function eventsCommand(_argv: string[]): Promise<number> {
-  throw new Error('not built yet');
+// `tributary events generate`: the seed's produce_input_topic.py. Sends fake
+// user events to input_topic, keyed by userId (so each user's events stay on
+// one partition, which the sessions worker's table needs), creating the topic
+// when missing, and prints what it sent: the count and each user's first and
+// last metadata.timestamp, which GET /api/summaries should then show.
+import { parseArgs } from 'node:util';
+import { ensureTopics, createAdmin, createProducer, send } from '../../stream/kafka.js';
+import { kafkaConfigFromEnv } from '../../stream/kafka-config.js';
+import { generateEvents } from '../../services/sessions/generate.js';
+import { inputTopic } from '../../services/sessions/topics.js';
+
+const HELP = `Usage: tributary events generate [options]
+
+  --users <n>      how many users (user-1 ... user-n); default 3
+  --per-user <n>   events per user; default 3
+  --json           print the summary as JSON
+
+Sends fake user events {userId, visitorId, type, metadata{messageId, sentAt,
+timestamp, receivedAt, apiKey, spaceId, version}, event, eventData} to
+input_topic, keyed by userId; times are epoch milliseconds. Connects to
+KAFKA_BROKERS, else 127.0.0.1:$BROKER_PORT (9092).
+`;
+
+export interface SentUser {
+  userId: string;
+  events: number;
+  firstSeen: number;
+  lastSeen: number;
 }
+
+export interface GenerateReport {
+  topic: string;
+  count: number;
+  users: SentUser[];
+}
+
+function count(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 1_000_000) throw new Error(`${flag} must be an integer from 1 to 1000000, got "${value}"`);
+  return n;
+}
+
+export async function eventsCommand(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      users: { type: 'string' },
+      'per-user': { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (positionals.length !== 1 || positionals[0] !== 'generate') {
+    console.error(positionals.length === 0 ? HELP : `tributary events: unknown subcommand "${positionals.join(' ')}"\n\n${HELP}`);
+    return 2;
+  }
+  const users = count('--users', values.users, 3);
+  const perUser = count('--per-user', values['per-user'], 3);
+  if (users * perUser > 1_000_000) throw new Error(`--users × --per-user must be at most 1000000, got ${users * perUser}`);
+
+  const kafka = kafkaConfigFromEnv(env, { brokers: ['127.0.0.1:' + (env.BROKER_PORT ?? 9092)], clientId: 'tributary-cli' });
+  const topic = inputTopic();
+  const admin = createAdmin(kafka);
+  try {
+    await ensureTopics(admin, [topic]);
+  } finally {
+    await admin.close().catch(() => {});
+  }
+
+  const events = generateEvents({ users, perUser });
+  const producer = createProducer(kafka);
+  try {
+    await send(producer, topic, events.map((e) => ({ key: e.userId, value: e })));
+  } finally {
+    await producer.close().catch(() => {});
+  }
+
+  const report = summarize(topic.name, events.map((e) => [e.userId, e.metadata.timestamp]));
+  if (values.json) {
+    console.log(JSON.stringify(report, null, 2));
+  } else {
+    console.log(`sent ${report.count} event(s) for ${report.users.length} user(s) to ${report.topic}`);
+    for (const u of report.users) {
+      console.log(`  ${u.userId}: ${u.events} event(s), firstSeen ${u.firstSeen} (${iso(u.firstSeen)}), lastSeen ${u.lastSeen} (${iso(u.lastSeen)})`);
+    }
+  }
+  return 0;
+}
+
+function summarize(topic: string, sent: [userId: string, timestamp: number][]): GenerateReport {
+  const users = new Map<string, SentUser>();
+  for (const [userId, t] of sent) {
+    const u = users.get(userId);
+    if (!u) users.set(userId, { userId, events: 1, firstSeen: t, lastSeen: t });
+    else {
+      u.events++;
+      u.firstSeen = Math.min(u.firstSeen, t);
+      u.lastSeen = Math.max(u.lastSeen, t);
+    }
+  }
+  return { topic, count: sent.length, users: [...users.values()] };
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();

@@ -1,10 +1,45 @@
-// SCAFFOLD: replaced by the activity service.
+// System 3, activity: a users API over the database; every request to the API
+// (any service's) is recorded as a protobuf BackendApiActivity on `Users`, and
+// a worker counts them per endpoint, method and client, all-time and per minute,
+// in changelog-backed tables that GET /api/activity reads back.
 import { createApp } from '../../stream/app.js';
 import type { ServiceFactory } from '../service.js';
+import { recordActivity } from './emit.js';
+import { declareActivityTopology } from './topics.js';
+import { UsageCounter } from './usage.js';
+import { usageRoutes } from './usage-routes.js';
+import { usersRoutes } from './users-routes.js';
+import { ActivityView } from './view.js';
 
-export const createActivityService: ServiceFactory = (ctx) => ({
-  name: 'activity',
-  description: 'activity',
-  app: createApp({ id: 'tributary-activity', kafka: ctx.kafka }),
-  hasWorker: false,
-});
+export const createActivityService: ServiceFactory = (ctx) => {
+  const app = createApp({ id: 'tributary-activity', kafka: ctx.kafka, log: (level, msg, extra) => ctx.log[level]({ ...extra, service: 'activity' }, msg) });
+  const topology = declareActivityTopology(app);
+  const counter = new UsageCounter(topology);
+  app.agent(topology.users, (event) => counter.count(event.value, event.partition, Number(event.timestamp)), {
+    name: 'activity-counter',
+    tables: [topology.totals, topology.clients, topology.minutes],
+  });
+  const view = new ActivityView(topology, ctx.kafka, ctx.log);
+  let stopRecording = () => {};
+
+  return {
+    name: 'activity',
+    description: 'Users API; every API request is recorded on Users (protobuf) and counted per endpoint, method, client and minute',
+    app,
+    hasWorker: true,
+    routes(http) {
+      stopRecording = recordActivity(http, app, topology.users, ctx.log);
+      usersRoutes(http, () => ctx.database());
+      usageRoutes(http, view);
+    },
+    startApi: () => view.start(),
+    async stopApi() {
+      stopRecording();
+      await view.stop();
+    },
+    async stopWorker() {
+      await app.stop();
+      counter.reset();
+    },
+  };
+};

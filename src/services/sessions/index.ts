@@ -1,10 +1,26 @@
-// SCAFFOLD: replaced by the sessions service.
+// System 4, sessions: user events on input_topic are summarized per userId
+// (first and last metadata.timestamp) by a worker into a changelog-backed
+// table whose changes go to the compacted output_topic; the API serves the
+// summaries from its own view of output_topic.
 import { createApp } from '../../stream/app.js';
 import type { ServiceFactory } from '../service.js';
+import { declareSummariesWorker } from './agent.js';
+import { summariesRoutes } from './routes.js';
+import { declareSessionsTopics } from './topics.js';
+import { SummariesView } from './view.js';
 
-export const createSessionsService: ServiceFactory = (ctx) => ({
-  name: 'sessions',
-  description: 'sessions',
-  app: createApp({ id: 'tributary-sessions', kafka: ctx.kafka }),
-  hasWorker: false,
-});
+export const createSessionsService: ServiceFactory = (ctx) => {
+  const app = createApp({ id: 'tributary-sessions', kafka: ctx.kafka, log: (level, msg, extra) => ctx.log[level]({ ...extra, service: 'sessions' }, msg) });
+  const topics = declareSessionsTopics(app);
+  declareSummariesWorker(app, topics);
+  const view = new SummariesView(topics.output, ctx.kafka, ctx.log);
+  return {
+    name: 'sessions',
+    description: 'First and last event time per user: a stream aggregation of input_topic into the compacted output_topic',
+    app,
+    hasWorker: true,
+    routes: (http) => summariesRoutes(http, view),
+    startApi: () => view.start(),
+    stopApi: () => view.stop(),
+  };
+};

@@ -1,0 +1,80 @@
+// The users API of the activity system: list, get and create users in the
+// database (src/db/queries/users.ts). A taken email is a ConflictError, which
+// the error handler answers 409 naming body.email.
+import { z } from 'zod';
+import type { Database } from '../../db/index.js';
+import { createUser, getUser, listUsers, type User as StoredUser } from '../../db/queries/users.js';
+import { HttpError } from '../../http/errors.js';
+import { ErrorResponse, bodyErrors } from '../../http/schemas.js';
+import type { HttpServer } from '../../http/server.js';
+
+const required = (what: string) => (issue: { input: unknown }) => (issue.input === undefined ? 'is required' : `must be ${what}`);
+
+export const NewUser = z
+  .object(
+    {
+      name: z
+        .string({ error: required('a string') })
+        .trim()
+        .min(1, { error: 'must not be empty' })
+        .max(200, { error: 'must be at most 200 characters' })
+        .describe('Display name, 1 to 200 characters (trimmed)'),
+      email: z.email({ error: required('a valid email address') }).max(320, { error: 'must be at most 320 characters' }).describe('Unique email address'),
+    },
+    { error: 'must be a JSON object like {"name": "Ada", "email": "ada@example.com"}' },
+  )
+  .describe('A user to create');
+
+export const User = z
+  .object({
+    id: z.uuid().describe('Assigned by the database'),
+    name: z.string(),
+    email: z.string(),
+    createdAt: z.iso.datetime().describe('When the user was created (ISO 8601)'),
+  })
+  .describe('A user');
+
+const UserParams = z.object({ id: z.string().describe('The user id (a uuid)') });
+
+const present = (u: StoredUser): z.infer<typeof User> => ({ id: u.id, name: u.name, email: u.email, createdAt: u.createdAt.toISOString() });
+
+export function usersRoutes(http: HttpServer, database: () => Promise<Database>): void {
+  http.get(
+    '/users',
+    { schema: { tags: ['activity'], summary: 'List users', description: 'Every user, oldest first.', response: { 200: z.array(User) } } },
+    async () => (await listUsers((await database()).db)).map(present),
+  );
+
+  http.get(
+    '/users/:id',
+    {
+      schema: {
+        tags: ['activity'],
+        summary: 'Get a user',
+        params: UserParams,
+        response: { 200: User, 404: ErrorResponse.describe('No user has this id') },
+      },
+    },
+    async (request) => {
+      const user = await getUser((await database()).db, request.params.id);
+      if (!user) throw new HttpError(404, `no user with id ${request.params.id}`, 'params.id');
+      return present(user);
+    },
+  );
+
+  http.post(
+    '/users',
+    {
+      schema: {
+        tags: ['activity'],
+        summary: 'Create a user',
+        body: NewUser,
+        response: { 201: User, 409: ErrorResponse.describe('A user with this email exists; `field` is body.email'), ...bodyErrors },
+      },
+    },
+    async (request, reply) => {
+      const user = await createUser((await database()).db, request.body);
+      return reply.code(201).send(present(user));
+    },
+  );
+}

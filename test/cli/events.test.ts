@@ -1,0 +1,91 @@
+// `tributary events generate` in-process against a real embedded broker: it
+// creates input_topic (3 partitions) when missing, sends users × per-user
+// events keyed by userId in the seed's shape, and reports what it sent.
+import { after, before, describe, mock, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Admin, Kafka } from 'kafkajs';
+import { eventsCommand, type GenerateReport } from '../../src/cli/commands/events.js';
+import { UserEvent } from '../../src/services/sessions/event.js';
+import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { kafkajsClient, readAll } from '../helpers/kafkajs.js';
+
+/** Runs the command, returning its exit code and what it printed. */
+async function events(argv: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; out: string; err: string }> {
+  const log = mock.method(console, 'log', () => {});
+  const error = mock.method(console, 'error', () => {});
+  try {
+    const code = await eventsCommand(argv, env);
+    const text = (m: typeof log) => m.mock.calls.map((c) => c.arguments.join(' ')).join('\n');
+    return { code, out: text(log), err: text(error) };
+  } finally {
+    log.mock.restore();
+    error.mock.restore();
+  }
+}
+
+describe('tributary events', () => {
+  let broker: TestBroker;
+  let kafka: Kafka;
+  let admin: Admin;
+  let env: NodeJS.ProcessEnv;
+
+  before(async () => {
+    broker = await startTestBroker();
+    env = { KAFKA_BROKERS: broker.address };
+    kafka = kafkajsClient(broker.address);
+    admin = kafka.admin();
+    await admin.connect();
+  });
+  after(async () => {
+    await admin?.disconnect();
+    await broker?.destroy();
+  });
+
+  test('--help prints the usage; a missing or unknown subcommand is exit 2', async () => {
+    const help = await events(['--help'], env);
+    assert.equal(help.code, 0);
+    assert.match(help.out, /tributary events generate/);
+    assert.equal((await events([], env)).code, 2);
+    const unknown = await events(['explode'], env);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.err, /unknown subcommand "explode"/);
+  });
+
+  test('bad counts are refused naming the flag', async () => {
+    await assert.rejects(events(['generate', '--users', '0'], env), /--users must be an integer/);
+    await assert.rejects(events(['generate', '--per-user', 'x'], env), /--per-user must be an integer/);
+    await assert.rejects(events(['generate', '--bogus'], env), /--bogus/);
+  });
+
+  test('generate creates input_topic and sends users × per-user events keyed by userId', async () => {
+    const { code, out } = await events(['generate', '--users', '2', '--per-user', '4', '--json'], env);
+    assert.equal(code, 0);
+    const report = JSON.parse(out) as GenerateReport;
+    assert.equal(report.topic, 'input_topic');
+    assert.equal(report.count, 8);
+    assert.deepEqual(report.users.map((u) => [u.userId, u.events]), [['user-1', 4], ['user-2', 4]]);
+
+    const meta = await admin.fetchTopicMetadata({ topics: ['input_topic'] });
+    assert.equal(meta.topics[0]!.partitions.length, 3);
+    const records = await readAll(kafka, admin, 'input_topic');
+    assert.equal(records.length, 8);
+    const byUser = new Map<string, number[]>();
+    for (const r of records) {
+      const e = UserEvent.parse(JSON.parse(r.value!));
+      assert.equal(r.key, e.userId);
+      assert.ok(Number.isInteger(e.metadata.timestamp));
+      assert.ok(e.metadata.sentAt! >= e.metadata.timestamp && e.metadata.receivedAt! > e.metadata.sentAt!);
+      byUser.set(e.userId, [...(byUser.get(e.userId) ?? []), e.metadata.timestamp]);
+    }
+    for (const u of report.users) {
+      assert.equal(u.firstSeen, Math.min(...byUser.get(u.userId)!));
+      assert.equal(u.lastSeen, Math.max(...byUser.get(u.userId)!));
+    }
+
+    // A second run adds to the existing topic.
+    const again = await events(['generate', '--users', '1', '--per-user', '1'], env);
+    assert.equal(again.code, 0);
+    assert.match(again.out, /^sent 1 event\(s\) for 1 user\(s\) to input_topic$/m);
+    assert.equal((await readAll(kafka, admin, 'input_topic')).length, 9);
+  });
+});
