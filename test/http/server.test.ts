@@ -1,7 +1,7 @@
 // The HTTP server's own routes and error format, on a real broker and PGlite.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, startTestSystem, type TestSystem } from '../helpers/system.js';
+import { api, eventually, startTestSystem, type TestSystem } from '../helpers/system.js';
 
 describe('HTTP server', () => {
   let system: TestSystem;
@@ -67,5 +67,45 @@ describe('HTTP server', () => {
     assert.match(res.headers.get('content-type') ?? '', /text\/plain/);
     const text = await res.text();
     assert.match(text, /tributary_http_request_duration_seconds_count\{method="GET",route="\/healthz",status_code="200"\} \d+/);
+  });
+});
+
+describe('HTTP server metrics of the stream apps', () => {
+  let system: TestSystem;
+  before(async () => {
+    system = await startTestSystem({ services: ['players', 'sessions'] });
+  });
+  after(async () => {
+    await system?.close();
+  });
+
+  const metric = (text: string, pattern: RegExp): number => {
+    const m = pattern.exec(text);
+    return m ? Number(m[1]) : Number.NaN;
+  };
+
+  test('/metrics reports produced and consumed records, table entries and consumer lag', async () => {
+    const created = await api(system.url, 'POST', '/api/soccer_players', { count: 7 });
+    assert.equal(created.status, 201);
+    const now = Date.now();
+    const sessions = system.services.find((s) => s.name === 'sessions')!;
+    const input = sessions.app.topics.get('input_topic')!;
+    await sessions.app.send(
+      input,
+      ['u-1', 'u-2'].map((userId, i) => ({
+        key: userId,
+        value: { userId, visitorId: 'v', type: 'track', metadata: { messageId: `m${i}`, sentAt: now, timestamp: now + i, receivedAt: now, apiKey: 'k', spaceId: 's', version: '1' }, event: 'e', eventData: {} },
+      })),
+    );
+    // The worker commits on an interval: wait until the committed offsets catch up.
+    const text = await eventually(async () => {
+      const body = await (await fetch(`${system.url}/metrics`)).text();
+      const consumed = metric(body, /tributary_consumed_records_total\{agent="summaries",group="[^"]*"\} (\d+)/);
+      const lags = [...body.matchAll(/tributary_consumer_lag\{[^}]*topic="input_topic"[^}]*\} (\d+)/g)].map((m) => Number(m[1]));
+      return consumed === 2 && lags.length > 0 && lags.every((n) => n === 0) ? body : undefined;
+    }, 'the summaries agent to process and commit both events');
+    assert.equal(metric(text, /tributary_produced_records_total\{topic="soccer_players"\} (\d+)/), 7);
+    assert.equal(metric(text, /tributary_produced_records_total\{topic="input_topic"\} (\d+)/), 2);
+    assert.equal(metric(text, /tributary_table_entries\{table="summaries"\} (\d+)/), 2);
   });
 });
