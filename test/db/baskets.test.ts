@@ -4,8 +4,11 @@ import assert from 'node:assert/strict';
 import {
   basketAnalytics,
   countBaskets,
+  countBasketsWithPrefix,
   getBasket,
+  lookupBaskets,
   upsertBasket,
+  upsertBaskets,
   type BasketInput,
   type BasketProduct,
   type Database,
@@ -123,5 +126,50 @@ describeBackends('baskets', (backend) => {
     assert.equal(baskets, 7);
     assert.equal(categoryShare.Unknown, 1 / 12);
     assert.equal(categoryShare.Fruit, 6 / 12);
+  });
+
+  test('upsertBaskets stores many in one statement, idempotently, last value of an id wins', async () => {
+    const before = await countBaskets(database.db);
+    const b = (id: string | number, total: number): BasketInput => ({ id, store: 'Batch', date: '2024-03-01', total_price: total, products: [p('apple', total, 'Fruit')] });
+    assert.deepEqual(await upsertBaskets(database.db, []), { inserted: [] });
+    const first = await upsertBaskets(database.db, [b('b1', 1), b(2001, 2), b('b1', 3)]);
+    assert.deepEqual(first.inserted.sort(), ['2001', 'b1']);
+    assert.equal((await getBasket(database.db, 'b1'))?.totalPrice, 3);
+    const received = (await getBasket(database.db, 'b1'))!.receivedAt;
+    // Re-delivered with a new one: only the new one is inserted, nothing counted twice.
+    const again = await upsertBaskets(database.db, [b('b1', 4), b(2001, 2), b('b3', 5)]);
+    assert.deepEqual(again.inserted, ['b3']);
+    assert.equal(await countBaskets(database.db), before + 3);
+    const b1 = await getBasket(database.db, 'b1');
+    assert.equal(b1?.totalPrice, 4);
+    assert.equal(b1?.receivedAt.getTime(), received.getTime(), 'received_at is the first delivery');
+    await assert.rejects(upsertBaskets(database.db, [b('ok', 1), { ...b('bad', 1), total_price: Number.NaN }]), TypeError);
+  });
+
+  test('upsertBaskets keeps a given received_at', async () => {
+    const at = new Date('2024-05-01T10:00:00.123Z');
+    await upsertBaskets(database.db, [{ id: 'timed', store: 'S', date: '2024-05-01', total_price: 1, products: [], received_at: at }]);
+    const stored = await getBasket(database.db, 'timed');
+    assert.equal(stored?.receivedAt.getTime(), at.getTime());
+    assert.ok(stored?.processedAt && stored.processedAt.getTime() >= at.getTime());
+  });
+
+  test('lookupBaskets answers the stored ones among the ids, with categories in order', async () => {
+    assert.deepEqual(await lookupBaskets(database.db, []), []);
+    const found = await lookupBaskets(database.db, ['b1', 2001, 'nope', 1]);
+    assert.deepEqual(found.map((f) => f.id).sort(), ['1', '2001', 'b1']);
+    const one = found.find((f) => f.id === '1')!;
+    assert.equal(one.totalPrice, 10);
+    assert.deepEqual(one.categories, ['Fruit', 'Fruit', 'Bakery']);
+    assert.ok(one.receivedAt instanceof Date && one.processedAt instanceof Date);
+  });
+
+  test('countBasketsWithPrefix counts ids by prefix, LIKE wildcards taken literally', async () => {
+    const b = (id: string): BasketInput => ({ id, store: 'P', date: '2024-01-01', total_price: 1, products: [] });
+    await upsertBaskets(database.db, [b('run-a-1'), b('run-a-2'), b('run-ab-1'), b('run_a-1'), b('run%a-1')]);
+    assert.equal(await countBasketsWithPrefix(database.db, 'run-a-'), 2);
+    assert.equal(await countBasketsWithPrefix(database.db, 'run_a-'), 1);
+    assert.equal(await countBasketsWithPrefix(database.db, 'run%'), 1);
+    assert.equal(await countBasketsWithPrefix(database.db, 'nothing-'), 0);
   });
 });

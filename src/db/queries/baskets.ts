@@ -39,22 +39,89 @@ export interface BasketAnalytics {
  * counted twice). `inserted` is false when the id was already there.
  */
 export async function upsertBasket(db: Kysely<Schema>, basket: BasketInput): Promise<{ inserted: boolean }> {
+  const [row] = await upsertRows(db, [basketRow(basket)]);
+  return { inserted: row!.inserted };
+}
+
+/**
+ * Stores many baskets in one statement (the worker's write path: one round trip
+ * for all the baskets processed at once), with the same rules as upsertBasket.
+ * An id given twice is stored once, with its last values. Answers the ids that
+ * were new. The rows travel as one jsonb parameter: the statement text is the
+ * same for any batch size, and no per-row parameters are encoded.
+ */
+export async function upsertBaskets(db: Kysely<Schema>, baskets: BasketInput[]): Promise<{ inserted: string[] }> {
+  // One statement cannot touch a row twice (ON CONFLICT would refuse): keep the last of each id.
+  const byId = new Map<string, BatchRow>();
+  for (const b of baskets) {
+    const row = batchRow(b);
+    byId.delete(row.id);
+    byId.set(row.id, row);
+  }
+  if (byId.size === 0) return { inserted: [] };
+  // Rows in id order (ORDER BY below): two concurrent batches sharing ids lock them in the same order.
+  const { rows } = await sql<{ id: string; inserted: boolean }>`
+    insert into baskets (id, store, date, day, total_price, products, received_at, processed_at)
+    select r.id, r.store, r.date, r.day, r.total_price, r.products, coalesce(r.received_at, now()), now()
+    from jsonb_to_recordset(${JSON.stringify([...byId.values()])}::jsonb)
+      as r(id text, store text, date text, day date, total_price numeric, products jsonb, received_at timestamptz)
+    order by r.id
+    on conflict (id) do update set
+      store = excluded.store, date = excluded.date, day = excluded.day, total_price = excluded.total_price,
+      products = excluded.products, processed_at = excluded.processed_at
+    returning id, (xmax = 0) as inserted`.execute(db);
+  return { inserted: rows.filter((r) => r.inserted).map((r) => r.id) };
+}
+
+interface BatchRow {
+  id: string;
+  store: string;
+  date: string;
+  day: string | null;
+  total_price: number;
+  products: BasketInput['products'];
+  received_at: string | null;
+}
+
+function batchRow(basket: BasketInput): BatchRow {
+  const id = checkBasket(basket);
+  return {
+    id,
+    store: basket.store,
+    date: basket.date,
+    day: parseDay(basket.date),
+    total_price: basket.total_price,
+    products: basket.products,
+    received_at: basket.received_at ? basket.received_at.toISOString() : null,
+  };
+}
+
+/** The checks both write paths make before the database; answers the id as stored. */
+function checkBasket(basket: BasketInput): string {
   const id = String(basket.id);
   if (id === '') throw new TypeError('basket id is empty');
   if (!Number.isFinite(basket.total_price)) throw new TypeError(`basket ${id}: total_price is not a number`);
   if (!Array.isArray(basket.products)) throw new TypeError(`basket ${id}: products is not an array`);
-  const row = await db
+  return id;
+}
+
+function basketRow(basket: BasketInput) {
+  return {
+    id: checkBasket(basket),
+    store: basket.store,
+    date: basket.date,
+    day: parseDay(basket.date),
+    total_price: basket.total_price,
+    products: JSON.stringify(basket.products),
+    received_at: basket.received_at,
+    processed_at: sql<Date>`now()`,
+  };
+}
+
+async function upsertRows(db: Kysely<Schema>, rows: ReturnType<typeof basketRow>[]): Promise<{ id: string; inserted: boolean }[]> {
+  return db
     .insertInto('baskets')
-    .values({
-      id,
-      store: basket.store,
-      date: basket.date,
-      day: parseDay(basket.date),
-      total_price: basket.total_price,
-      products: JSON.stringify(basket.products),
-      received_at: basket.received_at,
-      processed_at: sql<Date>`now()`,
-    })
+    .values(rows)
     .onConflict((oc) =>
       oc.column('id').doUpdateSet((eb) => ({
         store: eb.ref('excluded.store'),
@@ -66,9 +133,8 @@ export async function upsertBasket(db: Kysely<Schema>, basket: BasketInput): Pro
       })),
     )
     // xmax is 0 on a freshly inserted row version, the updating transaction otherwise.
-    .returning(sql<boolean>`(xmax = 0)`.as('inserted'))
-    .executeTakeFirstOrThrow();
-  return { inserted: row.inserted };
+    .returning(['id', sql<boolean>`(xmax = 0)`.as('inserted')])
+    .execute();
 }
 
 export async function getBasket(db: Kysely<Schema>, id: string | number): Promise<StoredBasket | undefined> {
@@ -76,10 +142,48 @@ export async function getBasket(db: Kysely<Schema>, id: string | number): Promis
   return row && toBasket(row);
 }
 
+/** What `lookupBaskets` answers per stored basket: enough to check it arrived whole and when. */
+export interface BasketArrival {
+  id: string;
+  totalPrice: number;
+  /** The category of each product, in order. */
+  categories: string[];
+  receivedAt: Date;
+  processedAt: Date | null;
+}
+
+/** The stored baskets among `ids` (absent ones are left out), in one query. */
+export async function lookupBaskets(db: Kysely<Schema>, ids: (string | number)[]): Promise<BasketArrival[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('baskets')
+    .select(['id', 'total_price', 'products', 'received_at', 'processed_at'])
+    .where('id', 'in', ids.map(String))
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    totalPrice: Number(r.total_price),
+    categories: r.products.map((p) => p.category),
+    receivedAt: r.received_at,
+    processedAt: r.processed_at,
+  }));
+}
+
 export async function countBaskets(db: Kysely<Schema>): Promise<number> {
   const row = await db
     .selectFrom('baskets')
     .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Baskets whose id starts with `prefix` (e.g. one stress run's): a cheap progress count. */
+export async function countBasketsWithPrefix(db: Kysely<Schema>, prefix: string): Promise<number> {
+  const pattern = `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const row = await db
+    .selectFrom('baskets')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('id', 'like', pattern)
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }

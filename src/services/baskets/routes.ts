@@ -1,0 +1,116 @@
+// The HTTP side of system 5: POST /data puts a validated basket on
+// delhaize_shop and answers only once the broker has acknowledged it (acks=all);
+// GET /analytics reads the stored baskets; GET /baskets/:id and POST
+// /baskets/lookup say which baskets the database holds, exactly, so `tributary
+// stress` can tell what was lost and measure end-to-end latency; GET
+// /baskets/count?prefix= is its cheap progress check while it waits.
+import type { Database } from '../../db/index.js';
+import { basketAnalytics, countBasketsWithPrefix, getBasket, lookupBaskets } from '../../db/queries/baskets.js';
+import { HttpError } from '../../http/errors.js';
+import { bodyErrors, ErrorResponse } from '../../http/schemas.js';
+import type { HttpServer } from '../../http/server.js';
+import type { App } from '../../stream/app.js';
+import type { Topic } from '../../stream/topic.js';
+import { z } from 'zod';
+import { Analytics, Basket, LookupRequest, LookupResponse, Ok, StoredBasket } from './schemas.js';
+
+export interface BasketRoutesDeps {
+  app: App;
+  topic: Topic<Basket, string>;
+  database(): Promise<Database>;
+}
+
+const tags = ['baskets'];
+
+export function basketRoutes(http: HttpServer, deps: BasketRoutesDeps): void {
+  const { app, topic } = deps;
+
+  http.post(
+    '/data',
+    {
+      schema: {
+        tags,
+        summary: 'Send a basket: answered once it is on delhaize_shop (acks=all), keyed by its id',
+        body: Basket,
+        response: { 200: Ok, ...bodyErrors },
+      },
+    },
+    async (request) => {
+      const basket = request.body;
+      // The record timestamp is when the API received the basket: the worker stores it as received_at.
+      await app.send(topic, [{ key: String(basket.id), value: basket, timestamp: BigInt(Date.now()) }]);
+      return { status: 'ok' as const };
+    },
+  );
+
+  http.get(
+    '/analytics',
+    { schema: { tags, summary: 'Share of products per category, average basket total, average total per store', response: { 200: Analytics } } },
+    async () => basketAnalytics((await deps.database()).db),
+  );
+
+  http.get(
+    '/baskets/:id',
+    {
+      schema: {
+        tags,
+        summary: 'A stored (enriched) basket',
+        params: z.object({ id: z.string().min(1) }),
+        response: { 200: StoredBasket, 404: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const b = await getBasket((await deps.database()).db, request.params.id);
+      if (!b) throw new HttpError(404, `no basket ${request.params.id} is stored`, 'params.id');
+      return {
+        id: b.id,
+        store: b.store,
+        date: b.date,
+        total_price: b.totalPrice,
+        products: b.products,
+        received_at: b.receivedAt.toISOString(),
+        processed_at: b.processedAt?.toISOString() ?? null,
+      };
+    },
+  );
+
+  http.get(
+    '/baskets/count',
+    {
+      schema: {
+        tags,
+        summary: 'How many stored baskets have an id starting with `prefix` (a cheap progress check for one stress run)',
+        querystring: z.object({ prefix: z.string().min(1).max(200) }),
+        response: { 200: z.object({ count: z.number().int() }) },
+      },
+    },
+    async (request) => ({ count: await countBasketsWithPrefix((await deps.database()).db, request.query.prefix) }),
+  );
+
+  http.post(
+    '/baskets/lookup',
+    {
+      schema: {
+        tags,
+        summary: 'Which of these basket ids are stored, with their totals, categories and timestamps',
+        body: LookupRequest,
+        response: { 200: LookupResponse, ...bodyErrors },
+      },
+    },
+    async (request): Promise<LookupResponse> => {
+      const ids = request.body.ids.map(String);
+      const rows = await lookupBaskets((await deps.database()).db, ids);
+      const held = new Set(rows.map((r) => r.id));
+      return {
+        found: rows.map((r) => ({
+          id: r.id,
+          total_price: r.totalPrice,
+          categories: r.categories,
+          received_at: r.receivedAt.toISOString(),
+          processed_at: r.processedAt?.toISOString() ?? null,
+        })),
+        missing: [...new Set(ids.filter((id) => !held.has(id)))],
+      };
+    },
+  );
+}

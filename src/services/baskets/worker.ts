@@ -1,0 +1,40 @@
+// The baskets worker's processing: each basket read from delhaize_shop is
+// enriched (catalog.ts) and upserted by id, so a re-delivered basket replaces
+// itself instead of counting twice. Concurrent baskets (one per partition in
+// flight) go to the database together as one multi-row upsert (coalescer.ts).
+// The record's timestamp, set by the API when it received the basket, becomes
+// received_at; the database sets processed_at, so the end-to-end latency of
+// every basket can be read from its row.
+import type { Database } from '../../db/index.js';
+import { upsertBaskets, type BasketInput } from '../../db/queries/baskets.js';
+import type { AgentEvent } from '../../stream/agent.js';
+import { enrichBasket } from './catalog.js';
+import { Coalescer } from './coalescer.js';
+import type { Basket } from './schemas.js';
+
+export interface BasketWriter {
+  write(basket: BasketInput): Promise<void>;
+  readonly stats: { batches: number; items: number };
+}
+
+/** A writer that batches concurrent upserts; one batch at a time on PGlite (one connection), a few on PostgreSQL. */
+export function basketWriter(database: Database): BasketWriter {
+  return new Coalescer<BasketInput>(
+    async (baskets) => {
+      await upsertBaskets(database.db, baskets);
+    },
+    { maxBatch: 500, maxInFlight: database.kind === 'pglite' ? 1 : 4 },
+  );
+}
+
+/** The row a basket record becomes. */
+export function toBasketInput(event: Pick<AgentEvent<Basket, string>, 'value' | 'timestamp'>): BasketInput {
+  const enriched = enrichBasket(event.value);
+  // A producer that sets no timestamp leaves -1: then received_at is the time of storing.
+  const ms = Number(event.timestamp);
+  return { ...enriched, received_at: ms > 0 ? new Date(ms) : undefined };
+}
+
+export function basketHandler(writer: () => BasketWriter): (event: AgentEvent<Basket, string>) => Promise<void> {
+  return (event) => writer().write(toBasketInput(event));
+}
