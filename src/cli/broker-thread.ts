@@ -1,8 +1,7 @@
 // The embedded broker in a worker thread: `npm start` runs it here so its I/O
 // and request handling never wait behind the HTTP server and the workers on the
-// main thread. The parent sends { type: 'stop' }; the thread answers
-// { type: 'listening', address } once it accepts connections, { type: 'stopped' }
-// after a clean close, or { type: 'error', message }.
+// main thread. It posts { type: 'ready', address, dataDir } once it accepts
+// connections (the rest of the protocol is in thread.ts).
 import { parentPort, workerData } from 'node:worker_threads';
 import pino from 'pino';
 import { startBroker } from '../broker/index.js';
@@ -20,7 +19,7 @@ const logger = pino({ name: 'broker', level: data.logLevel });
 
 try {
   const broker = await startBroker({ ...data.options, log: (level, msg, extra) => logger[level](extra ?? {}, msg) });
-  port.postMessage({ type: 'listening', address: broker.address, dataDir: broker.broker.config.dataDir });
+  port.postMessage({ type: 'ready', address: broker.address, dataDir: broker.broker.config.dataDir });
   port.on('message', (m: { type: string }) => {
     if (m.type !== 'stop') return;
     broker.close().then(

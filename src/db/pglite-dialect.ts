@@ -54,35 +54,16 @@ export class Mutex {
   }
 }
 
-class PGliteDriver implements Driver {
-  private pglite?: PGliteInterface;
-  private connection?: PGliteConnection;
-  private readonly lock = new Mutex();
-  private release?: () => void;
-
-  constructor(private readonly config: PGliteDialectConfig) {}
-
-  async init(): Promise<void> {
-    const { pglite } = this.config;
-    this.pglite = typeof pglite === 'function' ? await pglite() : pglite;
-    this.connection = new PGliteConnection(this.pglite);
-  }
-
-  async acquireConnection(): Promise<DatabaseConnection> {
-    const release = await this.lock.acquire();
-    if (!this.connection) {
-      release();
-      throw new Error('PGlite driver has been destroyed');
-    }
-    this.release = release;
-    return this.connection;
-  }
-
-  async releaseConnection(): Promise<void> {
-    const release = this.release;
-    this.release = undefined;
-    release?.();
-  }
+/**
+ * A driver over one SQL session: transactions and savepoints are statements on
+ * the connection it hands out (PGlite here, a PGlite in another thread in
+ * remote-dialect.ts).
+ */
+export abstract class SessionDriver implements Driver {
+  abstract init(): Promise<void>;
+  abstract acquireConnection(): Promise<DatabaseConnection>;
+  abstract releaseConnection(conn: DatabaseConnection): Promise<void>;
+  abstract destroy(): Promise<void>;
 
   async beginTransaction(conn: DatabaseConnection, settings: TransactionSettings): Promise<void> {
     let text = 'begin';
@@ -112,6 +93,39 @@ class PGliteDriver implements Driver {
 
   async releaseSavepoint(conn: DatabaseConnection, name: string): Promise<void> {
     await conn.executeQuery(CompiledQuery.raw(`release savepoint ${quoteIdent(name)}`));
+  }
+}
+
+class PGliteDriver extends SessionDriver {
+  private pglite?: PGliteInterface;
+  private connection?: PGliteConnection;
+  private readonly lock = new Mutex();
+  private release?: () => void;
+
+  constructor(private readonly config: PGliteDialectConfig) {
+    super();
+  }
+
+  async init(): Promise<void> {
+    const { pglite } = this.config;
+    this.pglite = typeof pglite === 'function' ? await pglite() : pglite;
+    this.connection = new PGliteConnection(this.pglite);
+  }
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    const release = await this.lock.acquire();
+    if (!this.connection) {
+      release();
+      throw new Error('PGlite driver has been destroyed');
+    }
+    this.release = release;
+    return this.connection;
+  }
+
+  async releaseConnection(): Promise<void> {
+    const release = this.release;
+    this.release = undefined;
+    release?.();
   }
 
   async destroy(): Promise<void> {

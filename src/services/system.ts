@@ -16,8 +16,8 @@ export interface SystemOptions {
   kafka: KafkaConfig;
   env?: NodeJS.ProcessEnv;
   log?: Logger;
-  /** How to open the database (default: DATABASE_URL, else PGlite in DATA_DIR/db). */
-  database?: OpenDatabaseOptions;
+  /** How to open the database (default: DATABASE_URL, else PGlite in DATA_DIR/db), or a function that opens it. */
+  database?: OpenDatabaseOptions | (() => Promise<Database>);
   /** Services to run; default all five. */
   services?: string[];
   /** Run the HTTP API; default on, on PORT (8000) and HOST (0.0.0.0). */
@@ -44,10 +44,10 @@ export function serviceContext(options: Pick<SystemOptions, 'kafka' | 'env' | 'l
     log,
     metrics: new Metrics(),
     database() {
-      database ??= openDatabase({
-        ...options.database,
-        log: (level, msg, extra) => log[level]({ ...extra, component: 'db' }, msg),
-      }).catch((err) => {
+      const open = options.database;
+      database ??= (
+        typeof open === 'function' ? open() : openDatabase({ ...open, log: (level, msg, extra) => log[level]({ ...extra, component: 'db' }, msg) })
+      ).catch((err) => {
         database = undefined; // let a later call try again
         throw err;
       });
@@ -88,17 +88,22 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   try {
     // Topics first, so neither side races the other's creation.
     for (const s of services) await s.app.createTopics();
-    for (const s of workers) {
-      await (s.startWorker ? s.startWorker() : s.app.start());
-      started.push(() => (s.stopWorker ? s.stopWorker() : s.app.stop()));
-      ctx.log.info({ service: s.name, agents: s.app.agents.map((a) => a.name) }, 'worker started');
-    }
+    // Services start side by side: each one's group joins and catch-ups wait on the broker, not on each other.
+    await Promise.all(
+      workers.map(async (s) => {
+        await (s.startWorker ? s.startWorker() : s.app.start());
+        started.push(() => (s.stopWorker ? s.stopWorker() : s.app.stop()));
+        ctx.log.info({ service: s.name, agents: s.app.agents.map((a) => a.name) }, 'worker started');
+      }),
+    );
     if (options.api !== false) {
-      for (const s of services) {
-        if (!s.startApi) continue;
-        await s.startApi();
-        if (s.stopApi) started.push(() => s.stopApi!());
-      }
+      await Promise.all(
+        services.map(async (s) => {
+          if (!s.startApi) return;
+          await s.startApi();
+          if (s.stopApi) started.push(() => s.stopApi!());
+        }),
+      );
       http = await buildHttpServer({ services, ctx, bodyLimit: options.api?.bodyLimit });
       const port = options.api?.port ?? Number(ctx.env.PORT ?? 8000);
       const host = options.api?.host ?? ctx.env.HOST ?? '0.0.0.0';

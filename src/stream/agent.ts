@@ -410,7 +410,7 @@ export class Agent<V = unknown, K = string> {
     if (!via) throw new Error(`agent ${this.name} is stopped`);
     if (writes.length === 0) return;
     await via.send({
-      messages: writes.map((w) => ({
+      messages: this.latestChangelogWrites(writes).map((w) => ({
         topic: w.topic,
         key: w.key,
         // A null value is a tombstone (table delete); the client sends it as such.
@@ -419,6 +419,30 @@ export class Agent<V = unknown, K = string> {
         headers: w.headers,
       })),
     });
+  }
+
+  /**
+   * Drops table updates that a later update of the same key supersedes within
+   * one produce call. The changelog is compacted, so only a key's last value
+   * matters, and both would travel in the same request to the same partition:
+   * a hot key updated by every message (a running count) costs one changelog
+   * record per batch, not one per message. Other outputs are kept as they are.
+   */
+  private latestChangelogWrites(writes: PendingWrite[]): PendingWrite[] {
+    if (this.tables.length === 0 || writes.length < 2) return writes;
+    const changelogs = new Set(this.tables.map((t) => t.changelog.name));
+    const seen = new Set<string>();
+    const kept: PendingWrite[] = [];
+    for (let i = writes.length - 1; i >= 0; i--) {
+      const w = writes[i]!;
+      if (changelogs.has(w.topic) && w.key) {
+        const id = `${w.topic}\0${w.partition}\0${w.key.toString('latin1')}`;
+        if (seen.has(id)) continue;
+        seen.add(id);
+      }
+      kept.push(w);
+    }
+    return kept.length === writes.length ? writes : kept.reverse();
   }
 
   /** Commits the processed offsets (at-least-once mode). */

@@ -55,6 +55,21 @@ describe('tributary start', () => {
       assert.equal(ready.status, 200, await ready.clone().text());
       const index = (await (await fetch(`${url}/`)).json()) as { systems: { name: string }[] };
       assert.deepEqual(index.systems.map((s) => s.name), ['players', 'state', 'activity', 'sessions', 'baskets']);
+      // The API (main thread) reaches the workers' PGlite (their thread) for users…
+      const post = (path: string, body: unknown) => fetch(url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const created = (await (await post('/users', { name: 'Ada', email: 'ada@example.com' })).json()) as { id: string };
+      const user = (await (await fetch(`${url}/users/${created.id}`)).json()) as { email: string };
+      assert.equal(user.email, 'ada@example.com');
+      assert.equal((await post('/users', { name: 'Ada', email: 'ada@example.com' })).status, 409);
+      // …and sees what the baskets worker stored there.
+      assert.deepEqual(await (await post('/data', { id: 'b-1', store: 'Brussels', date: '2024-01-01', products: [{ id: 'p1', name: 'an apple', price: 1.5 }] })).json(), { status: 'ok' });
+      const deadline = Date.now() + 30_000;
+      while ((await fetch(`${url}/baskets/b-1`)).status !== 200) {
+        assert.ok(Date.now() < deadline, 'the basket reached the database within 30 s');
+        await new Promise((r) => setTimeout(r, 50)); // the worker thread stores it asynchronously
+      }
+      const analytics = (await (await fetch(`${url}/analytics`)).json()) as Record<string, unknown>;
+      assert.equal(JSON.stringify(analytics).includes('Fruit'), true, JSON.stringify(analytics));
       assert.ok(fs.existsSync(`${dir}/broker`), 'the broker keeps its data in DATA_DIR/broker');
       assert.ok(fs.existsSync(`${dir}/db`), 'PGlite keeps its data in DATA_DIR/db');
     } finally {

@@ -148,3 +148,30 @@ test('two instances split the partitions and the table follows its partitions', 
 function sorted<T>(o: Record<string, T>): [string, T][] {
   return Object.entries(o).sort(([x], [y]) => x.localeCompare(y));
 }
+
+test('a hot key updated by every message of a batch costs one changelog record per batch, and restores to its last value', async () => {
+  const t = await createTestApp();
+  try {
+    const hits = t.app.topic('hits', { schema: z.object({ n: z.number().int() }), partitions: 1 });
+    const count = t.app.table('count', { value: z.number().int() });
+    const agent = t.app.agent(hits, () => count.set('all', (count.get('all') ?? 0) + 1), { tables: [count] });
+    // The input is there before the agent starts, so it arrives in big fetches.
+    await t.app.createTopics();
+    await t.produce(hits, Array.from({ length: 2000 }, (_, n) => ({ value: { n } })));
+    await t.app.start();
+    await t.waitFor(() => agent.stats.processed === 2000, 20_000, '2000 processed');
+    await t.app.stop();
+    const changelog = t.records(count.changelog);
+    assert.ok(changelog.length < 2000 / 10, `${changelog.length} changelog records for 2000 updates of one key`);
+    assert.equal(changelog.at(-1)!.value, 2000, 'the last record carries the last value');
+    const again = t.newApp();
+    const count2 = again.table('count', { value: z.number().int() });
+    const agent2 = again.agent(again.topic('hits', { schema: z.object({ n: z.number().int() }), partitions: 1 }), () => {}, { tables: [count2] });
+    await again.start();
+    await t.waitFor(() => agent2.assignment.length === 1 && count2.isRestored(0), 20_000, 'table restored');
+    assert.equal(count2.get('all'), 2000);
+    await again.stop();
+  } finally {
+    await t.close();
+  }
+});

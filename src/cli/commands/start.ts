@@ -1,13 +1,19 @@
-// `tributary start` (`npm start`): the whole product in one command. The
-// embedded broker runs in a worker thread on BROKER_PORT (unless KAFKA_BROKERS
-// points at a cluster), the database is PGlite in DATA_DIR/db (unless
-// DATABASE_URL is set), then every service's topics, workers and the HTTP API
-// on PORT start in this process, and the URLs are printed.
+// `tributary start` (`npm start`): the whole product in one command, in three
+// threads of one process: the embedded broker on BROKER_PORT (unless
+// KAFKA_BROKERS points at a cluster), every service's workers with the
+// database (PGlite in DATA_DIR/db unless DATABASE_URL is set; the main thread
+// reaches it through a MessagePort), and the HTTP API on PORT on the main
+// thread. Prints the URLs; SIGINT/SIGTERM stop the API, then the workers, then
+// the broker.
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { brokersFromEnv } from '../../stream/kafka-config.js';
 import { redactUrl } from '../../db/open-postgres.js';
-import { startBrokerThread, type BrokerThread } from '../embedded-broker.js';
+import { MessageChannel } from 'node:worker_threads';
+import { openRemoteDatabase } from '../../db/remote-dialect.js';
+import { startThread, type Thread } from '../thread.js';
+import type { BrokerThreadData } from '../broker-thread.js';
+import type { WorkersThreadData } from '../workers-thread.js';
 import { cliKafkaConfig } from '../format.js';
 import { cliLogger, parsePort, runUntilSignal } from '../run-system.js';
 
@@ -48,23 +54,45 @@ export async function startCommand(argv: string[]): Promise<number> {
   const brokerPort = parsePort('BROKER_PORT', process.env.BROKER_PORT ?? '9092');
   const log = cliLogger();
 
-  let broker: BrokerThread | undefined;
+  const logLevel = process.env.LOG_LEVEL ?? 'info';
+  let broker: Thread<{ type: 'ready'; address: string; dataDir: string }> | undefined;
   if (!brokersFromEnv()) {
-    broker = await startBrokerThread(
-      { port: brokerPort, host: '127.0.0.1', dataDir: join(dataDir, 'broker'), defaultPartitions: 1 },
-      process.env.LOG_LEVEL ?? 'info',
-    );
-    process.env.KAFKA_BROKERS = broker.address;
+    broker = await startThread('broker-thread', {
+      options: { port: brokerPort, host: '127.0.0.1', dataDir: join(dataDir, 'broker'), defaultPartitions: 1, groupInitialRebalanceDelayMs: 0 },
+      logLevel,
+    } satisfies BrokerThreadData);
+    process.env.KAFKA_BROKERS = broker.ready.address;
   }
   const kafka = cliKafkaConfig('tributary');
   const databaseUrl = process.env.DATABASE_URL || undefined;
+
+  let workers: Thread<{ type: 'ready'; schema?: string }>;
+  const channel = databaseUrl ? undefined : new MessageChannel();
+  try {
+    workers = await startThread(
+      'workers-thread',
+      {
+        kafka,
+        env: { ...process.env },
+        logLevel,
+        pgliteDir: databaseUrl ? undefined : join(dataDir, 'db'),
+        dbPort: channel?.port2,
+      } satisfies WorkersThreadData,
+      channel ? [channel.port2] : [],
+    );
+  } catch (err) {
+    await broker?.stop();
+    throw err;
+  }
+  const schema = workers.ready.schema ?? 'public';
 
   return runUntilSignal(
     {
       kafka,
       log,
-      database: { url: databaseUrl ?? null, dataDir: join(dataDir, 'db') },
+      database: channel ? () => openRemoteDatabase(channel.port1, { schema }) : { url: databaseUrl! },
       api: { port, host: values.host ?? process.env.HOST },
+      workers: false,
     },
     (system) => {
       const url = system.url!;
@@ -76,7 +104,7 @@ export async function startCommand(argv: string[]): Promise<number> {
         `  AsyncAPI   ${url}/asyncapi.json`,
         `  Metrics    ${url}/metrics`,
         `  Health     ${url}/healthz, ${url}/readyz`,
-        `  Kafka      ${broker ? `${broker.address} (embedded, data in ${broker.dataDir})` : kafka.brokers.join(',')}`,
+        `  Kafka      ${broker ? `${broker.ready.address} (embedded, data in ${broker.ready.dataDir})` : kafka.brokers.join(',')}`,
         `  Database   ${databaseUrl ? redactUrl(databaseUrl) : `PGlite in ${join(dataDir, 'db')}`}`,
         `  Systems    ${system.services.map((s) => s.name).join(', ')}`,
         '',
@@ -86,6 +114,7 @@ export async function startCommand(argv: string[]): Promise<number> {
       process.stdout.write(lines.join('\n'));
     },
     async () => {
+      await workers.stop();
       await broker?.stop();
     },
   );

@@ -1,0 +1,58 @@
+// `npm start`'s workers in a thread of their own: every service's agents, and
+// the database when it is PGlite — opened and migrated here, next to the agents
+// that write most, and served to the API on the main thread through a
+// MessagePort (db/remote-dialect.ts). The API's request handling and the
+// agents' consuming and database writes then use both cores. Posts
+// { type: 'ready', schema } once the agents run (protocol in thread.ts).
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import pino from 'pino';
+import { openDatabase, type Database } from '../db/index.js';
+import { serveDatabase } from '../db/remote-dialect.js';
+import { startSystem } from '../services/system.js';
+import type { KafkaConfig } from '../stream/kafka-config.js';
+
+export interface WorkersThreadData {
+  kafka: KafkaConfig;
+  env: Record<string, string | undefined>;
+  logLevel: string;
+  /** PGlite folder; absent with DATABASE_URL (each thread then has its own pool). */
+  pgliteDir?: string;
+  /** Where to serve PGlite to the main thread. */
+  dbPort?: MessagePort;
+}
+
+const port = parentPort;
+if (!port) throw new Error('workers-thread.ts runs as a worker thread');
+const data = workerData as WorkersThreadData;
+const log = pino({ name: 'tributary-workers', level: data.logLevel });
+
+try {
+  let database: Database | undefined;
+  let stopServing = () => {};
+  if (data.pgliteDir) {
+    database = await openDatabase({ url: null, dataDir: data.pgliteDir, log: (level, msg, extra) => log[level]({ ...extra, component: 'db' }, msg) });
+    if (data.dbPort) stopServing = serveDatabase(data.dbPort, database);
+  }
+  const system = await startSystem({
+    kafka: data.kafka,
+    env: { ...process.env, ...data.env },
+    log,
+    database: database ? async () => database : { url: data.env.DATABASE_URL ?? null },
+    api: false,
+    workers: true,
+  });
+  port.postMessage({ type: 'ready', schema: database?.schema, workers: system.services.filter((s) => s.hasWorker).map((s) => s.name) });
+  port.on('message', (m: { type: string }) => {
+    if (m.type !== 'stop') return;
+    (async () => {
+      stopServing(); // the API on the main thread has stopped by now
+      await system.close();
+      await database?.close();
+    })().then(
+      () => port.postMessage({ type: 'stopped' }),
+      (err: unknown) => port.postMessage({ type: 'error', message: String(err) }),
+    );
+  });
+} catch (err) {
+  port.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+}
