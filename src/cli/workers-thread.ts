@@ -8,6 +8,7 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import pino from 'pino';
 import { openDatabase, type Database } from '../db/index.js';
 import { serveDatabase } from '../db/remote-dialect.js';
+import { Metrics } from '../http/metrics.js';
 import { startSystem } from '../services/system.js';
 import type { KafkaConfig } from '../stream/kafka-config.js';
 
@@ -19,6 +20,8 @@ export interface WorkersThreadData {
   pgliteDir?: string;
   /** Where to serve PGlite to the main thread. */
   dbPort?: MessagePort;
+  /** Where the main thread's /metrics asks for the workers' figures. */
+  metricsPort: MessagePort;
 }
 
 const port = parentPort;
@@ -40,12 +43,18 @@ try {
     database: database ? async () => database : { url: data.env.DATABASE_URL ?? null },
     api: false,
     workers: true,
+    // Node's process figures come from the main thread: one process, counted once.
+    metrics: new Metrics({ defaultMetrics: false }),
+  });
+  data.metricsPort.on('message', (m: { req: number }) => {
+    system.ctx.metrics.registry.getMetricsAsJSON().then((json) => data.metricsPort.postMessage({ req: m.req, json }));
   });
   port.postMessage({ type: 'ready', schema: database?.schema, workers: system.services.filter((s) => s.hasWorker).map((s) => s.name) });
   port.on('message', (m: { type: string }) => {
     if (m.type !== 'stop') return;
     (async () => {
       stopServing(); // the API on the main thread has stopped by now
+      data.metricsPort.close();
       await system.close();
       await database?.close();
     })().then(

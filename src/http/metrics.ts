@@ -2,8 +2,12 @@
 // requests (count and latency by route), and, read from the stream apps at
 // scrape time, records produced and consumed, dead-lettered messages, table
 // sizes and consumer lag per group and partition (asked of the cluster, so it
-// is right for workers in other processes too).
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+// is right for workers in other processes too). Figures of another thread of
+// the process (`npm start`'s workers) are merged in through `addSource`.
+
+/** The JSON form of a registry's metrics, as another thread hands them over. */
+export type MetricsJson = MetricObjectWithValues<MetricValue<string>>[];
+import { AggregatorRegistry, Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type MetricObjectWithValues, type MetricValue } from 'prom-client';
 import type { App } from '../stream/app.js';
 import { createAdmin } from '../stream/kafka.js';
 import type { KafkaConfig } from '../stream/kafka-config.js';
@@ -13,9 +17,10 @@ export class Metrics {
   readonly httpRequests: Histogram<'method' | 'route' | 'status_code'>;
   private readonly apps: App[] = [];
   private kafka: KafkaConfig | undefined;
+  private readonly sources: (() => Promise<MetricsJson>)[] = [];
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
-    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'tributary_process_' });
+    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'tributary_' });
     this.httpRequests = new Histogram({
       name: 'tributary_http_request_duration_seconds',
       help: 'HTTP requests by method, route and status code, with their latency',
@@ -70,6 +75,8 @@ export class Metrics {
       help: 'Records between the committed offset of a group and the end of each partition',
       labelNames: ['group', 'topic', 'partition'],
       registers: [this.registry],
+      // Every thread that declares the agent asks the cluster: the same figure, not a sum.
+      aggregator: 'max',
       async collect() {
         this.reset();
         for (const row of await lag()) this.set({ group: row.group, topic: row.topic, partition: String(row.partition) }, row.lag);
@@ -111,7 +118,15 @@ export class Metrics {
     return out;
   }
 
+  /** Merges another registry's figures (another thread's) into every scrape; counters and sizes add up. */
+  addSource(source: () => Promise<MetricsJson>): void {
+    this.sources.push(source);
+  }
+
   async render(): Promise<{ contentType: string; body: string }> {
-    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+    if (this.sources.length === 0) return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+    const parts = await Promise.all([this.registry.getMetricsAsJSON() as Promise<MetricsJson>, ...this.sources.map((s) => s().catch((): MetricsJson => []))]);
+    const merged = AggregatorRegistry.aggregate(parts);
+    return { contentType: merged.contentType, body: await merged.metrics() };
   }
 }

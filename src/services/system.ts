@@ -22,6 +22,8 @@ export interface SystemOptions {
   services?: string[];
   /** Run the HTTP API; default on, on PORT (8000) and HOST (0.0.0.0). */
   api?: false | { port?: number; host?: string; bodyLimit?: number };
+  /** The process's metrics (default: a new registry with Node's process figures). */
+  metrics?: Metrics;
   /** Run the workers of these services (true: all that have one). Default true. */
   workers?: boolean | string[];
 }
@@ -35,14 +37,14 @@ export interface RunningSystem {
   close(): Promise<void>;
 }
 
-export function serviceContext(options: Pick<SystemOptions, 'kafka' | 'env' | 'log' | 'database'>): ServiceContext & { closeDatabase(): Promise<void> } {
+export function serviceContext(options: Pick<SystemOptions, 'kafka' | 'env' | 'log' | 'database' | 'metrics'>): ServiceContext & { closeDatabase(): Promise<void> } {
   const log = options.log ?? pino({ name: 'tributary' });
   let database: Promise<Database> | undefined;
   return {
     kafka: options.kafka,
     env: options.env ?? process.env,
     log,
-    metrics: new Metrics(),
+    metrics: options.metrics ?? new Metrics(),
     database() {
       const open = options.database;
       database ??= (

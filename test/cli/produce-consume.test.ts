@@ -4,9 +4,9 @@
 // --group commits what it printed, so a second run prints nothing new.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { create } from '@bufbuild/protobuf';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { runCli } from '../helpers/cli.js';
 import { createProducer, type RawProducer } from '../../src/stream/kafka.js';
 import { protobuf } from '../../src/stream/serde.js';
 import { topic } from '../../src/stream/topic.js';
@@ -27,22 +27,8 @@ after(async () => {
   await broker.destroy();
 });
 
-/** Runs `tributary <args>` through tsx with KAFKA_BROKERS pointing at the test broker. */
-function cli(args: string[], input = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-      env: { ...process.env, KAFKA_BROKERS: broker.address },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
+/** `tributary <args>` with KAFKA_BROKERS pointing at the test broker. */
+const cli = (args: string[], input?: string) => runCli(args, { env: { KAFKA_BROKERS: broker.address }, input });
 
 function jsonLines(stdout: string): any[] {
   return stdout.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));

@@ -68,6 +68,11 @@ describe('tributary start', () => {
         assert.ok(Date.now() < deadline, 'the basket reached the database within 30 s');
         await new Promise((r) => setTimeout(r, 50)); // the worker thread stores it asynchronously
       }
+      // /metrics merges the workers' thread figures into the API's.
+      const metrics = await (await fetch(`${url}/metrics`)).text();
+      assert.match(metrics, /tributary_consumed_records_total\{agent="enrich-baskets",group="[^"]+"\} [1-9]/);
+      assert.match(metrics, /tributary_table_entries\{table="totals"\} [1-9]/);
+      assert.equal(metrics.match(/^# TYPE tributary_process_cpu_seconds_total /gm)?.length, 1);
       const analytics = (await (await fetch(`${url}/analytics`)).json()) as Record<string, unknown>;
       assert.equal(JSON.stringify(analytics).includes('Fruit'), true, JSON.stringify(analytics));
       assert.ok(fs.existsSync(`${dir}/broker`), 'the broker keeps its data in DATA_DIR/broker');

@@ -2,24 +2,10 @@
 // embedded broker, the record read back with kafkajs; usage errors exit 2.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import type { Admin, Kafka } from 'kafkajs';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { runCli } from '../helpers/cli.js';
 import { kafkajsClient, readAll } from '../helpers/kafkajs.js';
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function tributary(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Result> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env: { ...process.env, ...env } }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 describe('tributary state', () => {
   let broker: TestBroker;
@@ -37,7 +23,7 @@ describe('tributary state', () => {
   });
 
   test('--help prints the usage, exit 0', async () => {
-    const r = await tributary(['state', '--help']);
+    const r = await runCli(['state', '--help']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Usage: tributary state send \[--state N\] \[--text T\]/);
   });
@@ -50,7 +36,7 @@ describe('tributary state', () => {
     [[], /missing subcommand "send"/],
   ] as const) {
     test(`state ${args.join(' ') || '(no subcommand)'} is a usage error, exit 2`, async () => {
-      const r = await tributary(['state', ...args], { KAFKA_BROKERS: broker.address });
+      const r = await runCli(['state', ...args], { env: { KAFKA_BROKERS: broker.address } });
       assert.equal(r.code, 2, r.stderr);
       assert.match(r.stderr, message);
       assert.equal(r.stdout, '');
@@ -58,7 +44,7 @@ describe('tributary state', () => {
   }
 
   test('send creates the topic, sends one message and prints it', async () => {
-    const r = await tributary(['state', 'send', '--state', '42', '--text', 'hello'], { KAFKA_BROKERS: broker.address });
+    const r = await runCli(['state', 'send', '--state', '42', '--text', 'hello'], { env: { KAFKA_BROKERS: broker.address } });
     assert.equal(r.code, 0, r.stderr);
     const sent = JSON.parse(r.stdout);
     assert.deepEqual(Object.keys(sent).sort(), ['message_id', 'state', 'text']);
@@ -70,7 +56,7 @@ describe('tributary state', () => {
   });
 
   test('without --state it sends a random state 0..100, to KAFKA_TOPIC', async () => {
-    const r = await tributary(['state', 'send'], { KAFKA_BROKERS: broker.address, KAFKA_TOPIC: 'state_other' });
+    const r = await runCli(['state', 'send'], { env: { KAFKA_BROKERS: broker.address, KAFKA_TOPIC: 'state_other' } });
     assert.equal(r.code, 0, r.stderr);
     const sent = JSON.parse(r.stdout);
     assert.ok(Number.isInteger(sent.state) && sent.state >= 0 && sent.state <= 100, String(sent.state));

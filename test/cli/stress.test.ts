@@ -3,19 +3,11 @@
 // and its option parsing and percentiles on their own.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { sql } from 'kysely';
 import { parseStressArgs, UsageError } from '../../src/cli/commands/stress.js';
 import { percentiles, type StressResult } from '../../src/services/baskets/stress.js';
+import { runCli } from '../helpers/cli.js';
 import { startTestSystem, type TestSystem } from '../helpers/system.js';
-
-function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 describe('tributary stress', () => {
   let system: TestSystem;
@@ -27,7 +19,7 @@ describe('tributary stress', () => {
   });
 
   test('--requests 1000 --concurrency 16 --json: all arrive enriched, nothing lost', async () => {
-    const { code, stdout, stderr } = await runCli(['stress', '--requests', '1000', '--concurrency', '16', '--json', '--url', system.url], system.env);
+    const { code, stdout, stderr } = await runCli(['stress', '--requests', '1000', '--concurrency', '16', '--json', '--url', system.url], { env: system.env });
     assert.equal(code, 0, stderr + stdout);
     const r = JSON.parse(stdout) as StressResult;
     assert.equal(r.acknowledged, 1000);
@@ -54,13 +46,13 @@ describe('tributary stress', () => {
   });
 
   test('human output, and a non-zero exit when requests fail', async () => {
-    const ok = await runCli(['stress', '--requests', '20', '--concurrency', '4', '--quiet', '--url', system.url], system.env);
+    const ok = await runCli(['stress', '--requests', '20', '--concurrency', '4', '--quiet', '--url', system.url], { env: system.env });
     assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stdout, /acknowledged +20 in/);
     assert.match(ok.stdout, /lost +none/);
     assert.equal(ok.stderr, '');
     // Nothing listens there: every request fails.
-    const down = await runCli(['stress', '--requests', '3', '--quiet', '--wait', '0', '--json', '--url', 'http://127.0.0.1:9'], system.env);
+    const down = await runCli(['stress', '--requests', '3', '--quiet', '--wait', '0', '--json', '--url', 'http://127.0.0.1:9'], { env: system.env });
     assert.equal(down.code, 1);
     const r = JSON.parse(down.stdout) as StressResult;
     assert.equal(r.failed, 3);
@@ -68,7 +60,7 @@ describe('tributary stress', () => {
   });
 
   test('bad options exit 2 with the usage', async () => {
-    const bad = await runCli(['stress', '--requests', 'many'], system.env);
+    const bad = await runCli(['stress', '--requests', 'many'], { env: system.env });
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--requests must be an integer/);
     assert.match(bad.stderr, /Usage: tributary stress/);

@@ -3,8 +3,8 @@
 // error name when the broker refuses.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { runCli } from '../helpers/cli.js';
 
 let broker: TestBroker;
 
@@ -16,21 +16,8 @@ after(async () => {
   await broker.destroy();
 });
 
-/** Runs `tributary <args>` through tsx with KAFKA_BROKERS pointing at the test broker. */
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-      env: { ...process.env, KAFKA_BROKERS: broker.address },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** `tributary <args>` with KAFKA_BROKERS pointing at the test broker. */
+const cli = (args: string[]) => runCli(args, { env: { KAFKA_BROKERS: broker.address } });
 
 test('create, list, describe and delete a topic', async () => {
   const created = await cli(['topics', 'create', 'cli-orders', '--partitions', '3', '--config', 'retention.ms=123456', '--config', 'cleanup.policy=compact']);

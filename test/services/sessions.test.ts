@@ -4,13 +4,11 @@
 // change to the compacted output_topic, and GET /api/summaries serves them.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import kafkajs, { type Admin, type Kafka, type Producer } from 'kafkajs';
+import { runCli } from '../helpers/cli.js';
 import { kafkajsClient, readAll } from '../helpers/kafkajs.js';
 import { api, eventually, startTestSystem, type TestSystem } from '../helpers/system.js';
 
-const run = promisify(execFile);
 // kafkajs is CommonJS: its enums come through the default export.
 const { ConfigResourceTypes } = kafkajs;
 
@@ -61,9 +59,10 @@ describe('sessions system', () => {
   const outputRecords = async () => (await readAll(kafka, admin, 'output_topic')).map((m) => ({ key: m.key, value: JSON.parse(m.value!) as Summary }));
 
   test('`events generate --users 3 --per-user 3` feeds input_topic; the summaries hold each user\'s min and max', async () => {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'events', 'generate', '--users', '3', '--per-user', '3'], {
+    const { code, stdout, stderr } = await runCli(['events', 'generate', '--users', '3', '--per-user', '3'], {
       env: { ...system.env, KAFKA_BROKERS: system.broker.address },
     });
+    assert.equal(code, 0, stderr);
     assert.match(stdout, /^sent 9 event\(s\) for 3 user\(s\) to input_topic$/m);
 
     // The expected summaries, from what is on the topic.

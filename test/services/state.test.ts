@@ -3,17 +3,14 @@
 // instances and garbage on the topic.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { createApp, type App } from '../../src/stream/app.js';
 import type { Topic } from '../../src/stream/topic.js';
 import { LatestState } from '../../src/services/state/latest.js';
 import type { StateMessage } from '../../src/services/state/message.js';
 import { stateTopicOptions } from '../../src/services/state/topics.js';
+import { runCli } from '../helpers/cli.js';
 import { kafkajsClient } from '../helpers/kafkajs.js';
 import { api, eventually, startTestSystem, type TestSystem } from '../helpers/system.js';
-
-const run = promisify(execFile);
 
 async function stateOf(url: string): Promise<number> {
   const res = await api(url, 'GET', '/state');
@@ -56,9 +53,8 @@ describe('state', () => {
   });
 
   test('`tributary state send --state 42` sets the state', async () => {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'state', 'send', '--state', '42'], {
-      env: { ...process.env, KAFKA_BROKERS: system.broker.address },
-    });
+    const { code, stdout, stderr } = await runCli(['state', 'send', '--state', '42'], { env: { KAFKA_BROKERS: system.broker.address } });
+    assert.equal(code, 0, stderr);
     const sent = JSON.parse(stdout);
     assert.equal(sent.state, 42);
     assert.match(sent.message_id, /^[0-9a-f-]{36}$/);

@@ -9,7 +9,8 @@ import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { brokersFromEnv } from '../../stream/kafka-config.js';
 import { redactUrl } from '../../db/open-postgres.js';
-import { MessageChannel } from 'node:worker_threads';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { Metrics, type MetricsJson } from '../../http/metrics.js';
 import { openRemoteDatabase } from '../../db/remote-dialect.js';
 import { startThread, type Thread } from '../thread.js';
 import type { BrokerThreadData } from '../broker-thread.js';
@@ -68,6 +69,7 @@ export async function startCommand(argv: string[]): Promise<number> {
 
   let workers: Thread<{ type: 'ready'; schema?: string }>;
   const channel = databaseUrl ? undefined : new MessageChannel();
+  const metricsChannel = new MessageChannel();
   try {
     workers = await startThread(
       'workers-thread',
@@ -77,14 +79,17 @@ export async function startCommand(argv: string[]): Promise<number> {
         logLevel,
         pgliteDir: databaseUrl ? undefined : join(dataDir, 'db'),
         dbPort: channel?.port2,
+        metricsPort: metricsChannel.port2,
       } satisfies WorkersThreadData,
-      channel ? [channel.port2] : [],
+      channel ? [channel.port2, metricsChannel.port2] : [metricsChannel.port2],
     );
   } catch (err) {
     await broker?.stop();
     throw err;
   }
   const schema = workers.ready.schema ?? 'public';
+  const metrics = new Metrics();
+  metrics.addSource(threadMetrics(metricsChannel.port1));
 
   return runUntilSignal(
     {
@@ -93,6 +98,7 @@ export async function startCommand(argv: string[]): Promise<number> {
       database: channel ? () => openRemoteDatabase(channel.port1, { schema }) : { url: databaseUrl! },
       api: { port, host: values.host ?? process.env.HOST },
       workers: false,
+      metrics,
     },
     (system) => {
       const url = system.url!;
@@ -115,7 +121,29 @@ export async function startCommand(argv: string[]): Promise<number> {
     },
     async () => {
       await workers.stop();
+      metricsChannel.port1.close();
       await broker?.stop();
     },
   );
+}
+
+/** Asks the workers' thread for its metrics (at most 2 s, else none). */
+function threadMetrics(port: MessagePort): () => Promise<MetricsJson> {
+  let next = 1;
+  const waiting = new Map<number, (json: MetricsJson) => void>();
+  port.on('message', (m: { req: number; json: MetricsJson }) => {
+    waiting.get(m.req)?.(m.json);
+    waiting.delete(m.req);
+  });
+  port.unref();
+  return () =>
+    new Promise((resolve) => {
+      const req = next++;
+      waiting.set(req, resolve);
+      port.postMessage({ req });
+      setTimeout(() => {
+        waiting.delete(req);
+        resolve([]);
+      }, 2000).unref();
+    });
 }
