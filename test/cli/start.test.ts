@@ -5,7 +5,9 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import pg from 'pg';
 import { tempDir, startTestBroker } from '../helpers/broker.js';
+import { POSTGRES_URL } from '../db/backends.js';
 
 interface Started {
   child: ChildProcess;
@@ -34,6 +36,33 @@ function startCli(env: NodeJS.ProcessEnv): Promise<Started> {
   });
 }
 
+/**
+ * The API (main thread) reaches the database the workers' thread uses, for
+ * users and for what the baskets worker stored; /metrics merges the workers'
+ * figures into the API's.
+ */
+async function usersBasketsAndMetrics(url: string): Promise<void> {
+  const post = (path: string, body: unknown) => fetch(url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const created = (await (await post('/users', { name: 'Ada', email: 'ada@example.com' })).json()) as { id: string };
+  const user = (await (await fetch(`${url}/users/${created.id}`)).json()) as { email: string };
+  assert.equal(user.email, 'ada@example.com');
+  assert.equal((await post('/users', { name: 'Ada', email: 'ada@example.com' })).status, 409);
+  // What the baskets worker stored, the API reads.
+  assert.deepEqual(await (await post('/data', { id: 'b-1', store: 'Brussels', date: '2024-01-01', products: [{ id: 'p1', name: 'an apple', price: 1.5 }] })).json(), { status: 'ok' });
+  const deadline = Date.now() + 30_000;
+  while ((await fetch(`${url}/baskets/b-1`)).status !== 200) {
+    assert.ok(Date.now() < deadline, 'the basket reached the database within 30 s');
+    await new Promise((r) => setTimeout(r, 50)); // the worker thread stores it asynchronously
+  }
+  // /metrics merges the workers' thread figures into the API's.
+  const metrics = await (await fetch(`${url}/metrics`)).text();
+  assert.match(metrics, /tributary_consumed_records_total\{agent="enrich-baskets",group="[^"]+"\} [1-9]/);
+  assert.match(metrics, /tributary_table_entries\{table="totals"\} [1-9]/);
+  assert.equal(metrics.match(/^# TYPE tributary_process_cpu_seconds_total /gm)?.length, 1);
+  const analytics = (await (await fetch(`${url}/analytics`)).json()) as Record<string, unknown>;
+  assert.equal(JSON.stringify(analytics).includes('Fruit'), true, JSON.stringify(analytics));
+}
+
 function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
 }
@@ -55,32 +84,47 @@ describe('tributary start', () => {
       assert.equal(ready.status, 200, await ready.clone().text());
       const index = (await (await fetch(`${url}/`)).json()) as { systems: { name: string }[] };
       assert.deepEqual(index.systems.map((s) => s.name), ['players', 'state', 'activity', 'sessions', 'baskets']);
-      // The API (main thread) reaches the workers' PGlite (their thread) for users…
-      const post = (path: string, body: unknown) => fetch(url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      const created = (await (await post('/users', { name: 'Ada', email: 'ada@example.com' })).json()) as { id: string };
-      const user = (await (await fetch(`${url}/users/${created.id}`)).json()) as { email: string };
-      assert.equal(user.email, 'ada@example.com');
-      assert.equal((await post('/users', { name: 'Ada', email: 'ada@example.com' })).status, 409);
-      // …and sees what the baskets worker stored there.
-      assert.deepEqual(await (await post('/data', { id: 'b-1', store: 'Brussels', date: '2024-01-01', products: [{ id: 'p1', name: 'an apple', price: 1.5 }] })).json(), { status: 'ok' });
-      const deadline = Date.now() + 30_000;
-      while ((await fetch(`${url}/baskets/b-1`)).status !== 200) {
-        assert.ok(Date.now() < deadline, 'the basket reached the database within 30 s');
-        await new Promise((r) => setTimeout(r, 50)); // the worker thread stores it asynchronously
-      }
-      // /metrics merges the workers' thread figures into the API's.
-      const metrics = await (await fetch(`${url}/metrics`)).text();
-      assert.match(metrics, /tributary_consumed_records_total\{agent="enrich-baskets",group="[^"]+"\} [1-9]/);
-      assert.match(metrics, /tributary_table_entries\{table="totals"\} [1-9]/);
-      assert.equal(metrics.match(/^# TYPE tributary_process_cpu_seconds_total /gm)?.length, 1);
-      const analytics = (await (await fetch(`${url}/analytics`)).json()) as Record<string, unknown>;
-      assert.equal(JSON.stringify(analytics).includes('Fruit'), true, JSON.stringify(analytics));
+      await usersBasketsAndMetrics(url);
       assert.ok(fs.existsSync(`${dir}/broker`), 'the broker keeps its data in DATA_DIR/broker');
       assert.ok(fs.existsSync(`${dir}/db`), 'PGlite keeps its data in DATA_DIR/db');
     } finally {
       child.kill('SIGTERM');
     }
     assert.equal(await exited(child), 0, output());
+  });
+
+  test('with DATABASE_URL every thread uses that PostgreSQL', async (t) => {
+    const admin = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 3000 });
+    admin.on('error', () => {});
+    try {
+      await admin.connect();
+    } catch (err) {
+      if (process.env.CI) throw new Error(`no PostgreSQL at ${POSTGRES_URL} (CI must reach it): ${(err as Error).message}`);
+      t.skip(`no PostgreSQL at ${POSTGRES_URL}: ${(err as Error).message}`);
+      return;
+    }
+    const name = `tributary_start_${process.pid}_${Date.now()}`;
+    await admin.query(`create database ${name}`);
+    const dir = tempDir('tributary-start-');
+    dirs.push(dir);
+    try {
+      const databaseUrl = new URL(POSTGRES_URL);
+      databaseUrl.pathname = `/${name}`;
+      const { child, url, output } = await startCli({ DATA_DIR: dir, PORT: '0', BROKER_PORT: '0', KAFKA_BROKERS: '', DATABASE_URL: databaseUrl.href });
+      try {
+        assert.match(output(), new RegExp(`Database\\s+postgres://[^\\s]*/${name}`));
+        await usersBasketsAndMetrics(url);
+        assert.ok(!fs.existsSync(`${dir}/db`), 'no PGlite');
+      } finally {
+        child.kill('SIGTERM');
+      }
+      assert.equal(await exited(child), 0, output());
+      const { rows } = await admin.query(`select 1 from pg_database where datname = $1`, [name]);
+      assert.equal(rows.length, 1);
+    } finally {
+      await admin.query(`drop database if exists ${name} with (force)`).catch(() => {});
+      await admin.end();
+    }
   });
 
   test('with KAFKA_BROKERS it starts no broker and uses that cluster', async () => {
