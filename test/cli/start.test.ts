@@ -5,9 +5,8 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import pg from 'pg';
 import { tempDir, startTestBroker } from '../helpers/broker.js';
-import { POSTGRES_URL } from '../db/backends.js';
+import { createTestDatabase } from '../helpers/postgres.js';
 
 interface Started {
   child: ChildProcess;
@@ -94,36 +93,22 @@ describe('tributary start', () => {
   });
 
   test('with DATABASE_URL every thread uses that PostgreSQL', async (t) => {
-    const admin = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 3000 });
-    admin.on('error', () => {});
-    try {
-      await admin.connect();
-    } catch (err) {
-      if (process.env.CI) throw new Error(`no PostgreSQL at ${POSTGRES_URL} (CI must reach it): ${(err as Error).message}`);
-      t.skip(`no PostgreSQL at ${POSTGRES_URL}: ${(err as Error).message}`);
-      return;
-    }
-    const name = `tributary_start_${process.pid}_${Date.now()}`;
-    await admin.query(`create database ${name}`);
+    const database = await createTestDatabase(t, 'tributary_start');
+    if (!database) return;
     const dir = tempDir('tributary-start-');
     dirs.push(dir);
     try {
-      const databaseUrl = new URL(POSTGRES_URL);
-      databaseUrl.pathname = `/${name}`;
-      const { child, url, output } = await startCli({ DATA_DIR: dir, PORT: '0', BROKER_PORT: '0', KAFKA_BROKERS: '', DATABASE_URL: databaseUrl.href });
+      const { child, url, output } = await startCli({ DATA_DIR: dir, PORT: '0', BROKER_PORT: '0', KAFKA_BROKERS: '', DATABASE_URL: database.url });
       try {
-        assert.match(output(), new RegExp(`Database\\s+postgres://[^\\s]*/${name}`));
+        assert.match(output(), new RegExp(`Database\\s+postgres://[^\\s]*/${database.name}`));
         await usersBasketsAndMetrics(url);
         assert.ok(!fs.existsSync(`${dir}/db`), 'no PGlite');
       } finally {
         child.kill('SIGTERM');
       }
       assert.equal(await exited(child), 0, output());
-      const { rows } = await admin.query(`select 1 from pg_database where datname = $1`, [name]);
-      assert.equal(rows.length, 1);
     } finally {
-      await admin.query(`drop database if exists ${name} with (force)`).catch(() => {});
-      await admin.end();
+      await database.drop();
     }
   });
 
