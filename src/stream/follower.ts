@@ -97,3 +97,40 @@ export async function followTopic<V, K>(kafka: KafkaConfig, topic: Topic<V, K>, 
     throw err;
   }
 }
+
+/** A compacted topic held in memory by key: what `viewTopic` keeps current. */
+export interface TopicView<V> {
+  readonly entries: ReadonlyMap<string, V>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Reads a compacted topic (an output or a table's changelog) into a map by key
+ * — the last value wins, a tombstone deletes — and keeps following it: how an
+ * API instance serves a table whose worker may run in another process.
+ * Resolves once what the topic held at start is in the map; records without a
+ * key are ignored.
+ */
+export async function viewTopic<V>(
+  kafka: KafkaConfig,
+  topic: Topic<V, string>,
+  options: Pick<FollowOptions<V, string>, 'group' | 'onInvalid' | 'onError'>,
+): Promise<TopicView<V>> {
+  const entries = new Map<string, V>();
+  const follower = await followTopic(kafka, topic, {
+    ...options,
+    from: 'earliest',
+    onRecord: (r) => {
+      if (r.key === null) return;
+      if (r.value === null) entries.delete(r.key);
+      else entries.set(r.key, r.value);
+    },
+  });
+  try {
+    await follower.caughtUp;
+  } catch (err) {
+    await follower.stop();
+    throw err;
+  }
+  return { entries, stop: () => follower.stop() };
+}

@@ -9,4 +9,4 @@ export { tableView } from './table-view.js';
 export { DLQ_HEADERS, dlqTopicName } from './dlq.js';
 export { kafkaConfigFromEnv, type KafkaConfig } from './kafka-config.js';
 export { createTestApp, type TestApp } from './testing.js';
-export { followTopic, type Follower, type FollowedRecord, type FollowOptions } from './follower.js';
+export { followTopic, viewTopic, type Follower, type FollowedRecord, type FollowOptions, type TopicView } from './follower.js';

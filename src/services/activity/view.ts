@@ -4,7 +4,7 @@
 // adds up the per-partition shares the worker counted (see topics.ts).
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { followTopic, type Follower } from '../../stream/follower.js';
+import { viewTopic, type TopicView } from '../../stream/follower.js';
 import type { KafkaConfig } from '../../stream/kafka-config.js';
 import type { Table } from '../../stream/table.js';
 import type { ActivityTopology, ClientCount, EndpointCount, MinuteCount } from './topics.js';
@@ -37,10 +37,7 @@ export interface ActivitySnapshot {
 }
 
 export class ActivityView {
-  private readonly totals = new Map<string, EndpointCount>();
-  private readonly clients = new Map<string, ClientCount>();
-  private readonly minutes = new Map<string, MinuteCount>();
-  private followers: Follower[] = [];
+  private views: { totals: TopicView<EndpointCount>; clients: TopicView<ClientCount>; minutes: TopicView<MinuteCount> } | undefined;
 
   constructor(
     private readonly tables: ActivityTopology,
@@ -51,27 +48,31 @@ export class ActivityView {
   /** Follows the changelogs and resolves once what they held at start is read. */
   async start(): Promise<void> {
     const instance = randomUUID();
-    try {
-      this.followers.push(await this.follow(this.tables.totals, this.totals, instance));
-      this.followers.push(await this.follow(this.tables.clients, this.clients, instance));
-      this.followers.push(await this.follow(this.tables.minutes, this.minutes, instance));
-      await Promise.all(this.followers.map((f) => f.caughtUp));
-    } catch (err) {
-      await this.stop();
-      throw err;
+    const [totals, clients, minutes] = await Promise.allSettled([
+      this.follow(this.tables.totals, instance),
+      this.follow(this.tables.clients, instance),
+      this.follow(this.tables.minutes, instance),
+    ]);
+    if (totals.status === 'fulfilled' && clients.status === 'fulfilled' && minutes.status === 'fulfilled') {
+      this.views = { totals: totals.value, clients: clients.value, minutes: minutes.value };
+      return;
     }
+    for (const r of [totals, clients, minutes]) if (r.status === 'fulfilled') await r.value.stop();
+    throw [totals, clients, minutes].find((r) => r.status === 'rejected')!.reason;
   }
 
   async stop(): Promise<void> {
-    const followers = this.followers.splice(0);
-    await Promise.all(followers.map((f) => f.stop()));
+    const views = this.views;
+    this.views = undefined;
+    if (views) await Promise.all([views.totals.stop(), views.clients.stop(), views.minutes.stop()]);
   }
 
   snapshot(): ActivitySnapshot {
-    const totals = sum(this.totals.values(), (t) => `${t.method} ${t.endpoint}`, (t) => ({ endpoint: t.endpoint, method: t.method, count: 0 }));
-    const byClient = sum(this.clients.values(), (c) => c.client, (c) => ({ client: c.client, count: 0 }));
+    const none = new Map<string, never>();
+    const totals = sum((this.views?.totals.entries ?? none).values(), (t) => `${t.method} ${t.endpoint}`, (t) => ({ endpoint: t.endpoint, method: t.method, count: 0 }));
+    const byClient = sum((this.views?.clients.entries ?? none).values(), (c) => c.client, (c) => ({ client: c.client, count: 0 }));
     const minutes = new Map<string, MinuteTotal>();
-    for (const m of this.minutes.values()) {
+    for (const m of (this.views?.minutes.entries ?? none).values()) {
       const id = `${m.windowStart}|${m.endpoint}|${m.method}|${m.client}`;
       const acc = minutes.get(id);
       if (acc) {
@@ -93,15 +94,9 @@ export class ActivityView {
     };
   }
 
-  private follow<V>(table: Table<V, string>, into: Map<string, V>, instance: string): Promise<Follower> {
-    return followTopic(this.kafka, table.changelog, {
+  private follow<V>(table: Table<V, string>, instance: string): Promise<TopicView<V>> {
+    return viewTopic(this.kafka, table.changelog, {
       group: `tributary-activity-api-${table.name}-${instance}`,
-      from: 'earliest',
-      onRecord: (r) => {
-        if (r.key === null) return;
-        if (r.value === null) into.delete(r.key);
-        else into.set(r.key, r.value);
-      },
       onInvalid: (err, at) => this.log.warn({ err, topic: table.changelog.name, ...at, offset: String(at.offset) }, 'skipped an unreadable changelog record'),
       onError: (err) => this.log.warn({ err, topic: table.changelog.name }, 'following a changelog failed'),
     });

@@ -4,14 +4,13 @@
 // and following it keeps the map current.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { followTopic, type Follower } from '../../stream/follower.js';
+import { viewTopic, type TopicView } from '../../stream/follower.js';
 import type { KafkaConfig } from '../../stream/kafka-config.js';
 import type { Topic } from '../../stream/topic.js';
 import type { UserSummary } from './event.js';
 
 export class SummariesView {
-  private readonly summaries = new Map<string, UserSummary>();
-  private follower: Follower | undefined;
+  private view: TopicView<UserSummary> | undefined;
 
   constructor(
     private readonly topic: Topic<UserSummary, string>,
@@ -21,31 +20,24 @@ export class SummariesView {
 
   /** Follows the topic and resolves once what it held at start is read. */
   async start(): Promise<void> {
-    this.follower = await followTopic(this.kafka, this.topic, {
+    this.view = await viewTopic(this.kafka, this.topic, {
       group: `tributary-sessions-api-${randomUUID()}`,
-      from: 'earliest',
-      onRecord: (r) => {
-        if (r.key === null) return;
-        if (r.value === null) this.summaries.delete(r.key);
-        else this.summaries.set(r.key, r.value);
-      },
       onInvalid: (err, at) => this.log.warn({ err, topic: this.topic.name, partition: at.partition, offset: String(at.offset) }, 'skipped an invalid summary'),
       onError: (err) => this.log.warn({ err, topic: this.topic.name }, 'following the summaries failed'),
     });
-    await this.follower.caughtUp;
   }
 
   async stop(): Promise<void> {
-    const f = this.follower;
-    this.follower = undefined;
-    await f?.stop();
+    const view = this.view;
+    this.view = undefined;
+    await view?.stop();
   }
 
   all(): UserSummary[] {
-    return [...this.summaries.values()].sort((a, b) => a.userId.localeCompare(b.userId, undefined, { numeric: true }));
+    return [...(this.view?.entries.values() ?? [])].sort((a, b) => a.userId.localeCompare(b.userId, undefined, { numeric: true }));
   }
 
   get(userId: string): UserSummary | undefined {
-    return this.summaries.get(userId);
+    return this.view?.entries.get(userId);
   }
 }
