@@ -27,11 +27,9 @@ export interface PGliteDialectConfig {
   onDestroy?: () => Promise<void>;
 }
 
-export class PGliteDialect implements Dialect {
-  constructor(private readonly config: PGliteDialectConfig) {}
-  createDriver(): Driver {
-    return new PGliteDriver(this.config);
-  }
+/** Postgres SQL over one session: Kysely's Postgres compiler, adapter and introspector; the driver is the subclass's. */
+export abstract class SessionDialect implements Dialect {
+  abstract createDriver(): Driver;
   createQueryCompiler(): QueryCompiler {
     return new PostgresQueryCompiler();
   }
@@ -40,6 +38,15 @@ export class PGliteDialect implements Dialect {
   }
   createIntrospector(db: Kysely<any>): DatabaseIntrospector {
     return new PostgresIntrospector(db);
+  }
+}
+
+export class PGliteDialect extends SessionDialect {
+  constructor(private readonly config: PGliteDialectConfig) {
+    super();
+  }
+  createDriver(): Driver {
+    return new PGliteDriver(this.config);
   }
 }
 

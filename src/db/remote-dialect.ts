@@ -5,23 +5,9 @@
 // connection holds the owner's PGlite session (its mutex) from acquire to
 // release, so a transaction never interleaves with the owner's own queries.
 import type { MessagePort } from 'node:worker_threads';
-import {
-  CompiledQuery,
-  Kysely,
-  PostgresAdapter,
-  PostgresIntrospector,
-  PostgresQueryCompiler,
-  sql,
-  type DatabaseConnection,
-  type DatabaseIntrospector,
-  type Dialect,
-  type DialectAdapter,
-  type Driver,
-  type QueryCompiler,
-  type QueryResult,
-} from 'kysely';
+import { CompiledQuery, Kysely, sql, type DatabaseConnection, type Driver, type QueryResult } from 'kysely';
 import type { Database } from './index.js';
-import { SessionDriver } from './pglite-dialect.js';
+import { SessionDialect, SessionDriver } from './pglite-dialect.js';
 import type { Schema } from './schema.js';
 
 type Request = { op: 'acquire'; id: number } | { op: 'query'; id: number; req: number; sql: string; params: unknown[] } | { op: 'release'; id: number };
@@ -151,19 +137,12 @@ class RemoteConnection implements DatabaseConnection {
   }
 }
 
-class RemoteDialect implements Dialect {
-  constructor(private readonly port: MessagePort) {}
+class RemoteDialect extends SessionDialect {
+  constructor(private readonly port: MessagePort) {
+    super();
+  }
   createDriver(): Driver {
     return new RemoteDriver(this.port);
-  }
-  createQueryCompiler(): QueryCompiler {
-    return new PostgresQueryCompiler();
-  }
-  createAdapter(): DialectAdapter {
-    return new PostgresAdapter();
-  }
-  createIntrospector(db: Kysely<any>): DatabaseIntrospector {
-    return new PostgresIntrospector(db);
   }
 }
 
