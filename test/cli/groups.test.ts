@@ -5,10 +5,9 @@
 // it left and more records arrived.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { runCli, spawnCli } from '../helpers/cli.js';
 
 let broker: TestBroker;
 
@@ -20,24 +19,9 @@ after(async () => {
   await broker.destroy();
 });
 
-function start(args: string[], input?: string): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    env: { ...process.env, KAFKA_BROKERS: broker.address },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  child.stdin!.end(input ?? '');
-  return child;
-}
-
-/** Runs `tributary <args>` through tsx with KAFKA_BROKERS pointing at the test broker. */
-async function cli(args: string[], input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = start(args, input);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (d) => (stdout += d));
-  child.stderr!.setEncoding('utf8').on('data', (d) => (stderr += d));
-  const [code] = await once(child, 'close');
-  return { code, stdout, stderr };
+/** Runs `tributary <args>` with KAFKA_BROKERS pointing at the test broker. */
+function cli(args: string[], input?: string) {
+  return runCli(args, { env: { KAFKA_BROKERS: broker.address }, input });
 }
 
 /** Polls `groups describe --json` until `ok` holds (or fails after 30 s). */
@@ -59,11 +43,8 @@ async function describeUntil(group: string, ok: (g: any) => boolean): Promise<an
 
 test('a running consumer group: members, assignment, lag to 0, then lag after it left', async () => {
   assert.equal((await cli(['topics', 'create', 'cli-live', '--partitions', '2'])).code, 0);
-  const member = start(['consume', 'cli-live', '--group', 'cli-live-g', '--follow', '--from-beginning', '--json']);
-  let printed = '';
-  member.stdout!.setEncoding('utf8').on('data', (d) => (printed += d));
-  let memberErr = '';
-  member.stderr!.setEncoding('utf8').on('data', (d) => (memberErr += d));
+  const member = spawnCli(['consume', 'cli-live', '--group', 'cli-live-g', '--follow', '--from-beginning', '--json'], { env: { KAFKA_BROKERS: broker.address } });
+  let code: number | null;
   try {
     const joined = await describeUntil('cli-live-g', (g) => g.state === 'STABLE' && g.members.length === 1);
     const [m] = joined.members;
@@ -81,7 +62,7 @@ test('a running consumer group: members, assignment, lag to 0, then lag after it
     assert.equal((await cli(['produce', 'cli-live', '-K', ':'], lines)).code, 0);
     const caughtUp = await describeUntil('cli-live-g', (g) => g.partitions.length === 2 && g.totalLag === 0 && g.partitions.every((p: any) => p.committed === p.end) && g.partitions.reduce((n: number, p: any) => n + p.end, 0) === 20);
     for (const p of caughtUp.partitions) assert.equal(p.member, m.id);
-    assert.equal(printed.trim().split('\n').length, 20);
+    assert.equal(member.stdout().trim().split('\n').length, 20);
 
     const text = await cli(['groups', 'describe', 'cli-live-g']);
     assert.match(text.stdout, /^MEMBER\s+CLIENT\s+HOST\s+ASSIGNMENT$/m);
@@ -89,10 +70,9 @@ test('a running consumer group: members, assignment, lag to 0, then lag after it
     assert.match(text.stdout, /^TOPIC\s+PARTITION\s+COMMITTED\s+END\s+LAG\s+MEMBER$/m);
     assert.match(text.stdout, /^total lag: 0$/m);
   } finally {
-    member.kill('SIGINT');
+    code = await member.stop('SIGINT');
   }
-  const [code] = await once(member, 'close');
-  assert.equal(code, 0, memberErr);
+  assert.equal(code, 0, member.stderr());
 
   // Gone from the group; new records are lag.
   assert.equal((await cli(['produce', 'cli-live', '--key', 'k1'], 'x\ny\nz\n')).code, 0);
