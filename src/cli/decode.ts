@@ -96,7 +96,7 @@ export async function knownTopics(kafka: KafkaConfig, env: NodeJS.ProcessEnv = p
   let ctx: ServiceContext;
   try {
     const [{ SERVICES }, { Metrics }, { default: pino }] = await Promise.all([
-      import('../services/index.js'),
+      import('../runtime/services.js'),
       import('../http/metrics.js'),
       import('pino'),
     ]);

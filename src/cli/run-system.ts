@@ -2,7 +2,7 @@
 // the environment, running the chosen parts until SIGINT/SIGTERM, and a clean
 // shutdown (requests answered, agents committed, producers flushed).
 import pino, { type Logger } from 'pino';
-import { startSystem, type RunningSystem, type SystemOptions } from '../services/system.js';
+import { startSystem, type RunningSystem, type SystemOptions } from '../runtime/system.js';
 
 export function cliLogger(name = 'tributary'): Logger {
   return pino({ name, level: process.env.LOG_LEVEL ?? 'info' });

@@ -1,34 +1,38 @@
-// The Fastify server that mounts every service: zod-validated routes (the
-// schemas also produce the OpenAPI document at /docs), AsyncAPI at
-// /asyncapi.json, /healthz (the process is alive), /readyz (broker and database
-// answer), Prometheus /metrics, and one error format (errors.ts).
+// A Fastify server for any of Tributary's APIs: zod-validated routes (the
+// schemas also produce the OpenAPI document at /docs), /healthz (the process is
+// alive), /readyz (the readiness checks it is given), Prometheus /metrics, one
+// log line and one latency observation per request, and one error format
+// (errors.ts). It knows no service: whoever builds it adds the routes.
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { Service, ServiceContext } from '../services/service.js';
-import { createAdmin } from '../stream/kafka.js';
-import { mergeAsyncApi } from './asyncapi.js';
 import { errorHandler, notFoundHandler } from './errors.js';
+import type { Metrics } from './metrics.js';
 
 /** The server services mount their routes on: zod schemas type the handlers. */
 export type HttpServer = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
 
+/** A readiness check: resolves with a short status ("ok (1 broker)"), rejects when not ready. */
+export type ReadinessCheck = () => Promise<string>;
+
 export interface HttpServerOptions {
-  services: Service[];
-  ctx: ServiceContext;
+  log: Logger;
+  metrics: Metrics;
+  /** Title, description and tags of the OpenAPI document. */
+  docs: { title: string; description: string; version: string; tags?: { name: string; description: string }[] };
+  /** Checks /readyz runs, by name; all must pass for 200. */
+  readiness?: Record<string, ReadinessCheck>;
   /** Largest accepted body in bytes; default 1 MiB. */
   bodyLimit?: number;
-  /** Checks the database in /readyz (default: when a service uses it). */
-  checkDatabase?: boolean;
-  version?: string;
 }
 
 export async function buildHttpServer(options: HttpServerOptions): Promise<HttpServer> {
-  const { services, ctx } = options;
+  const { log, metrics } = options;
   const http = Fastify({
-    loggerInstance: ctx.log,
+    loggerInstance: log,
     bodyLimit: options.bodyLimit ?? 1 << 20,
     // One line per request comes from the onResponse hook below, at debug level.
     logController: new LogController({ disableRequestLogging: true }),
@@ -44,70 +48,42 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<HttpS
   http.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const seconds = reply.elapsedTime / 1000;
-    ctx.metrics.httpRequests.observe({ method: request.method, route, status_code: String(reply.statusCode) }, seconds);
+    metrics.httpRequests.observe({ method: request.method, route, status_code: String(reply.statusCode) }, seconds);
     request.log.debug({ method: request.method, url: request.url, statusCode: reply.statusCode, ms: reply.elapsedTime }, 'request');
   });
 
-  await http.register(swagger, {
-    openapi: {
-      info: { title: 'Tributary', description: 'Event-streaming web services on Kafka: the five systems', version: options.version ?? '0.1.0' },
-      tags: services.map((s) => ({ name: s.name, description: s.description })),
-    },
-    transform: jsonSchemaTransform,
-  });
+  const { title, description, version, tags } = options.docs;
+  await http.register(swagger, { openapi: { info: { title, description, version }, tags }, transform: jsonSchemaTransform });
   await http.register(swaggerUi, { routePrefix: '/docs' });
 
-  const admin = createAdmin(ctx.kafka);
-  http.addHook('onClose', async () => {
-    await admin.close().catch(() => {});
-  });
-  const checkDatabase = options.checkDatabase ?? true;
-
+  const readiness = Object.entries(options.readiness ?? {});
   const Health = z.object({ status: z.enum(['ok', 'unavailable']), checks: z.record(z.string(), z.string()).optional() });
   http.get('/healthz', { schema: { tags: ['system'], summary: 'Liveness: the process answers', response: { 200: Health } } }, async () => ({ status: 'ok' as const }));
   http.get(
     '/readyz',
-    { schema: { tags: ['system'], summary: 'Readiness: the broker and the database answer', response: { 200: Health, 503: Health } } },
+    { schema: { tags: ['system'], summary: `Readiness: ${readiness.map(([name]) => name).join(' and ') || 'the process'} answer`, response: { 200: Health, 503: Health } } },
     async (_request, reply) => {
       const checks: Record<string, string> = {};
       let ok = true;
-      const within = <T>(p: Promise<T>, ms: number) =>
-        Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref())]);
-      try {
-        const meta = await within(admin.metadata({ topics: [] }), 3000);
-        checks.kafka = `ok (${meta.brokers.size} broker${meta.brokers.size === 1 ? '' : 's'})`;
-      } catch (err) {
-        ok = false;
-        checks.kafka = `unreachable: ${(err as Error).message}`;
-      }
-      if (checkDatabase) {
+      for (const [name, check] of readiness) {
         try {
-          const db = await within(ctx.database(), 10_000);
-          await within(db.ping(), 3000);
-          checks.database = `ok (${db.kind})`;
+          checks[name] = await check();
         } catch (err) {
           ok = false;
-          checks.database = `unreachable: ${(err as Error).message}`;
+          checks[name] = `unreachable: ${(err as Error).message}`;
         }
       }
       return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', checks });
     },
   );
   http.get('/metrics', { schema: { tags: ['system'], summary: 'Prometheus metrics', hide: true } }, async (_request, reply) => {
-    const { contentType, body } = await ctx.metrics.render();
+    const { contentType, body } = await metrics.render();
     return reply.type(contentType).send(body);
   });
-  http.get('/asyncapi.json', { schema: { tags: ['system'], summary: 'AsyncAPI 3.0 document of every topic and agent', hide: true } }, async () =>
-    mergeAsyncApi(services.map((s) => s.app.asyncApi({ title: s.name, description: s.description }))),
-  );
-
-  const Index = z.object({ name: z.string(), systems: z.array(z.object({ name: z.string(), description: z.string() })), links: z.record(z.string(), z.string()) });
-  http.get('/', { schema: { tags: ['system'], summary: 'What this server offers', response: { 200: Index } } }, async () => ({
-    name: 'Tributary',
-    systems: services.map((s) => ({ name: s.name, description: s.description })),
-    links: { docs: '/docs', openapi: '/docs/json', asyncapi: '/asyncapi.json', metrics: '/metrics', health: '/healthz', ready: '/readyz' },
-  }));
-
-  for (const s of services) await s.routes?.(http);
   return http;
+}
+
+/** `p`, or a rejection naming the bound when it takes longer than `ms`. */
+export function within<T>(p: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref())]);
 }

@@ -26,6 +26,16 @@ export class KafkaConfigError extends Error {
   }
 }
 
+/** A positive integer setting from the environment, or `fallback` when unset; anything else names the variable. */
+export function envPositiveInt(env: NodeJS.ProcessEnv, variable: string, fallback: number): number {
+  const raw = env[variable]?.trim();
+  if (!raw) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || !Number.isSafeInteger(Number(raw))) {
+    throw new KafkaConfigError(variable, `"${env[variable]}" is not a positive integer`);
+  }
+  return Number(raw);
+}
+
 const MECHANISMS: readonly SaslMechanism[] = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'];
 const BROKER_VARS = ['KAFKA_BROKERS', 'BOOTSTRAP_SERVERS', 'KAFKA_BOOTSTRAP_SERVERS'] as const;
 

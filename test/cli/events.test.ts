@@ -5,7 +5,7 @@ import { after, before, describe, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Admin, Kafka } from 'kafkajs';
 import { eventsCommand, type GenerateReport } from '../../src/cli/commands/events.js';
-import { UserEvent } from '../../src/services/sessions/event.js';
+import { UserEvent } from '../../src/services/sessions/schemas.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { kafkajsClient, readAll } from '../helpers/kafkajs.js';
 

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { parseStressArgs, UsageError } from '../../src/cli/commands/stress.js';
-import { percentiles, type StressResult } from '../../src/services/baskets/stress.js';
+import { percentiles, type StressResult } from '../../src/cli/stress/run.js';
 import { runCli } from '../helpers/cli.js';
 import { startTestSystem, type TestSystem } from '../helpers/system.js';
 

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import pino from 'pino';
 import type { BrokerOptions } from '../../src/broker/config.js';
-import { startSystem, type RunningSystem, type SystemOptions } from '../../src/services/system.js';
+import { startSystem, type RunningSystem, type SystemOptions } from '../../src/runtime/system.js';
 import { startTestBroker, tempDir, type TestBroker } from './broker.js';
 
 export interface TestSystem extends RunningSystem {

@@ -3,8 +3,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Admin, Kafka } from 'kafkajs';
-import { createServices, serviceContext } from '../../src/services/system.js';
-import { Player, POSITIONS } from '../../src/services/players/player.js';
+import { createServices, serviceContext } from '../../src/runtime/system.js';
+import { Player, POSITIONS } from '../../src/services/players/schemas.js';
 import { playersTopicSettings } from '../../src/services/players/topics.js';
 import { kafkajsClient, readAll } from '../helpers/kafkajs.js';
 import { api, startTestSystem, type TestSystem } from '../helpers/system.js';

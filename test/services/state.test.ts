@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createApp, type App } from '../../src/stream/app.js';
 import type { Topic } from '../../src/stream/topic.js';
 import { LatestState } from '../../src/services/state/latest.js';
-import type { StateMessage } from '../../src/services/state/message.js';
+import type { StateMessage } from '../../src/services/state/schemas.js';
 import { stateTopicOptions } from '../../src/services/state/topics.js';
 import { runCli } from '../helpers/cli.js';
 import { kafkajsClient } from '../helpers/kafkajs.js';

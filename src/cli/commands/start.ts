@@ -7,14 +7,8 @@
 // the broker.
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
-import { brokersFromEnv } from '../../stream/kafka-config.js';
 import { redactUrl } from '../../db/open-postgres.js';
-import { MessageChannel, type MessagePort } from 'node:worker_threads';
-import { Metrics, type MetricsJson } from '../../http/metrics.js';
-import { openRemoteDatabase } from '../../db/remote-dialect.js';
-import { startThread, type Thread } from '../thread.js';
-import type { BrokerThreadData } from '../broker-thread.js';
-import type { WorkersThreadData } from '../workers-thread.js';
+import { startThreads } from '../../runtime/threads.js';
 import { cliKafkaConfig } from '../format.js';
 import { cliLogger, parsePort, runUntilSignal } from '../run-system.js';
 
@@ -55,50 +49,18 @@ export async function startCommand(argv: string[]): Promise<number> {
   const brokerPort = parsePort('BROKER_PORT', process.env.BROKER_PORT ?? '9092');
   const log = cliLogger();
 
-  const logLevel = process.env.LOG_LEVEL ?? 'info';
-  let broker: Thread<{ type: 'ready'; address: string; dataDir: string }> | undefined;
-  if (!brokersFromEnv()) {
-    broker = await startThread('broker-thread', {
-      options: { port: brokerPort, host: '127.0.0.1', dataDir: join(dataDir, 'broker'), defaultPartitions: 1, groupInitialRebalanceDelayMs: 0 },
-      logLevel,
-    } satisfies BrokerThreadData);
-    process.env.KAFKA_BROKERS = broker.ready.address;
-  }
-  const kafka = cliKafkaConfig('tributary');
+  const threads = await startThreads({ dataDir, brokerPort, logLevel: process.env.LOG_LEVEL ?? 'info', kafka: () => cliKafkaConfig('tributary') });
+  const { kafka, broker } = threads;
   const databaseUrl = process.env.DATABASE_URL || undefined;
-
-  let workers: Thread<{ type: 'ready'; schema?: string }>;
-  const channel = databaseUrl ? undefined : new MessageChannel();
-  const metricsChannel = new MessageChannel();
-  try {
-    workers = await startThread(
-      'workers-thread',
-      {
-        kafka,
-        env: { ...process.env },
-        logLevel,
-        pgliteDir: databaseUrl ? undefined : join(dataDir, 'db'),
-        dbPort: channel?.port2,
-        metricsPort: metricsChannel.port2,
-      } satisfies WorkersThreadData,
-      channel ? [channel.port2, metricsChannel.port2] : [metricsChannel.port2],
-    );
-  } catch (err) {
-    await broker?.stop();
-    throw err;
-  }
-  const schema = workers.ready.schema ?? 'public';
-  const metrics = new Metrics();
-  metrics.addSource(threadMetrics(metricsChannel.port1));
 
   return runUntilSignal(
     {
       kafka,
       log,
-      database: channel ? () => openRemoteDatabase(channel.port1, { schema }) : { url: databaseUrl! },
+      database: threads.database,
       api: { port, host: values.host ?? process.env.HOST },
       workers: false,
-      metrics,
+      metrics: threads.metrics,
     },
     (system) => {
       const url = system.url!;
@@ -110,7 +72,7 @@ export async function startCommand(argv: string[]): Promise<number> {
         `  AsyncAPI   ${url}/asyncapi.json`,
         `  Metrics    ${url}/metrics`,
         `  Health     ${url}/healthz, ${url}/readyz`,
-        `  Kafka      ${broker ? `${broker.ready.address} (embedded, data in ${broker.ready.dataDir})` : kafka.brokers.join(',')}`,
+        `  Kafka      ${broker ? `${broker.address} (embedded, data in ${broker.dataDir})` : kafka.brokers.join(',')}`,
         `  Database   ${databaseUrl ? redactUrl(databaseUrl) : `PGlite in ${join(dataDir, 'db')}`}`,
         `  Systems    ${system.services.map((s) => s.name).join(', ')}`,
         '',
@@ -119,31 +81,6 @@ export async function startCommand(argv: string[]): Promise<number> {
       ];
       process.stdout.write(lines.join('\n'));
     },
-    async () => {
-      await workers.stop();
-      metricsChannel.port1.close();
-      await broker?.stop();
-    },
+    () => threads.stop(),
   );
-}
-
-/** Asks the workers' thread for its metrics (at most 2 s, else none). */
-function threadMetrics(port: MessagePort): () => Promise<MetricsJson> {
-  let next = 1;
-  const waiting = new Map<number, (json: MetricsJson) => void>();
-  port.on('message', (m: { req: number; json: MetricsJson }) => {
-    waiting.get(m.req)?.(m.json);
-    waiting.delete(m.req);
-  });
-  port.unref();
-  return () =>
-    new Promise((resolve) => {
-      const req = next++;
-      waiting.set(req, resolve);
-      port.postMessage({ req });
-      setTimeout(() => {
-        waiting.delete(req);
-        resolve([]);
-      }, 2000).unref();
-    });
 }

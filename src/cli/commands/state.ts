@@ -5,7 +5,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { createApp } from '../../stream/app.js';
 import { kafkaConfigFromEnv } from '../../stream/kafka-config.js';
-import type { StateMessage } from '../../services/state/message.js';
+import type { StateMessage } from '../../services/state/schemas.js';
 import { stateTopicName, stateTopicOptions } from '../../services/state/topics.js';
 
 const USAGE = `Usage: tributary state send [--state N] [--text T]

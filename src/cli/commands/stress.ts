@@ -1,10 +1,10 @@
 // `tributary stress` (the seed's stress_test.py): the options and the printed
-// report of a stress run (src/services/baskets/stress.ts does the run). Exit
+// report of a stress run (src/cli/stress/run.ts does the run). Exit
 // code 1 when any request failed or any basket was lost or stored wrong; 2 for
 // bad options.
 import { parseArgs } from 'node:util';
 import { progressBar } from '../progress.js';
-import { runStress, type Percentiles, type StressOptions, type StressResult } from '../../services/baskets/stress.js';
+import { runStress, type Percentiles, type StressOptions, type StressResult } from '../stress/run.js';
 
 const USAGE = `Usage: tributary stress [options]
 

@@ -2,7 +2,7 @@
 // with no HTTP API. Several copies of one worker share its consumer groups,
 // so partitions spread over them: that is how processing scales out.
 import { parseArgs } from 'node:util';
-import { SERVICE_NAMES } from '../../services/index.js';
+import { SERVICE_NAMES } from '../../runtime/services.js';
 import { cliKafkaConfig } from '../format.js';
 import { cliLogger, runUntilSignal } from '../run-system.js';
 

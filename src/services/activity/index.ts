@@ -6,9 +6,9 @@ import { createApp } from '../../stream/app.js';
 import type { ServiceFactory } from '../service.js';
 import { recordActivity } from './emit.js';
 import { declareActivityTopology } from './topics.js';
-import { UsageCounter } from './usage.js';
+import { UsageCounter } from './worker.js';
 import { usageRoutes } from './usage-routes.js';
-import { usersRoutes } from './users-routes.js';
+import { usersRoutes } from './routes.js';
 import { ActivityView } from './view.js';
 
 export const createActivityService: ServiceFactory = (ctx) => {

@@ -1,31 +1,22 @@
-// System 5, baskets (the Delhaize seed): POST /data puts a basket on
-// delhaize_shop; a worker agent per partition enriches each basket (category
-// per product, total_price) and upserts it by id; GET /analytics reports on
-// what is stored. BASKETS_PARTITIONS sets the topic's partitions (default 24),
-// and the agent runs that many partitions at once: the baskets in flight are
-// what one database statement can carry together (see worker.ts), and on the
-// 2-core bench 24 keeps the worker up with the API where 6 and 12 fall behind.
+// System 5, baskets: POST /data puts a basket on delhaize_shop (topics.ts); a
+// worker agent per partition enriches each basket (category per product,
+// total_price) and upserts it by id; GET /analytics reports on what is stored.
 import { createApp } from '../../stream/app.js';
 import type { ServiceFactory } from '../service.js';
 import { basketRoutes } from './routes.js';
-import { Basket } from './schemas.js';
+import { basketsPartitions, declareBasketsTopic } from './topics.js';
 import { basketHandler, basketWriter, type BasketWriter } from './worker.js';
 
-export const BASKETS_TOPIC = 'delhaize_shop';
-const DEFAULT_PARTITIONS = 24;
+export { BASKETS_TOPIC } from './topics.js';
 
 export const createBasketsService: ServiceFactory = (ctx) => {
-  const partitions = positiveInt(ctx.env.BASKETS_PARTITIONS, DEFAULT_PARTITIONS, 'BASKETS_PARTITIONS');
+  const partitions = basketsPartitions(ctx.env);
   const app = createApp({
     id: 'tributary-baskets',
     kafka: ctx.kafka,
     log: (level, msg, extra) => ctx.log[level]({ ...extra, service: 'baskets' }, msg),
   });
-  const topic = app.topic<Basket, string>(BASKETS_TOPIC, {
-    schema: Basket,
-    partitions,
-    description: 'Baskets received by POST /data, keyed by basket id',
-  });
+  const topic = declareBasketsTopic(app, partitions);
 
   let writer: BasketWriter | undefined;
   app.agent(
@@ -57,10 +48,3 @@ export const createBasketsService: ServiceFactory = (ctx) => {
     },
   };
 };
-
-function positiveInt(value: string | undefined, fallback: number, name: string): number {
-  if (value === undefined || value === '') return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`${name} must be a positive integer, got "${value}"`);
-  return n;
-}

@@ -2,7 +2,7 @@
 // four ratings 0–10. No I/O, so it is trivially testable and reusable by a CLI.
 import { randomUUID } from 'node:crypto';
 import { faker } from '@faker-js/faker';
-import { POSITIONS, type Player } from './player.js';
+import { POSITIONS, type Player } from './schemas.js';
 
 const rating = () => faker.number.int({ min: 0, max: 10 });
 

@@ -5,7 +5,7 @@ import type { App } from '../../stream/app.js';
 import type { HttpServer } from '../../http/server.js';
 import { bodyErrors } from '../../http/schemas.js';
 import { generatePlayers } from './generate.js';
-import { Player } from './player.js';
+import { Player } from './schemas.js';
 import type { PlayersTopic } from './topics.js';
 
 export const MAX_PLAYERS = 10_000;

@@ -4,7 +4,7 @@
 // tests can reuse it.
 import { randomUUID } from 'node:crypto';
 import { faker } from '@faker-js/faker';
-import type { UserEvent } from './event.js';
+import type { UserEvent } from './schemas.js';
 
 const EVENTS = [
   ['track', 'Product Viewed'],

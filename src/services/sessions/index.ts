@@ -4,7 +4,7 @@
 // summaries from its own view of output_topic.
 import { createApp } from '../../stream/app.js';
 import type { ServiceFactory } from '../service.js';
-import { declareSummariesWorker } from './agent.js';
+import { declareSummariesWorker } from './worker.js';
 import { summariesRoutes } from './routes.js';
 import { declareSessionsTopics } from './topics.js';
 import { SummariesView } from './view.js';

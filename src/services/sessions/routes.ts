@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { HttpError } from '../../http/errors.js';
 import { ErrorResponse } from '../../http/schemas.js';
 import type { HttpServer } from '../../http/server.js';
-import { UserSummary } from './event.js';
+import { UserSummary } from './schemas.js';
 import type { SummariesView } from './view.js';
 
 export function summariesRoutes(http: HttpServer, view: SummariesView): void {

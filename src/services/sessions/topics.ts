@@ -4,7 +4,7 @@
 // Three partitions each by default, so up to three workers share the input.
 import type { App } from '../../stream/app.js';
 import { Topic, type TopicOptions } from '../../stream/topic.js';
-import { UserEvent, UserSummary } from './event.js';
+import { UserEvent, UserSummary } from './schemas.js';
 
 export const INPUT_TOPIC = 'input_topic';
 export const OUTPUT_TOPIC = 'output_topic';

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { viewTopic, type TopicView } from '../../stream/follower.js';
 import type { KafkaConfig } from '../../stream/kafka-config.js';
 import type { Topic } from '../../stream/topic.js';
-import type { UserSummary } from './event.js';
+import type { UserSummary } from './schemas.js';
 
 export class SummariesView {
   private view: TopicView<UserSummary> | undefined;

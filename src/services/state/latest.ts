@@ -1,7 +1,7 @@
 // Keeps the latest state seen on the topic. Within a partition the log order
 // decides; across partitions the record timestamp does (ties: the later arrival),
 // since partitions are read concurrently and carry no order between them.
-import type { StateMessage } from './message.js';
+import type { StateMessage } from './schemas.js';
 
 interface Position {
   partition: number;

@@ -2,7 +2,7 @@
 // message" is well defined. Shared by the API's follower and `tributary state send`.
 import { KafkaConfigError } from '../../stream/kafka-config.js';
 import { Topic } from '../../stream/topic.js';
-import { StateMessage } from './message.js';
+import { StateMessage } from './schemas.js';
 
 export type StateTopic = Topic<StateMessage, string>;
 

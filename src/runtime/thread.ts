@@ -1,4 +1,4 @@
-// Starts one of the CLI's threads (broker-thread.ts, workers-thread.ts) and
+// Starts one of the runtime's threads (broker-thread.ts, workers-thread.ts) and
 // waits for its first message. A thread's file is found next to this module:
 // .ts under tsx (the thread first registers tsx's loader) and .js from dist/.
 // Protocol: the thread posts { type: 'ready', ... } or { type: 'error',

@@ -7,10 +7,11 @@
 import pino, { type Logger } from 'pino';
 import { openDatabase, type Database, type OpenDatabaseOptions } from '../db/index.js';
 import { Metrics } from '../http/metrics.js';
-import { buildHttpServer, type HttpServer } from '../http/server.js';
+import type { HttpServer } from '../http/server.js';
 import type { KafkaConfig } from '../stream/kafka-config.js';
-import { SERVICES, SERVICE_NAMES } from './index.js';
-import type { Service, ServiceContext } from './service.js';
+import type { Service, ServiceContext } from '../services/service.js';
+import { buildApiServer } from './http.js';
+import { SERVICES, SERVICE_NAMES } from './services.js';
 
 export interface SystemOptions {
   kafka: KafkaConfig;
@@ -106,7 +107,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
           if (s.stopApi) started.push(() => s.stopApi!());
         }),
       );
-      http = await buildHttpServer({ services, ctx, bodyLimit: options.api?.bodyLimit });
+      http = await buildApiServer({ services, ctx, bodyLimit: options.api?.bodyLimit });
       const port = options.api?.port ?? Number(ctx.env.PORT ?? 8000);
       const host = options.api?.host ?? ctx.env.HOST ?? '0.0.0.0';
       await http.listen({ port, host });

@@ -9,7 +9,7 @@ import pino from 'pino';
 import { openDatabase, type Database } from '../db/index.js';
 import { serveDatabase } from '../db/remote-dialect.js';
 import { Metrics } from '../http/metrics.js';
-import { startSystem } from '../services/system.js';
+import { startSystem } from './system.js';
 import type { KafkaConfig } from '../stream/kafka-config.js';
 
 export interface WorkersThreadData {

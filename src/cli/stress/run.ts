@@ -6,10 +6,10 @@
 // stored, from the database's own timestamps), and names the ids that were
 // lost or stored wrong. Used by `tributary stress` and bench/baskets.ts.
 import { randomBytes } from 'node:crypto';
-import type { EnrichedBasket } from './catalog.js';
-import { randomBasket } from './generate.js';
+import type { EnrichedBasket } from '../../services/baskets/catalog.js';
+import { randomBasket } from './baskets.js';
 import { jsonClient, type JsonClient } from './http-client.js';
-import { MAX_LOOKUP, type Arrival, type LookupResponse } from './schemas.js';
+import { MAX_LOOKUP, type Arrival, type LookupResponse } from '../../services/baskets/schemas.js';
 
 export interface StressOptions {
   requests: number;

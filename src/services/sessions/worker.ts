@@ -7,7 +7,7 @@
 import type { App } from '../../stream/app.js';
 import type { Agent } from '../../stream/agent.js';
 import type { Table } from '../../stream/table.js';
-import { UserSummary, widen, type UserEvent } from './event.js';
+import { UserSummary, widen, type UserEvent } from './schemas.js';
 import type { SessionsTopics } from './topics.js';
 
 export interface SummariesWorker {

@@ -1,0 +1,59 @@
+// The product's HTTP API: the generic server (http/server.ts) with the chosen
+// services' routes, their merged AsyncAPI document at /asyncapi.json, an index
+// at /, and /readyz checking the Kafka cluster and the database.
+import { z } from 'zod';
+import { mergeAsyncApi } from '../http/asyncapi.js';
+import { buildHttpServer, within, type HttpServer } from '../http/server.js';
+import type { Service, ServiceContext } from '../services/service.js';
+import { createAdmin } from '../stream/kafka.js';
+
+export interface ApiServerOptions {
+  services: Service[];
+  ctx: ServiceContext;
+  /** Largest accepted body in bytes; default 1 MiB. */
+  bodyLimit?: number;
+  version?: string;
+}
+
+export async function buildApiServer(options: ApiServerOptions): Promise<HttpServer> {
+  const { services, ctx } = options;
+  const admin = createAdmin(ctx.kafka);
+  const http = await buildHttpServer({
+    log: ctx.log,
+    metrics: ctx.metrics,
+    bodyLimit: options.bodyLimit,
+    docs: {
+      title: 'Tributary',
+      description: 'Event-streaming web services on Kafka: the five systems',
+      version: options.version ?? '0.1.0',
+      tags: services.map((s) => ({ name: s.name, description: s.description })),
+    },
+    readiness: {
+      async kafka() {
+        const meta = await within(admin.metadata({ topics: [] }), 3000);
+        return `ok (${meta.brokers.size} broker${meta.brokers.size === 1 ? '' : 's'})`;
+      },
+      async database() {
+        const db = await within(ctx.database(), 10_000);
+        await within(db.ping(), 3000);
+        return `ok (${db.kind})`;
+      },
+    },
+  });
+  http.addHook('onClose', async () => {
+    await admin.close().catch(() => {});
+  });
+
+  http.get('/asyncapi.json', { schema: { tags: ['system'], summary: 'AsyncAPI 3.0 document of every topic and agent', hide: true } }, async () =>
+    mergeAsyncApi(services.map((s) => s.app.asyncApi({ title: s.name, description: s.description }))),
+  );
+  const Index = z.object({ name: z.string(), systems: z.array(z.object({ name: z.string(), description: z.string() })), links: z.record(z.string(), z.string()) });
+  http.get('/', { schema: { tags: ['system'], summary: 'What this server offers', response: { 200: Index } } }, async () => ({
+    name: 'Tributary',
+    systems: services.map((s) => ({ name: s.name, description: s.description })),
+    links: { docs: '/docs', openapi: '/docs/json', asyncapi: '/asyncapi.json', metrics: '/metrics', health: '/healthz', ready: '/readyz' },
+  }));
+
+  for (const s of services) await s.routes?.(http);
+  return http;
+}

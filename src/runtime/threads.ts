@@ -1,0 +1,104 @@
+// `tributary start`'s layout of one process in three threads: the embedded
+// broker (unless the environment names a cluster), every service's workers
+// with the database (PGlite opened there, next to the agents that write most,
+// and served to the main thread through a MessagePort; with DATABASE_URL each
+// thread has its own pool), and the main thread, which runs the API with what
+// startThreads() hands back. stop() ends the workers, then the broker.
+import { join } from 'node:path';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { openRemoteDatabase } from '../db/remote-dialect.js';
+import { Metrics, type MetricsJson } from '../http/metrics.js';
+import { brokersFromEnv, type KafkaConfig } from '../stream/kafka-config.js';
+import type { BrokerThreadData } from './broker-thread.js';
+import type { SystemOptions } from './system.js';
+import { startThread, type Thread } from './thread.js';
+import type { WorkersThreadData } from './workers-thread.js';
+
+export interface ThreadsOptions {
+  dataDir: string;
+  brokerPort: number;
+  logLevel: string;
+  /** The Kafka settings for the services, read once the broker's address is known. */
+  kafka: () => KafkaConfig;
+}
+
+export interface RunningThreads {
+  kafka: KafkaConfig;
+  /** The embedded broker's address and data folder; undefined when a cluster is used. */
+  broker: { address: string; dataDir: string } | undefined;
+  /** How the main thread's system opens the database. */
+  database: NonNullable<SystemOptions['database']>;
+  /** The main thread's metrics, with the workers' figures merged in. */
+  metrics: Metrics;
+  stop(): Promise<void>;
+}
+
+export async function startThreads(options: ThreadsOptions): Promise<RunningThreads> {
+  const { dataDir, logLevel } = options;
+  let broker: Thread<{ type: 'ready'; address: string; dataDir: string }> | undefined;
+  if (!brokersFromEnv()) {
+    broker = await startThread('broker-thread', {
+      options: { port: options.brokerPort, host: '127.0.0.1', dataDir: join(dataDir, 'broker'), defaultPartitions: 1, groupInitialRebalanceDelayMs: 0 },
+      logLevel,
+    } satisfies BrokerThreadData);
+    process.env.KAFKA_BROKERS = broker.ready.address;
+  }
+  const kafka = options.kafka();
+  const databaseUrl = process.env.DATABASE_URL || undefined;
+
+  let workers: Thread<{ type: 'ready'; schema?: string }>;
+  const channel = databaseUrl ? undefined : new MessageChannel();
+  const metricsChannel = new MessageChannel();
+  try {
+    workers = await startThread(
+      'workers-thread',
+      {
+        kafka,
+        env: { ...process.env },
+        logLevel,
+        pgliteDir: databaseUrl ? undefined : join(dataDir, 'db'),
+        dbPort: channel?.port2,
+        metricsPort: metricsChannel.port2,
+      } satisfies WorkersThreadData,
+      channel ? [channel.port2, metricsChannel.port2] : [metricsChannel.port2],
+    );
+  } catch (err) {
+    await broker?.stop();
+    throw err;
+  }
+  const schema = workers.ready.schema ?? 'public';
+  const metrics = new Metrics();
+  metrics.addSource(threadMetrics(metricsChannel.port1));
+  return {
+    kafka,
+    broker: broker?.ready,
+    database: channel ? () => openRemoteDatabase(channel.port1, { schema }) : { url: databaseUrl! },
+    metrics,
+    async stop() {
+      await workers.stop();
+      metricsChannel.port1.close();
+      await broker?.stop();
+    },
+  };
+}
+
+/** Asks the workers' thread for its metrics (at most 2 s, else none). */
+function threadMetrics(port: MessagePort): () => Promise<MetricsJson> {
+  let next = 1;
+  const waiting = new Map<number, (json: MetricsJson) => void>();
+  port.on('message', (m: { req: number; json: MetricsJson }) => {
+    waiting.get(m.req)?.(m.json);
+    waiting.delete(m.req);
+  });
+  port.unref();
+  return () =>
+    new Promise((resolve) => {
+      const req = next++;
+      waiting.set(req, resolve);
+      port.postMessage({ req });
+      setTimeout(() => {
+        waiting.delete(req);
+        resolve([]);
+      }, 2000).unref();
+    });
+}
