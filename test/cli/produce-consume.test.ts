@@ -134,7 +134,7 @@ test('a BackendApiActivity on Users prints decoded when the activity service dec
     t.skip('the activity service does not declare Users with protobuf yet (decode.ts is tested below)');
     return;
   }
-  const activity = create(BackendApiActivitySchema, { clientHost: '10.0.0.7', clientPort: 51234, endpoint: '/users', httpMethod: 'GET' });
+  const activity = create(BackendApiActivitySchema, { clientHost: '10.0.0.7', clientPort: '51234', endpoint: '/users', httpMethod: 'GET', clientPortNumber: 51234 });
   await producer.send({ messages: [{ topic: 'Users', value: users.serde.encode(activity as never) }] });
   const consumed = await cli(['consume', 'Users', '--from-beginning', '--json']);
   assert.equal(consumed.code, 0, consumed.stderr);
@@ -142,16 +142,16 @@ test('a BackendApiActivity on Users prints decoded when the activity service dec
   const last = records[records.length - 1];
   assert.equal(last.format, 'protobuf');
   assert.equal(last.type, 'tributary.activity.v1.BackendApiActivity');
-  assert.deepEqual(last.value, { clientHost: '10.0.0.7', clientPort: 51234, endpoint: '/users', httpMethod: 'GET' });
+  assert.deepEqual(last.value, { clientHost: '10.0.0.7', clientPort: '51234', endpoint: '/users', httpMethod: 'GET', clientPortNumber: 51234 });
 });
 
 test('decodeValue: protobuf by the topic serde, then JSON, text and hex', () => {
   const declared = topic('Activity', { serde: protobuf(BackendApiActivitySchema) });
-  const bytes = declared.serde.encode(create(BackendApiActivitySchema, { clientHost: 'h', clientPort: 1, endpoint: '/e', httpMethod: 'POST' }));
+  const bytes = declared.serde.encode(create(BackendApiActivitySchema, { clientHost: 'h', clientPort: '1', endpoint: '/e', httpMethod: 'POST', clientPortNumber: 1 }));
   assert.deepEqual(decodeValue(bytes, declared), {
     format: 'protobuf',
     type: 'tributary.activity.v1.BackendApiActivity',
-    value: { clientHost: 'h', clientPort: 1, endpoint: '/e', httpMethod: 'POST' },
+    value: { clientHost: 'h', clientPort: '1', endpoint: '/e', httpMethod: 'POST', clientPortNumber: 1 },
   });
   // Without the declaration the same bytes are binary.
   assert.equal(decodeValue(bytes).format, 'binary');

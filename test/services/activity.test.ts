@@ -119,14 +119,14 @@ describe('activity system', () => {
     const expected = calls.slice();
     const kafka = kafkajsClient(system.broker.address);
     const consumer: Consumer = kafka.consumer({ groupId: `activity-test-${randomUUID()}` });
-    const got: { key: string; clientHost: string; clientPort: number; endpoint: string; httpMethod: string }[] = [];
+    const got: { key: string; clientHost: string; clientPort: string; clientPortNumber: number; endpoint: string; httpMethod: string }[] = [];
     await consumer.connect();
     try {
       await consumer.subscribe({ topic: 'Users', fromBeginning: true });
       await consumer.run({
         eachMessage: async ({ message }) => {
           const a = fromBinary(BackendApiActivitySchema, message.value!);
-          got.push({ key: message.key!.toString(), clientHost: a.clientHost, clientPort: a.clientPort, endpoint: a.endpoint, httpMethod: a.httpMethod });
+          got.push({ key: message.key!.toString(), clientHost: a.clientHost, clientPort: a.clientPort, clientPortNumber: a.clientPortNumber, endpoint: a.endpoint, httpMethod: a.httpMethod });
         },
       });
       await eventually(() => got.length >= expected.length, `${expected.length} records on Users`);
@@ -137,7 +137,9 @@ describe('activity system', () => {
     assert.deepEqual(tally(got.map((g) => ({ method: g.httpMethod, endpoint: g.endpoint }))), tally(expected));
     for (const g of got) {
       assert.equal(g.clientHost, '127.0.0.1');
-      assert.ok(g.clientPort > 0 && g.clientPort < 65536, `port ${g.clientPort}`);
+      assert.match(g.clientPort, /^\d+$/, `port ${g.clientPort}`);
+      assert.ok(g.clientPortNumber > 0 && g.clientPortNumber < 65536, `port ${g.clientPortNumber}`);
+      assert.equal(g.clientPort, String(g.clientPortNumber));
       assert.equal(g.key, g.endpoint);
     }
   });
@@ -214,7 +216,7 @@ describe('activity worker: per-minute windows on the record time', () => {
       await t.app.start();
       const send = (ts: number, client = '10.0.0.1') =>
         t.produce(topology.users, [
-          { key: '/x', partition: 0, timestamp: BigInt(ts), value: activitySerde.create({ clientHost: client, clientPort: 5000, endpoint: '/x', httpMethod: 'GET' }) },
+          { key: '/x', partition: 0, timestamp: BigInt(ts), value: activitySerde.create({ clientHost: client, clientPort: '5000', endpoint: '/x', httpMethod: 'GET' }) },
         ]);
       const minutes = (): MinuteCount[] => [...topology.minutes].map(([, v]) => v).sort((a, b) => a.windowStart - b.windowStart);
       const total = () => topology.totals.get('GET /x@0')?.count ?? 0;

@@ -92,6 +92,11 @@ describe('state', () => {
     await eventually(async () => (await stateOf(system.url)) === 55, 'state 55 after the garbage');
   });
 
+  test('a message with only state moves the state: message_id and text are optional', async () => {
+    await sendRaw(['{"state": 4242}']);
+    await eventually(async () => (await stateOf(system.url)) === 4242, 'state 4242 from {"state": 4242}');
+  });
+
   test('a restart whose last message is garbage finds the latest valid state', async () => {
     await send(66);
     await sendRaw(['{"broken":']);

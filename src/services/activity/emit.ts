@@ -16,10 +16,13 @@ export function endpointOf(request: FastifyRequest): string {
 }
 
 export function activityOf(request: FastifyRequest): BackendApiActivity {
+  const port = request.socket?.remotePort ?? 0;
   return activitySerde.create({
     // An IPv4 client of a dual-stack socket shows as ::ffff:a.b.c.d; record a.b.c.d.
     clientHost: (request.ip ?? '').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, ''),
-    clientPort: request.socket?.remotePort ?? 0,
+    // The port travels as text (the topic's published contract) and as a number.
+    clientPort: String(port),
+    clientPortNumber: port,
     endpoint: endpointOf(request),
     httpMethod: request.method,
   });

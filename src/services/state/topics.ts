@@ -15,5 +15,5 @@ export function stateTopicName(env: NodeJS.ProcessEnv): string {
 }
 
 export function stateTopicOptions() {
-  return { schema: StateMessage, partitions: 1, description: 'State changes {message_id, text, state}; the latest one is the state' };
+  return { schema: StateMessage, partitions: 1, description: 'State changes {state, message_id?, text?}; the latest one is the state' };
 }
