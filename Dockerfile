@@ -2,7 +2,7 @@
 # worker <name>`, `tributary broker`, the Kafka tool commands); docker-compose.yml
 # picks the part with `command:`. Built in two stages so the image carries the
 # compiled JavaScript and production dependencies only.
-FROM node:20-slim AS build
+FROM node:24-slim AS build
 WORKDIR /app
 # Dependencies first, so editing the source does not reinstall them.
 # --ignore-scripts: `prepare` would build before the source is copied.
@@ -13,7 +13,7 @@ COPY src ./src
 COPY bin ./bin
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-slim
+FROM node:24-slim
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=8000 \
