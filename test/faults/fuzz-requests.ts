@@ -146,6 +146,7 @@ export function mutatedRequest(apiKey: number, version: number, correlationId: n
         break;
       case 'header':
         // api version out of range, or a client id length beyond the frame.
+        if (req.length < 4) break;
         if (rnd() < 0.5) req.writeInt16BE(pick([-1, 99, 0x7fff, version + 1]), 2);
         else if (req.length >= 10) req.writeInt16BE(pick([0x7fff, -2, 5000]), 8);
         break;
