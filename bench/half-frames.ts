@@ -95,7 +95,7 @@ async function main(): Promise<void> {
       peak = Math.max(peak, rss);
       still = progress.bytes === lastBytes ? still + 1 : 0;
       lastBytes = progress.bytes;
-      console.log(`  t+${s}s  RSS ${mb(rss)} (+${mb(rss - idle)})  clients wrote ${mb(progress.bytes)}, ${progress.done} finished their 95 MB`);
+      console.log(`  t+${s}s  RSS ${mb(rss)} (+${mb(rss - idle)})  clients handed ${mb(progress.bytes)} to their sockets (kernel buffers included), ${progress.done} sent all 95 MB`);
     }
     const during = await freshApiVersions(broker.port);
     console.log(`fresh ApiVersions while held: ${fixed(during, 1)} ms`);
