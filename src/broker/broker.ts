@@ -5,6 +5,9 @@ import { resolveConfig, type BrokerConfig, type BrokerOptions } from './config.j
 import { TopicManager, type Topic } from './topics/topic-manager.js';
 import { Connection } from './server/connection.js';
 import { createDispatcher } from './server/dispatcher.js';
+import { RequestMemory, type RequestMemoryStats } from './server/request-memory.js';
+import { ConnectionLimits } from './server/connection-limits.js';
+import { PartitionBudget } from './partition-budget.js';
 import { handlers } from './apis/index.js';
 import type { ApiHandler } from './apis/types.js';
 import { topicMetrics, type TopicMetrics } from './metrics/topic-metrics.js';
@@ -15,6 +18,11 @@ export class Broker {
   readonly handlers: Map<number, ApiHandler>;
   private readonly server: net.Server;
   private readonly connections = new Set<Connection>();
+  /** queued.max.request.bytes, shared by every connection. */
+  readonly requestMemory: RequestMemory;
+  private readonly connectionLimits: ConnectionLimits;
+  /** max.partitions.per.request and max.broker.partitions. */
+  readonly partitionBudget: PartitionBudget;
   private retentionTimer: NodeJS.Timeout | undefined;
   private closing: Promise<void> | undefined;
   port = 0;
@@ -29,9 +37,23 @@ export class Broker {
   ) {
     this.handlers = new Map(handlers.map((h) => [h.apiKey, h]));
     const dispatch = createDispatcher(this, this.handlers);
+    this.partitionBudget = new PartitionBudget(topics, config.maxPartitionsPerRequest, config.maxBrokerPartitions);
+    this.requestMemory = new RequestMemory(config.queuedMaxRequestBytes);
+    this.connectionLimits = new ConnectionLimits(config.maxConnections, config.maxConnectionsPerIp);
     this.server = net.createServer((socket) => {
+      const ip = socket.remoteAddress ?? '';
+      const refused = this.connectionLimits.admit(ip);
+      if (refused) {
+        config.log('warn', `closing new connection: ${refused}`, { client: `${ip}:${socket.remotePort}` });
+        socket.destroy();
+        return;
+      }
+      socket.once('close', () => this.connectionLimits.leave(ip));
       const conn = new Connection(socket, dispatch, {
         maxRequestBytes: config.maxRequestBytes,
+        memory: this.requestMemory,
+        idleMs: config.connectionsMaxIdleMs,
+        onIdle: (c) => config.log('info', 'closing idle connection', { client: `${c.remoteAddress}:${c.remotePort}` }),
         onError: (c, err) =>
           config.log('warn', 'closing connection after a bad request', {
             client: `${c.remoteAddress}:${c.remotePort}`,
@@ -70,6 +92,13 @@ export class Broker {
     this.retentionTimer.unref();
   }
 
+  /** Open connections, request memory in use and bytes of half-read frames held. */
+  serverStats(): { connections: number; partialFrameBytes: number; requestMemory: RequestMemoryStats } {
+    let partialFrameBytes = 0;
+    for (const c of this.connections) partialFrameBytes += c.partialFrameBytes;
+    return { connections: this.connections.size, partialFrameBytes, requestMemory: this.requestMemory.stats() };
+  }
+
   /** Offsets, sizes and append rates of every topic-partition. */
   topicMetrics(): TopicMetrics[] {
     return topicMetrics(this.topics);
@@ -78,7 +107,9 @@ export class Broker {
   /** Finds a topic, creating it when auto-creation is on (Metadata, Produce). */
   async autoCreate(name: string): Promise<Topic | undefined> {
     if (!this.config.autoCreateTopics) return this.topics.get(name);
-    return this.topics.getOrCreate(name, this.config.defaultPartitions);
+    const topic = this.topics.get(name);
+    if (topic) return topic;
+    return this.partitionBudget.within(this.config.defaultPartitions, () => this.topics.getOrCreate(name, this.config.defaultPartitions));
   }
 
   close(): Promise<void> {

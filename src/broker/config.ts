@@ -17,8 +17,28 @@ export interface BrokerOptions {
   autoCreateTopics?: boolean;
   /** num.partitions: partitions of an auto-created topic. */
   defaultPartitions?: number;
-  /** socket.request.max.bytes: the largest request frame accepted. */
+  /** socket.request.max.bytes: the largest request frame accepted; a larger size prefix closes the connection. Default 104857600. */
   maxRequestBytes?: number;
+  /**
+   * queued.max.request.bytes: bytes of requests being read or waiting for an answer,
+   * over all connections; a connection whose next frame does not fit stops being
+   * read until memory is freed. -1 is unbounded (Kafka's default). Default 256 MiB.
+   */
+  queuedMaxRequestBytes?: number;
+  /** Partitions one CreateTopics or CreatePartitions request may add (Kafka's controller fixes it at 10000). */
+  maxPartitionsPerRequest?: number;
+  /** max.broker.partitions: partitions this broker may hold in all, internal topics included. Default 100000. */
+  maxBrokerPartitions?: number;
+  /** fetch.max.bytes: the most bytes one Fetch answer carries, whatever the request asks. Default 57671680. */
+  fetchMaxBytes?: number;
+  /** max.partition.fetch.bytes: the most bytes one partition contributes to a Fetch answer. Default 10 MiB. */
+  fetchMaxPartitionBytes?: number;
+  /** max.connections: connections beyond this are closed at once. Default 2147483647. */
+  maxConnections?: number;
+  /** max.connections.per.ip: connections from one address beyond this are closed at once. Default 2147483647. */
+  maxConnectionsPerIp?: number;
+  /** connections.max.idle.ms: a connection with no traffic and no request in progress for this long is closed. Default 600000. */
+  connectionsMaxIdleMs?: number;
   /** Broker-level defaults for topic configs (retention.ms, segment.bytes, ...). */
   topicDefaults?: Record<string, string>;
   /** log.retention.check.interval.ms */
@@ -57,6 +77,15 @@ export interface BrokerConfig {
   autoCreateTopics: boolean;
   defaultPartitions: number;
   maxRequestBytes: number;
+  /** Infinity when unbounded (-1). */
+  queuedMaxRequestBytes: number;
+  maxPartitionsPerRequest: number;
+  maxBrokerPartitions: number;
+  fetchMaxBytes: number;
+  fetchMaxPartitionBytes: number;
+  maxConnections: number;
+  maxConnectionsPerIp: number;
+  connectionsMaxIdleMs: number;
   topicDefaults: Record<string, string>;
   retentionCheckIntervalMs: number;
   flushPolicy: 'ack' | 'interval' | 'none';
@@ -70,6 +99,17 @@ export interface BrokerConfig {
   log: NonNullable<BrokerOptions['log']>;
 }
 
+const MiB = 1024 * 1024;
+const INT32_MAX = 2 ** 31 - 1;
+/**
+ * Kafka leaves queued.max.request.bytes unbounded because its broker owns the
+ * JVM heap; an embedded broker shares its process with the application, so by
+ * default request bytes are bounded at 256 MiB: two largest-size (100 MiB)
+ * requests can still be read at once, and a flood of half-sent frames costs at
+ * most this much memory instead of everything the clients send.
+ */
+const DEFAULT_QUEUED_MAX_REQUEST_BYTES = 256 * MiB;
+
 export function resolveConfig(opts: BrokerOptions = {}): BrokerConfig {
   const host = opts.host ?? '127.0.0.1';
   const wildcard = host === '0.0.0.0' || host === '::' || host === '';
@@ -82,7 +122,15 @@ export function resolveConfig(opts: BrokerOptions = {}): BrokerConfig {
     clusterId: opts.clusterId,
     autoCreateTopics: opts.autoCreateTopics ?? true,
     defaultPartitions: opts.defaultPartitions ?? 1,
-    maxRequestBytes: opts.maxRequestBytes ?? 100 * 1024 * 1024,
+    maxRequestBytes: opts.maxRequestBytes ?? 100 * MiB,
+    queuedMaxRequestBytes: opts.queuedMaxRequestBytes === -1 ? Infinity : (opts.queuedMaxRequestBytes ?? DEFAULT_QUEUED_MAX_REQUEST_BYTES),
+    maxPartitionsPerRequest: opts.maxPartitionsPerRequest ?? 10_000,
+    maxBrokerPartitions: opts.maxBrokerPartitions ?? 100_000,
+    fetchMaxBytes: opts.fetchMaxBytes ?? 55 * MiB,
+    fetchMaxPartitionBytes: opts.fetchMaxPartitionBytes ?? 10 * MiB,
+    maxConnections: opts.maxConnections ?? INT32_MAX,
+    maxConnectionsPerIp: opts.maxConnectionsPerIp ?? INT32_MAX,
+    connectionsMaxIdleMs: opts.connectionsMaxIdleMs ?? 600_000,
     topicDefaults: opts.topicDefaults ?? {},
     retentionCheckIntervalMs: opts.retentionCheckIntervalMs ?? 5 * 60 * 1000,
     flushPolicy: opts.flushPolicy ?? 'ack',
@@ -109,6 +157,13 @@ export function resolveConfig(opts: BrokerOptions = {}): BrokerConfig {
   }
   for (const key of ['groupInitialRebalanceDelayMs', 'groupMinSessionTimeoutMs', 'groupMaxSessionTimeoutMs'] as const) {
     if (!Number.isInteger(config[key]) || config[key] < 0) throw new RangeError(`${key} must be a non-negative integer, got ${config[key]}`);
+  }
+  for (const key of ['maxRequestBytes', 'maxPartitionsPerRequest', 'maxBrokerPartitions', 'fetchMaxBytes', 'fetchMaxPartitionBytes', 'maxConnections', 'maxConnectionsPerIp', 'connectionsMaxIdleMs'] as const) {
+    if (!Number.isInteger(config[key]) || config[key] < 1) throw new RangeError(`${key} must be a positive integer, got ${config[key]}`);
+  }
+  const queued = config.queuedMaxRequestBytes;
+  if (queued !== Infinity && (!Number.isInteger(queued) || queued < config.maxRequestBytes)) {
+    throw new RangeError(`queuedMaxRequestBytes must be -1 or an integer of at least maxRequestBytes (${config.maxRequestBytes}), got ${opts.queuedMaxRequestBytes}`);
   }
   if (config.groupMinSessionTimeoutMs > config.groupMaxSessionTimeoutMs) {
     throw new RangeError('groupMinSessionTimeoutMs must not exceed groupMaxSessionTimeoutMs');

@@ -3,7 +3,7 @@
 import net from 'node:net';
 import { once } from 'node:events';
 import { Reader, Writer } from '../../src/broker/protocol/codec.js';
-import { apis, requestHeaderVersion, responseHeaderVersion } from '../../src/broker/protocol/apis.js';
+import { apis, ApiKey, requestHeaderVersion, responseHeaderVersion } from '../../src/broker/protocol/apis.js';
 import { writeRequestHeader } from '../../src/broker/protocol/messages/request-header.js';
 import { readResponseHeader } from '../../src/broker/protocol/messages/response-header.js';
 
@@ -97,5 +97,23 @@ export class RawClient {
 
   close(): void {
     this.socket.destroy();
+  }
+}
+
+/**
+ * A fresh client's ApiVersions (v3): connects, asks, checks the answer carries
+ * no error and lists ApiVersions, and returns how long it took in ms. Tests
+ * print the figure (never assert on it) to show the broker kept serving.
+ */
+export async function freshApiVersions(port: number, host = '127.0.0.1'): Promise<number> {
+  const started = performance.now();
+  const client = await RawClient.connect(port, host);
+  try {
+    const res = await client.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 'fresh-client', clientSoftwareVersion: '1.0' });
+    if (res.errorCode !== 0) throw new Error(`ApiVersions answered error ${res.errorCode}`);
+    if (!res.apiKeys.some((k: { apiKey: number }) => k.apiKey === ApiKey.ApiVersions)) throw new Error('ApiVersions does not list itself');
+    return performance.now() - started;
+  } finally {
+    client.close();
   }
 }

@@ -2,6 +2,10 @@
 // v4+); manual assignments are accepted when every partition names this broker
 // alone. NumPartitions -1 (v4+) takes num.partitions. v5+ answers with the
 // topic's partitions, replication factor and effective configs; v7 with its id.
+// Partition caps (PartitionBudget): a request adding more than
+// max.partitions.per.request in all fails whole with POLICY_VIOLATION, as
+// Kafka's controller answers; a topic that would pass max.broker.partitions fails
+// alone with POLICY_VIOLATION. Nothing is created beyond either cap.
 import { ApiKey } from '../protocol/apis.js';
 import { ZERO_UUID } from '../protocol/codec.js';
 import { ErrorCode } from '../protocol/error-codes.js';
@@ -21,6 +25,12 @@ export const createTopics: ApiHandler<CreateTopicsRequest, CreateTopicsResponse>
   async handle(req, ctx) {
     const seen = new Set<string>();
     const duplicates = new Set(req.topics.filter((t) => (seen.has(t.name) ? true : (seen.add(t.name), false))).map((t) => t.name));
+    const budget = ctx.broker.partitionBudget;
+    try {
+      budget.checkRequest(requestedPartitions(req, ctx.broker.config.defaultPartitions));
+    } catch (err) {
+      return { throttleTimeMs: 0, topics: req.topics.map((t) => failed(t.name, errorCodeOf(err), errorMessageOf(err))) };
+    }
     const topics = await Promise.all(
       req.topics.map(async (t): Promise<CreatableTopicResult> => {
         if (duplicates.has(t.name)) {
@@ -30,9 +40,12 @@ export const createTopics: ApiHandler<CreateTopicsRequest, CreateTopicsResponse>
           const { partitions, replicationFactor, configs } = plan(t, ctx.broker);
           if (req.validateOnly) {
             ctx.broker.topics.validateCreate(t.name, partitions, replicationFactor, configs);
+            budget.checkBroker(partitions);
             return created(t.name, ZERO_UUID, partitions, replicationFactor, null);
           }
-          const topic = await ctx.broker.topics.create(t.name, partitions, configs, replicationFactor);
+          // Validated first, so a bad topic is answered with its own error rather than a cap's.
+          ctx.broker.topics.validateCreate(t.name, partitions, replicationFactor, configs);
+          const topic = await budget.within(partitions, () => ctx.broker.topics.create(t.name, partitions, configs, replicationFactor));
           return created(t.name, topic.id, partitions, replicationFactor, describe(topic, ctx.broker));
         } catch (err) {
           return failed(t.name, errorCodeOf(err), errorMessageOf(err));
@@ -42,6 +55,17 @@ export const createTopics: ApiHandler<CreateTopicsRequest, CreateTopicsResponse>
     return { throttleTimeMs: 0, topics };
   },
 };
+
+/** Partitions the whole request would add, counted as Kafka does (invalid counts as 0). */
+function requestedPartitions(req: CreateTopicsRequest, defaultPartitions: number): number {
+  let total = 0;
+  for (const t of req.topics) {
+    if (t.assignments.length > 0) total += t.assignments.length;
+    else if (t.numPartitions === -1) total += defaultPartitions;
+    else if (t.numPartitions > 0) total += t.numPartitions;
+  }
+  return total;
+}
 
 function plan(t: CreatableTopic, broker: Broker) {
   const configs: Record<string, string> = {};

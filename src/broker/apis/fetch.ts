@@ -5,6 +5,11 @@
 //   max_wait_ms and is woken by appends to any partition it reads.
 // - READ_COMMITTED reads stop at the last stable offset and list aborted
 //   transactions; READ_UNCOMMITTED reads up to the high watermark.
+// - The broker's fetch.max.bytes caps the request's max_bytes, and its
+//   max.partition.fetch.bytes caps each partition's partition_max_bytes, so a
+//   request asking for 2^31-1 bytes gets at most fetch.max.bytes (but still at
+//   least one whole batch, as above).
+// - A long poll ends early when its connection closes.
 // - v13+ names topics by id. Fetch sessions (v7+, KIP-227) are not kept: every
 //   answer has session id 0, which tells clients to keep sending full fetches.
 import { ApiKey } from '../protocol/apis.js';
@@ -21,6 +26,12 @@ const NO_EPOCH = { epoch: -1, endOffset: -1n };
 const NO_LEADER = { leaderId: -1, leaderEpoch: -1 };
 const NO_SNAPSHOT = { endOffset: -1n, epoch: -1 };
 const EMPTY = Buffer.alloc(0);
+const EMPTY_OUTCOME: ReadOutcome = {
+  response: { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: [], nodeEndpoints: [] },
+  bytes: 0,
+  errors: false,
+  partitions: [],
+};
 
 export const fetch: ApiHandler<FetchRequest, FetchResponse> = {
   apiKey: ApiKey.Fetch,
@@ -50,7 +61,8 @@ function readAll(req: FetchRequest, ctx: RequestContext): ReadOutcome {
   const { broker, version } = ctx;
   const byId = version >= 13;
   const committed = req.isolationLevel === READ_COMMITTED;
-  let budget = req.maxBytes;
+  const partitionCap = broker.config.fetchMaxPartitionBytes;
+  let budget = Math.min(req.maxBytes, broker.config.fetchMaxBytes);
   let bytes = 0;
   let errors = false;
   const partitions: Partition[] = [];
@@ -77,7 +89,7 @@ function readAll(req: FetchRequest, ctx: RequestContext): ReadOutcome {
         partitions.push(partition);
         const limit = committed ? lso : hw;
         // Once the response is full, further partitions are answered without data.
-        const wanted = Math.min(fp.partitionMaxBytes, budget);
+        const wanted = Math.min(fp.partitionMaxBytes, partitionCap, budget);
         let records: Buffer = EMPTY;
         if (fetchOffset < limit && (wanted > 0 || bytes === 0)) {
           try {
@@ -120,8 +132,10 @@ function longPoll(req: FetchRequest, ctx: RequestContext, partitions: Partition[
   return new Promise((resolve) => {
     let cancels: (() => void)[] = [];
     let timer: NodeJS.Timeout | undefined;
+    let stopClose = () => {};
     const finish = (outcome: ReadOutcome) => {
       clearTimeout(timer);
+      stopClose();
       for (const c of cancels) c();
       resolve(outcome.response);
     };
@@ -130,13 +144,14 @@ function longPoll(req: FetchRequest, ctx: RequestContext, partitions: Partition[
     };
     const onAppend = () => {
       for (const c of cancels) c();
-      if (ctx.connection.isClosed) return finish(readAll(req, ctx));
       const outcome = readAll(req, ctx);
       if (outcome.bytes >= req.minBytes || outcome.errors || Date.now() >= deadline) return finish(outcome);
       subscribe();
     };
     timer = setTimeout(() => finish(readAll(req, ctx)), req.maxWaitMs);
     subscribe();
+    // Nobody will read the answer: stop waiting and free the subscriptions now.
+    stopClose = ctx.connection.onClose(() => finish(EMPTY_OUTCOME));
   });
 }
 

@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { startBroker } from '../../broker/index.js';
+import { brokerConfigNames, brokerOptionsFromConfigs } from '../../broker/config-names.js';
 
 const HELP = `Usage: tributary broker [options]
 
@@ -13,6 +14,9 @@ const HELP = `Usage: tributary broker [options]
   --partitions <n>   partitions of auto-created topics (default 1)
   --no-auto-create   refuse to create topics on first use
   --flush <policy>   ack (fsync before answering acks=-1, the default), interval, none
+  --config <k=v>     a broker setting by its Kafka name, repeatable, e.g.
+                     --config socket.request.max.bytes=10485760 --config max.connections=1000
+                     (${brokerConfigNames.join(', ')})
 `;
 
 export async function brokerCommand(argv: string[]): Promise<number> {
@@ -26,6 +30,7 @@ export async function brokerCommand(argv: string[]): Promise<number> {
       partitions: { type: 'string' },
       'no-auto-create': { type: 'boolean' },
       flush: { type: 'string' },
+      config: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -38,13 +43,15 @@ export async function brokerCommand(argv: string[]): Promise<number> {
   const port = parseInteger('--port', values.port ?? process.env.BROKER_PORT ?? '9092');
   const partitions = parseInteger('--partitions', values.partitions ?? '1');
   const dataDir = values['data-dir'] ?? (process.env.DATA_DIR ? `${process.env.DATA_DIR}/broker` : './data/broker');
+  const settings = brokerOptionsFromConfigs(values.config ?? []);
   const broker = await startBroker({
+    ...settings,
     port,
     host: values.host ?? '127.0.0.1',
     advertisedHost: values['advertised-host'],
     dataDir,
-    defaultPartitions: partitions,
-    autoCreateTopics: !values['no-auto-create'],
+    defaultPartitions: values.partitions !== undefined ? partitions : (settings.defaultPartitions ?? partitions),
+    autoCreateTopics: values['no-auto-create'] ? false : (settings.autoCreateTopics ?? true),
     flushPolicy: parseFlush(values.flush ?? 'ack'),
     log: (level, msg, extra) => logger[level](extra ?? {}, msg),
   });

@@ -1,0 +1,53 @@
+// Broker options under their Kafka server.properties names, so `tributary broker
+// --config name=value` reads like a Kafka broker's configuration. Names Kafka
+// does not have (max.partitions.per.request) follow the same style.
+import type { BrokerOptions } from './config.js';
+
+type NumericOption = {
+  [K in keyof BrokerOptions]-?: NonNullable<BrokerOptions[K]> extends number ? K : never;
+}[keyof BrokerOptions];
+
+const numeric: Record<string, NumericOption> = {
+  'socket.request.max.bytes': 'maxRequestBytes',
+  'queued.max.request.bytes': 'queuedMaxRequestBytes',
+  'max.partitions.per.request': 'maxPartitionsPerRequest',
+  'max.broker.partitions': 'maxBrokerPartitions',
+  'fetch.max.bytes': 'fetchMaxBytes',
+  'max.partition.fetch.bytes': 'fetchMaxPartitionBytes',
+  'max.connections': 'maxConnections',
+  'max.connections.per.ip': 'maxConnectionsPerIp',
+  'connections.max.idle.ms': 'connectionsMaxIdleMs',
+  'num.partitions': 'defaultPartitions',
+  'log.retention.check.interval.ms': 'retentionCheckIntervalMs',
+  'transaction.max.timeout.ms': 'transactionMaxTimeoutMs',
+  'transactional.id.expiration.ms': 'transactionalIdExpirationMs',
+  'producer.id.expiration.ms': 'producerIdExpirationMs',
+  'group.initial.rebalance.delay.ms': 'groupInitialRebalanceDelayMs',
+  'group.min.session.timeout.ms': 'groupMinSessionTimeoutMs',
+  'group.max.session.timeout.ms': 'groupMaxSessionTimeoutMs',
+};
+
+/** Kafka config names accepted by brokerOptionsFromConfigs, for help texts. */
+export const brokerConfigNames: readonly string[] = [...Object.keys(numeric), 'auto.create.topics.enable'];
+
+/** Turns `name=value` pairs (Kafka names) into broker options; throws naming an unknown name or a bad value. */
+export function brokerOptionsFromConfigs(pairs: readonly string[]): Partial<BrokerOptions> {
+  const out: Partial<Record<keyof BrokerOptions, unknown>> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new Error(`--config expects name=value, got "${pair}"`);
+    const name = pair.slice(0, eq).trim();
+    const value = pair.slice(eq + 1).trim();
+    if (name === 'auto.create.topics.enable') {
+      if (value !== 'true' && value !== 'false') throw new Error(`${name} must be true or false, got "${value}"`);
+      out.autoCreateTopics = value === 'true';
+      continue;
+    }
+    const key = numeric[name];
+    if (!key) throw new Error(`unknown broker config "${name}"; known: ${brokerConfigNames.join(', ')}`);
+    const n = Number(value);
+    if (value === '' || !Number.isInteger(n)) throw new Error(`${name} must be an integer, got "${value}"`);
+    out[key] = n;
+  }
+  return out as Partial<BrokerOptions>;
+}
