@@ -1,4 +1,5 @@
-// The five systems (DESIGN.md's table), by the name the CLI and workers use.
+// The five systems (players, state, activity, sessions, baskets), by the name
+// the CLI and workers use.
 import type { ServiceFactory } from './service.js';
 import { createPlayersService } from './players/index.js';
 import { createStateService } from './state/index.js';

@@ -16,7 +16,8 @@ import { startThread, type Thread } from '../thread.js';
 import type { BrokerThreadData } from '../broker-thread.js';
 import type { WorkersThreadData } from '../workers-thread.js';
 import { cliKafkaConfig } from '../format.js';
-import { cliLogger, parsePort, runUntilSignal } from '../run-system.js';
+import { cliLogger, runUntilSignal } from '../run-system.js';
+import { parsePort } from '../usage.js';
 
 const HELP = `Usage: tributary start [options]
 

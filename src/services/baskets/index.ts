@@ -1,4 +1,4 @@
-// System 5, baskets (the Delhaize seed): POST /data puts a basket on
+// System 5, baskets (a shop's baskets): POST /data puts a basket on
 // delhaize_shop; a worker agent per partition enriches each basket (category
 // per product, total_price) and upserts it by id; GET /analytics reports on
 // what is stored. BASKETS_PARTITIONS sets the topic's partitions (default 24),

@@ -1,4 +1,4 @@
-// The players topic, named and sized from the environment as in the seed:
+// The players topic, named and sized from the environment:
 // TOPICS_NAME (default soccer_players), TOPICS_PARTITIONS (3), TOPICS_REPLICAS (1).
 // Bad values fail at start with the variable's name, not at the first request.
 import { KafkaConfigError } from '../../stream/kafka-config.js';

@@ -1,11 +1,11 @@
-// A state message as the seed's producer.py sends it: {message_id, text, state}.
+// A state message as `tributary state send` sends it: {message_id, text, state}.
 // message_id is a UUID string there; a number is accepted too, for producers
 // that count. The schema types the topic and rejects garbage before it counts.
 import { z } from 'zod';
 
 export const StateMessage = z
   .object({
-    message_id: z.union([z.string().min(1), z.number()]).describe('Id of the message (a UUID in the seed)'),
+    message_id: z.union([z.string().min(1), z.number()]).describe('Id of the message (a UUID from `tributary state send`)'),
     text: z.string().describe('Free text'),
     state: z.number().int().describe('The new state'),
   })
