@@ -9,12 +9,12 @@ import { RequestMemory, type RequestMemoryStats } from './server/request-memory.
 import { ConnectionLimits } from './server/connection-limits.js';
 import { PartitionBudget } from './partition-budget.js';
 import { handlers } from './apis/index.js';
-import type { ApiHandler } from './apis/types.js';
+import type { ApiHandler, BrokerServices } from './apis/types.js';
 import { topicMetrics, type TopicMetrics } from './metrics/topic-metrics.js';
 import { TransactionCoordinator } from './txn/transaction-coordinator.js';
 import { GroupCoordinator } from './groups/coordinator.js';
 
-export class Broker {
+export class Broker implements BrokerServices {
   readonly handlers: Map<number, ApiHandler>;
   private readonly server: net.Server;
   private readonly connections = new Set<Connection>();
@@ -26,12 +26,12 @@ export class Broker {
   private retentionTimer: NodeJS.Timeout | undefined;
   private closing: Promise<void> | undefined;
   port = 0;
-  /** Consumer groups and committed offsets (set by startBroker); `groups.describeAll()` for metrics. */
-  groups!: GroupCoordinator;
 
   constructor(
     readonly config: BrokerConfig,
     readonly topics: TopicManager,
+    /** Consumer groups and committed offsets; `groups.describeAll()` for metrics. */
+    readonly groups: GroupCoordinator,
     /** Producer ids and transactions; `txns.describeAll()` for metrics. */
     readonly txns: TransactionCoordinator,
   ) {
@@ -119,7 +119,7 @@ export class Broker {
       for (const c of this.connections) c.destroy();
       await closed;
       await this.txns.close(); // before the logs: it may still be writing markers
-      await this.groups?.close(); // after txns (they may complete transactional offsets), before the logs
+      await this.groups.close(); // after txns (they may complete transactional offsets), before the logs
       await this.topics.close();
     })();
     return this.closing;
@@ -166,7 +166,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
       transactionalIdExpirationMs: config.transactionalIdExpirationMs,
       producerIdExpirationMs: config.producerIdExpirationMs,
       sync: config.flushPolicy === 'ack',
-      groups: () => groups,
+      groups,
       log: config.log,
     });
   } catch (err) {
@@ -174,8 +174,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
     await topics.close();
     throw err;
   }
-  const broker = new Broker(config, topics, txns);
-  broker.groups = groups;
+  const broker = new Broker(config, topics, groups, txns);
   try {
     await broker.listen();
   } catch (err) {

@@ -4,7 +4,7 @@
 // library's generic "Received response with error".
 import { kafkaConfigFromEnv, type KafkaConfig } from '../stream/kafka-config.js';
 
-/** KAFKA_BROKERS (and the seeds' other names) when set, else the local embedded broker. */
+/** KAFKA_BROKERS (or BOOTSTRAP_SERVERS, KAFKA_BOOTSTRAP_SERVERS) when set, else the local embedded broker. */
 export function cliKafkaConfig(clientId = 'tributary-cli', env: NodeJS.ProcessEnv = process.env): KafkaConfig {
   return kafkaConfigFromEnv(env, { brokers: ['127.0.0.1:' + (env.BROKER_PORT ?? 9092)], clientId });
 }
@@ -75,14 +75,6 @@ export function errorText(err: unknown): string {
 export function formatTimestamp(ms: bigint | number): string {
   const n = Number(ms);
   return n < 0 || !Number.isFinite(n) ? '-' : new Date(n).toISOString();
-}
-
-/** Parses a flag's value as an integer within [min, max], with the flag in the error. */
-export function parseIntFlag(flag: string, value: string | undefined, min = 0, max = Number.MAX_SAFE_INTEGER): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${flag} must be an integer from ${min}, got "${value}"`);
-  return n;
 }
 
 /**

@@ -1,7 +1,8 @@
-// The `tributary` command line: one subcommand per part of the system and per
-// seed script (producer.py → `state send`, produce_input_topic.py → `events
-// generate`, stress_test.py → `stress`, consumer.py → `consume`).
+// The `tributary` command line: one subcommand per part of the system (start,
+// api, worker, broker), the Kafka tools (topics, produce, consume, groups) and
+// one per system's load tool (`state send`, `events generate`, `stress`).
 import { loadDotEnv } from './env.js';
+import { isUsageError, USAGE_EXIT_CODE } from './usage.js';
 
 interface Command {
   summary: string;
@@ -32,17 +33,22 @@ export async function run(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     console.log(usage());
-    return name ? 0 : 1;
+    return name ? 0 : USAGE_EXIT_CODE;
   }
   const command = commands[name];
   if (!command) {
     console.error(`tributary: unknown command "${name}"\n\n${usage()}`);
-    return 2;
+    return USAGE_EXIT_CODE;
   }
   try {
     loadDotEnv();
     return await (await command.load())(rest);
   } catch (err) {
+    if (isUsageError(err)) {
+      const usageText = 'usage' in err && typeof err.usage === 'string' ? `\n\n${err.usage}` : `\nRun \`tributary ${name} --help\` for usage.`;
+      console.error(`tributary ${name}: ${err.message}${usageText}`);
+      return USAGE_EXIT_CODE;
+    }
     console.error(`tributary ${name}: ${err instanceof Error ? err.message : String(err)}`);
     return 1;
   }

@@ -40,9 +40,3 @@ export async function runUntilSignal(options: SystemOptions, onStarted: (system:
   log.info('stopped');
   return 0;
 }
-
-export function parsePort(name: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be a port number (0-65535), got "${value}"`);
-  return n;
-}

@@ -1,56 +1,40 @@
 // An agent consumes a typed topic in a consumer group and runs a handler for
 // each message:
 // - per-partition order, partitions processed in parallel up to `concurrency`;
-// - at-least-once by default: what the handler produced (outputs, table
-//   changelog updates) is acknowledged by the broker before the input offset is
-//   committed; commits go out every `commitIntervalMs` and on stop;
-// - exactly-once (`exactlyOnce: true`) for agents that only write to topics and
-//   tables: messages are processed in batches, each batch's outputs and input
-//   offsets committed in one transaction (consume-transform-produce);
+// - at-least-once by default (at-least-once.ts): what the handler produced
+//   (outputs, table changelog updates) is acknowledged by the broker before the
+//   input offset is committed; commits go out every `commitIntervalMs` and on stop;
+// - exactly-once (`exactlyOnce: true`, exactly-once.ts) for agents that only
+//   write to topics and tables: each batch's outputs and input offsets are
+//   committed in one transaction (consume-transform-produce);
 // - a handler that throws is retried with exponential backoff; after the last
 //   try, or at once for a message that cannot be decoded or fails its schema,
-//   the message goes to `<topic>.dlq` (see dlq.ts) and the agent moves on;
+//   the message goes to `<topic>.dlq` (see dlq.ts) and the agent moves on
+//   (agent-processor.ts);
 // - tables it updates are restored for a partition before that partition's
 //   first message is processed, and dropped when the partition is revoked;
 // - stop(): stop fetching, finish in-flight messages, commit, leave the group.
 import { randomUUID } from 'node:crypto';
-import type { Message } from '@platformatic/kafka';
-import { processing, type PendingWrite, type ProcessingContext } from './context.js';
-import { deadLetterHeaders, dlqTopicName } from './dlq.js';
-import { createConsumer, createProducer, type RawConsumer, type RawProducer } from './kafka.js';
+import { delay, Processor, type AgentHandler, type AgentStats, type Logger, type RunHost, type Runner } from './agent-processor.js';
+import { AtLeastOnceRunner } from './at-least-once.js';
+import { dlqTopic } from './dlq.js';
+import { ExactlyOnceRunner } from './exactly-once.js';
+import {
+  closeForce,
+  createConsumer,
+  createProducer,
+  subscribe,
+  type ConsumedRecord,
+  type RawConsumer,
+  type RawProducer,
+  type RecordStream,
+  type TopicAssignment,
+} from './kafka.js';
 import type { KafkaConfig } from './kafka-config.js';
-import { PartitionQueues } from './partition-queue.js';
-import { WriteBatcher } from './write-batcher.js';
-import { DeserializationError } from './serde.js';
 import type { Table } from './table.js';
-import { Topic, ValidationError } from './topic.js';
+import type { Topic } from './topic.js';
 
-type Raw = Message<Buffer, Buffer, Buffer, Buffer>;
-
-export interface AgentEvent<V, K> {
-  topic: string;
-  partition: number;
-  offset: bigint;
-  key: K | null;
-  value: V;
-  timestamp: bigint;
-  headers: Record<string, string>;
-}
-
-export interface SendOptions<K> {
-  key?: K | null;
-  headers?: Record<string, string>;
-  partition?: number;
-}
-
-export interface AgentContext {
-  /** Queues a record for an output topic; it is produced before the input offset is committed. */
-  send<V2, K2>(topic: Topic<V2, K2>, value: V2, options?: SendOptions<K2>): void;
-  /** 1 on the first try, then 2, 3, ... on retries. */
-  attempt: number;
-}
-
-export type AgentHandler<V, K> = (event: AgentEvent<V, K>, ctx: AgentContext) => Promise<void> | void;
+export type { AgentContext, AgentEvent, AgentHandler, AgentStats, SendOptions } from './agent-processor.js';
 
 export interface AgentOptions {
   /** Name in the processing graph; default `<input topic>-agent`. */
@@ -81,15 +65,7 @@ export interface AgentOptions {
   maxBatch?: number;
 }
 
-export interface AgentStats {
-  processed: number;
-  retried: number;
-  deadLettered: number;
-  committed: number;
-  transactions: number;
-}
-
-type Logger = (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
+type Settings = Required<Omit<AgentOptions, 'name' | 'group' | 'outputs' | 'tables'>>;
 
 export class Agent<V = unknown, K = string> {
   readonly name: string;
@@ -97,40 +73,26 @@ export class Agent<V = unknown, K = string> {
   readonly outputs = new Set<Topic<any, any>>();
   readonly tables: Table<any, any>[];
   readonly stats: AgentStats = { processed: 0, retried: 0, deadLettered: 0, committed: 0, transactions: 0 };
-  private readonly options: Required<Omit<AgentOptions, 'name' | 'group' | 'outputs' | 'tables'>>;
-  private consumer: RawConsumer | undefined;
-  private producer: RawProducer | undefined;
-  private stream: (AsyncIterable<Raw> & NodeJS.EventEmitter & { close(): Promise<void>; pause(): unknown; resume(): unknown }) | undefined;
-  private queues: PartitionQueues | undefined;
-  private writer: WriteBatcher | undefined;
-  /** Per "topic:partition": settles when every output of its processed messages is acknowledged. */
-  private readonly acked = new Map<string, Promise<void>>();
-  /** Next offset to commit per "topic:partition" (processed but not yet committed). */
-  private readonly toCommit = new Map<string, { topic: string; partition: number; offset: bigint }>();
-  private assigned = new Set<number>();
-  private commitTimer: NodeJS.Timeout | undefined;
-  private buffered = 0;
-  private batch: Raw[] = [];
-  private batchRunning: Promise<void> | undefined;
-  private running = false;
+  private readonly settings: Settings;
+  private readonly processor: Processor<V, K>;
+  /** The current run: set by start(), cleared when stopping begins. */
+  private run: AgentRun | undefined;
   private failure: unknown;
   private log: Logger = () => {};
-  private kafka: KafkaConfig | undefined;
-  private instanceId = '';
   private restarts = 0;
   private restarting: Promise<void> | undefined;
 
   constructor(
     readonly appId: string,
     readonly input: Topic<V, K>,
-    private readonly handler: AgentHandler<V, K>,
+    handler: AgentHandler<V, K>,
     options: AgentOptions = {},
   ) {
     this.name = options.name ?? `${input.name}-agent`;
     this.group = options.group ?? `${appId}-${this.name}`;
     for (const o of options.outputs ?? []) this.outputs.add(o);
     this.tables = options.tables ?? [];
-    this.options = {
+    this.settings = {
       concurrency: options.concurrency ?? 1,
       retries: options.retries ?? 3,
       backoffMs: options.backoffMs ?? 100,
@@ -144,6 +106,9 @@ export class Agent<V = unknown, K = string> {
       maxBuffered: options.maxBuffered ?? 1000,
       maxBatch: options.maxBatch ?? 500,
     };
+    this.processor = new Processor(this.name, input, handler, this.tables, this.outputs, this.stats, this.settings, (level, msg, extra) =>
+      this.log(level, msg, extra),
+    );
   }
 
   get dlq(): Topic<Buffer, Buffer> {
@@ -152,11 +117,16 @@ export class Agent<V = unknown, K = string> {
 
   /** Partitions of the input this instance currently owns. */
   get assignment(): number[] {
-    return [...this.assigned].sort((a, b) => a - b);
+    return [...(this.run?.assigned ?? [])].sort((a, b) => a - b);
   }
 
   get isRunning(): boolean {
-    return this.running;
+    return this.run !== undefined;
+  }
+
+  /** The last error that stopped processing, if any (cleared by a successful restart). */
+  get lastError(): unknown {
+    return this.failure;
   }
 
   /**
@@ -165,50 +135,51 @@ export class Agent<V = unknown, K = string> {
    * instance fences its crashed predecessor and aborts its open transaction.
    */
   async start(kafka: KafkaConfig, log?: Logger, instanceId: string = randomUUID()): Promise<void> {
-    if (this.running) return;
+    if (this.run) return;
     if (log) this.log = log;
-    this.kafka = kafka;
-    this.instanceId = instanceId;
     this.failure = undefined;
-    const eos = this.options.exactlyOnce;
+    const s = this.settings;
+    const eos = s.exactlyOnce;
     // producerId/epoch -1 ask the coordinator for a fresh id, fencing (and
     // aborting the open transaction of) a predecessor with the same transactional id.
-    this.producer = createProducer(
+    const producer = createProducer(
       kafka,
       eos ? { idempotent: true, transactionalId: `${this.group}-${instanceId}`, producerId: -1n, producerEpoch: -1 } : {},
     );
-    this.consumer = createConsumer(kafka, {
+    const consumer = createConsumer(kafka, {
       groupId: this.group,
-      sessionTimeout: this.options.sessionTimeoutMs,
-      heartbeatInterval: this.options.heartbeatIntervalMs,
-      rebalanceTimeout: this.options.rebalanceTimeoutMs,
+      sessionTimeout: s.sessionTimeoutMs,
+      heartbeatInterval: s.heartbeatIntervalMs,
+      rebalanceTimeout: s.rebalanceTimeoutMs,
       // Exactly-once readers must not see records of open or aborted transactions.
       isolationLevel: eos ? 1 : 0,
     });
-    this.consumer.on('consumer:group:join', (e: { assignments?: { topic: string; partitions: number[] }[] | null }) =>
-      this.onAssignment(e.assignments ?? []),
+    const run: AgentRun = new AgentRun(
+      kafka,
+      instanceId,
+      this.processor,
+      consumer,
+      producer,
+      s.maxBuffered,
+      (err) => this.fail(err),
+      (err) => this.restartAfterFailure(run, err),
+      (host) => (eos ? new ExactlyOnceRunner(host, s.maxBatch, () => (this.restarts = 0)) : new AtLeastOnceRunner(host, s.concurrency, s.commitIntervalMs)),
     );
-    this.queues = new PartitionQueues(this.options.concurrency, (err) => this.fail(err));
-    const producer = this.producer;
-    this.writer = new WriteBatcher((writes) => this.produce(writes, producer));
-    this.running = true;
-    const stream = await this.consumer.consume({
+    consumer.on('consumer:group:join', (e: { assignments?: TopicAssignment[] | null }) => this.onAssignment(run, e.assignments ?? []));
+    this.run = run;
+    const stream = await subscribe(consumer, {
       topics: [this.input.name],
       autocommit: false,
       mode: 'committed',
-      fallbackMode: this.options.startFrom,
-      sessionTimeout: this.options.sessionTimeoutMs,
-      heartbeatInterval: this.options.heartbeatIntervalMs,
-      rebalanceTimeout: this.options.rebalanceTimeoutMs,
+      fallbackMode: s.startFrom,
+      sessionTimeout: s.sessionTimeoutMs,
+      heartbeatInterval: s.heartbeatIntervalMs,
+      rebalanceTimeout: s.rebalanceTimeoutMs,
     });
-    this.stream = stream as unknown as typeof this.stream;
-    this.onAssignment(this.consumer.assignments ?? []);
-    stream.on('data', (m: Raw) => this.onMessage(m));
-    stream.on('error', (err: unknown) => this.fail(err));
-    if (!eos) {
-      this.commitTimer = setInterval(() => void this.commit(), this.options.commitIntervalMs);
-      this.commitTimer.unref();
-    }
+    run.stream = stream;
+    this.onAssignment(run, consumer.assignments ?? []);
+    stream.on('data', (m) => run.receive(m));
+    stream.on('error', (err) => this.fail(err));
   }
 
   /** Stops fetching, finishes in-flight messages, commits, leaves the group. */
@@ -226,36 +197,23 @@ export class Agent<V = unknown, K = string> {
     await this.shutdown(false);
   }
 
-  private async shutdown(commit: boolean): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
-    clearInterval(this.commitTimer);
-    await this.stream?.close().catch(() => {});
-    if (commit) {
-      await this.queues?.idle();
-      this.writer?.flush();
-      await Promise.allSettled([...this.acked.values()]);
-      await this.batchRunning;
-      await this.commit();
-    } else {
-      this.toCommit.clear();
-    }
-    // force=true skips the final commit attempt; both leave the group.
-    await (this.consumer?.close(!commit) as Promise<void> | undefined)?.catch(() => {});
-    await this.producer?.close().catch(() => {});
-    this.consumer = undefined;
-    this.producer = undefined;
-    this.stream = undefined;
-    this.batch = [];
-    this.acked.clear();
-    this.buffered = 0;
-    this.assigned.clear();
-    for (const t of this.tables) for (let p = 0; p < (t.partitions ?? 0); p++) t.drop(p);
+  /** Commits the processed offsets (at-least-once mode; a transaction commits its own). */
+  async commit(): Promise<void> {
+    await this.run?.runner.commit();
   }
 
-  /** The last error that stopped processing, if any (cleared by a successful restart). */
-  get lastError(): unknown {
-    return this.failure;
+  private async shutdown(commit: boolean): Promise<void> {
+    const run = this.run;
+    if (!run) return;
+    this.run = undefined;
+    run.stopping = true;
+    await run.stream?.close().catch(() => {});
+    if (commit) await run.runner.drain();
+    else run.runner.discard();
+    // Both leave the group; the forced close skips the client's final commit attempt.
+    await (commit ? run.consumer.close() : closeForce(run.consumer)).catch(() => {});
+    await run.producer.close().catch(() => {});
+    for (const t of this.tables) for (let p = 0; p < (t.partitions ?? 0); p++) t.drop(p);
   }
 
   private fail(err: unknown): void {
@@ -264,275 +222,84 @@ export class Agent<V = unknown, K = string> {
   }
 
   /**
-   * After a failed transaction the consumer has moved past records whose results
-   * were aborted: start over from the committed offsets with a new consumer and
-   * producer (the new producer fences the old one), backing off between tries.
+   * After a failed write or transaction the consumer has moved past records
+   * whose results were lost or aborted: start over from the committed offsets
+   * with a new consumer and producer (the new producer fences the old one),
+   * backing off between tries.
    */
-  private restartAfterFailure(err: unknown): void {
+  private restartAfterFailure(run: AgentRun, err: unknown): void {
     this.fail(err);
-    if (this.restarting || !this.running) return;
+    if (this.restarting || run.stopping) return;
+    const { kafka, instanceId } = run;
     this.restarting = (async () => {
       await this.shutdown(false);
-      const wait = Math.min(this.options.backoffMs * 2 ** this.restarts, this.options.maxBackoffMs);
+      const wait = this.processor.backoff(this.restarts);
       this.restarts++;
       await delay(wait);
-      await this.start(this.kafka!, this.log, this.instanceId);
+      await this.start(kafka, this.log, instanceId);
     })()
       .catch((e) => this.fail(e))
       .finally(() => (this.restarting = undefined));
   }
 
-  private onAssignment(assignments: { topic: string; partitions: number[] }[]): void {
+  private onAssignment(run: AgentRun, assignments: TopicAssignment[]): void {
     const now = new Set(assignments.filter((a) => a.topic === this.input.name).flatMap((a) => a.partitions));
-    for (const p of this.assigned) {
+    for (const p of run.assigned) {
       if (now.has(p)) continue;
-      this.queues?.drop(`${this.input.name}:${p}`);
-      this.toCommit.delete(`${this.input.name}:${p}`);
+      run.runner.revoke(p);
       for (const t of this.tables) t.drop(p);
     }
-    this.assigned = now;
+    run.assigned = now;
     // Restore eagerly; the first message of a partition also waits for it.
-    if (this.consumer) for (const p of now) for (const t of this.tables) t.restore(this.consumer, p).catch((err) => this.fail(err));
+    for (const p of now) for (const t of this.tables) t.restore(run.consumer, p).catch((err) => this.fail(err));
+  }
+}
+
+/**
+ * One run of an agent, from start() to stop(): its clients, its partitions,
+ * its delivery-mode runner and the fetch flow control. It exists only while
+ * the agent runs, so nothing in it is ever "not started yet".
+ */
+class AgentRun implements RunHost {
+  readonly runner: Runner;
+  /** Set once the subscription is open. */
+  stream: RecordStream | undefined;
+  assigned = new Set<number>();
+  stopping = false;
+  private buffered = 0;
+
+  constructor(
+    readonly kafka: KafkaConfig,
+    readonly instanceId: string,
+    readonly processor: Processor<any, any>,
+    readonly consumer: RawConsumer,
+    readonly producer: RawProducer,
+    private readonly maxBuffered: number,
+    readonly fail: (err: unknown) => void,
+    readonly restart: (err: unknown) => void,
+    runner: (host: RunHost) => Runner,
+  ) {
+    this.runner = runner(this);
   }
 
-  private onMessage(m: Raw): void {
-    if (!this.running) return;
+  /** A fetched record: buffered (fetching pauses at maxBuffered) and handed to the runner. */
+  receive(record: ConsumedRecord): void {
+    if (this.stopping) return;
     this.buffered++;
-    if (this.buffered >= this.options.maxBuffered) this.stream?.pause();
-    if (this.options.exactlyOnce) {
-      this.batch.push(m);
-      this.runBatches();
-      return;
-    }
-    const key = `${m.topic}:${m.partition}`;
-    this.queues!.push(key, async () => {
-      try {
-        if (!this.running) return;
-        await this.restoreTables(m.partition);
-        const writes = await this.process(m);
-        // The next message of the partition is processed while these writes are
-        // on their way; the offset becomes committable once they (and every
-        // earlier one of the partition) are acknowledged.
-        const sent = this.writer!.write(writes);
-        const tail = Promise.all([this.acked.get(key), sent]).then(() => {
-          if (this.acked.get(key) === tail) this.acked.delete(key);
-          if (this.assigned.has(m.partition) || !this.running) {
-            this.toCommit.set(key, { topic: m.topic, partition: m.partition, offset: m.offset + 1n });
-          }
-        });
-        this.acked.set(key, tail);
-        tail.catch((err) => this.restartAfterFailure(err));
-        // Backpressure: do not run ahead of the broker by more than a few sends.
-        if (this.writer!.inFlight > 8) await sent.catch(() => {});
-      } finally {
-        this.release();
-      }
-    });
+    if (this.buffered >= this.maxBuffered) this.stream?.pause();
+    this.runner.push(record);
   }
 
-  private release(): void {
+  release(): void {
     this.buffered--;
-    if (this.running && this.buffered < this.options.maxBuffered / 2) this.stream?.resume();
+    if (!this.stopping && this.buffered < this.maxBuffered / 2) this.stream?.resume();
   }
 
-  private async restoreTables(partition: number): Promise<void> {
-    for (const t of this.tables) await t.restore(this.consumer!, partition);
+  isStopping(): boolean {
+    return this.stopping;
   }
 
-  /** Decodes and handles one message with retries; returns what it produced (or its dead letter). */
-  private async process(m: Raw): Promise<PendingWrite[]> {
-    let event: AgentEvent<V, K>;
-    try {
-      event = {
-        topic: m.topic,
-        partition: m.partition,
-        offset: m.offset,
-        key: this.input.decodeKey(m.key ?? null),
-        value: this.input.decodeValue(m.value ?? null),
-        timestamp: m.timestamp,
-        headers: headersToRecord(m.headers),
-      };
-    } catch (err) {
-      if (err instanceof DeserializationError || err instanceof ValidationError) return [this.deadLetter(m, err, 0)];
-      throw err;
-    }
-    const maxAttempts = this.options.retries + 1;
-    for (let attempt = 1; ; attempt++) {
-      const ctx: ProcessingContext = { topic: m.topic, partition: m.partition, offset: m.offset, writes: [], undo: [] };
-      try {
-        await processing.run(ctx, () => this.handler(event, this.contextFor(ctx, attempt)));
-        this.stats.processed++;
-        return ctx.writes;
-      } catch (err) {
-        for (const u of ctx.undo.reverse()) u();
-        if (attempt >= maxAttempts) {
-          this.log('warn', `agent ${this.name}: message sent to ${this.dlq.name} after ${attempt} tries`, {
-            partition: m.partition,
-            offset: String(m.offset),
-            error: err instanceof Error ? err.message : String(err),
-          });
-          return [this.deadLetter(m, err, attempt)];
-        }
-        this.stats.retried++;
-        await delay(Math.min(this.options.backoffMs * 2 ** (attempt - 1), this.options.maxBackoffMs));
-        if (!this.running && !this.options.exactlyOnce) throw new Error(`agent ${this.name} stopped during a retry`);
-      }
-    }
+  isAssigned(partition: number): boolean {
+    return this.assigned.has(partition);
   }
-
-  private contextFor(ctx: ProcessingContext, attempt: number): AgentContext {
-    return {
-      attempt,
-      send: (topic, value, options = {}) => {
-        this.outputs.add(topic);
-        ctx.writes.push({
-          topic: topic.name,
-          partition: options.partition,
-          key: options.key === undefined || options.key === null ? undefined : topic.encodeKey(options.key),
-          value: topic.encodeValue(value),
-          headers: options.headers ? recordToHeaders(options.headers) : undefined,
-        });
-      },
-    };
-  }
-
-  private deadLetter(m: Raw, error: unknown, attempts: number): PendingWrite {
-    this.stats.deadLettered++;
-    return {
-      topic: this.dlq.name,
-      key: m.key ?? undefined,
-      value: m.value ?? null,
-      headers: deadLetterHeaders({ topic: m.topic, partition: m.partition, offset: m.offset, key: m.key ?? null, value: m.value ?? null, headers: m.headers, error, attempts }),
-    };
-  }
-
-  private async produce(writes: PendingWrite[], via: { send: RawProducer['send'] } | undefined = this.producer): Promise<void> {
-    if (!via) throw new Error(`agent ${this.name} is stopped`);
-    if (writes.length === 0) return;
-    await via.send({
-      messages: this.latestChangelogWrites(writes).map((w) => ({
-        topic: w.topic,
-        key: w.key,
-        // A null value is a tombstone (table delete); the client sends it as such.
-        value: w.value as Buffer,
-        partition: w.partition,
-        headers: w.headers,
-      })),
-    });
-  }
-
-  /**
-   * Drops table updates that a later update of the same key supersedes within
-   * one produce call. The changelog is compacted, so only a key's last value
-   * matters, and both would travel in the same request to the same partition:
-   * a hot key updated by every message (a running count) costs one changelog
-   * record per batch, not one per message. Other outputs are kept as they are.
-   */
-  private latestChangelogWrites(writes: PendingWrite[]): PendingWrite[] {
-    if (this.tables.length === 0 || writes.length < 2) return writes;
-    const changelogs = new Set(this.tables.map((t) => t.changelog.name));
-    const seen = new Set<string>();
-    const kept: PendingWrite[] = [];
-    for (let i = writes.length - 1; i >= 0; i--) {
-      const w = writes[i]!;
-      if (changelogs.has(w.topic) && w.key) {
-        const id = `${w.topic}\0${w.partition}\0${w.key.toString('latin1')}`;
-        if (seen.has(id)) continue;
-        seen.add(id);
-      }
-      kept.push(w);
-    }
-    return kept.length === writes.length ? writes : kept.reverse();
-  }
-
-  /** Commits the processed offsets (at-least-once mode). */
-  async commit(): Promise<void> {
-    if (!this.consumer || this.toCommit.size === 0) return;
-    const offsets = [...this.toCommit.values()].map((o) => ({ ...o, leaderEpoch: -1 }));
-    this.toCommit.clear();
-    try {
-      await this.consumer.commit({ offsets });
-      this.stats.committed += offsets.length;
-    } catch (err) {
-      // A rebalance took the partitions away: the new owner re-processes from the last commit.
-      this.log('warn', `agent ${this.name}: commit failed`, { error: err instanceof Error ? err.message : String(err) });
-    }
-  }
-
-  // ---- exactly-once ----
-
-  private runBatches(): void {
-    if (this.batchRunning) return;
-    this.batchRunning = (async () => {
-      while (this.running && this.batch.length > 0) {
-        const batch = this.batch.splice(0, this.options.maxBatch);
-        try {
-          await this.transact(batch);
-          this.restarts = 0;
-        } catch (err) {
-          for (let i = 0; i < batch.length; i++) this.release();
-          this.restartAfterFailure(err);
-          return;
-        }
-        for (let i = 0; i < batch.length; i++) this.release();
-      }
-    })().finally(() => {
-      this.batchRunning = undefined;
-      if (this.running && this.batch.length > 0) this.runBatches();
-    });
-  }
-
-  private async transact(batch: Raw[]): Promise<void> {
-    const tx = await this.producer!.beginTransaction();
-    try {
-      const writes: PendingWrite[] = [];
-      for (const m of batch) {
-        await this.restoreTables(m.partition);
-        writes.push(...(await this.process(m)));
-      }
-      await this.produce(writes, tx);
-      await tx.addConsumer(this.consumer!);
-      const last = new Map<number, Raw>();
-      for (const m of batch) last.set(m.partition, m);
-      for (const m of last.values()) await tx.addOffset(m);
-      await tx.commit();
-      this.stats.transactions++;
-      this.stats.committed += last.size;
-    } catch (err) {
-      await tx.abort().catch(() => {});
-      throw err;
-    }
-  }
-}
-
-const dlqTopics = new WeakMap<Topic<any, any>, Topic<Buffer, Buffer>>();
-
-/** The dead-letter topic of an input topic: raw bytes, same partitions. */
-export function dlqTopic(input: Topic<any, any>): Topic<Buffer, Buffer> {
-  let t = dlqTopics.get(input);
-  if (!t) {
-    const raw = { contentType: 'application/octet-stream', encode: (b: Buffer) => b, decode: (b: Buffer) => b };
-    t = new Topic<Buffer, Buffer>(dlqTopicName(input.name), {
-      serde: raw,
-      key: raw,
-      partitions: input.partitions,
-      description: `Messages of ${input.name} that could not be processed`,
-    });
-    dlqTopics.set(input, t);
-  }
-  return t;
-}
-
-function headersToRecord(headers: Map<Buffer, Buffer> | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of headers ?? []) out[k.toString()] = v?.toString() ?? '';
-  return out;
-}
-
-function recordToHeaders(headers: Record<string, string>): Map<Buffer, Buffer> {
-  return new Map(Object.entries(headers).map(([k, v]) => [Buffer.from(k), Buffer.from(v)]));
-}
-
-function delay(ms: number): Promise<void> {
-  return ms <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,10 +1,11 @@
 // The app holds a service's topics, agents and tables, creates the topics at
-// start (the seeds' admin step), starts and stops everything together, and can
+// start when they are missing, starts and stops everything together, and can
 // describe itself: the processing graph as data (for the dashboard) and as an
 // AsyncAPI 3.0 document (served at /asyncapi.json).
 import { randomUUID } from 'node:crypto';
-import { Agent, dlqTopic, type AgentHandler, type AgentOptions } from './agent.js';
-import { createAdmin, createProducer, ensureTopics, toPendingWrites, type OutgoingMessage, type RawProducer } from './kafka.js';
+import { Agent, type AgentHandler, type AgentOptions } from './agent.js';
+import { dlqTopic } from './dlq.js';
+import { createAdmin, createProducer, ensureTopics, produceWrites, toPendingWrites, type OutgoingMessage, type RawProducer } from './kafka.js';
 import { WriteBatcher } from './write-batcher.js';
 import { kafkaConfigFromEnv, type KafkaConfig } from './kafka-config.js';
 import { Table, type TableOptions } from './table.js';
@@ -193,7 +194,7 @@ export class App {
     const writes = toPendingWrites(topic, messages);
     if (!this.sender) {
       const producer = (this.producer = createProducer(this.kafka));
-      this.sender = new WriteBatcher((batch) => producer.send({ messages: batch.map((w) => ({ ...w, value: w.value as Buffer })) }).then(() => {}));
+      this.sender = new WriteBatcher((batch) => produceWrites(producer, batch));
     }
     await this.sender.write(writes);
     this.sent.set(topic.name, (this.sent.get(topic.name) ?? 0) + messages.length);

@@ -8,6 +8,11 @@
 //   tributary.source.offset
 //   tributary.attempts         how many times the handler ran (0 when it never could)
 //   tributary.failed.at        ISO time of the last failure
+import type { PendingWrite } from './context.js';
+import type { ConsumedRecord } from './kafka.js';
+import { bytes } from './serde.js';
+import { Topic } from './topic.js';
+
 export const DLQ_HEADERS = {
   error: 'tributary.error',
   errorType: 'tributary.error.type',
@@ -20,6 +25,35 @@ export const DLQ_HEADERS = {
 
 export function dlqTopicName(topic: string): string {
   return `${topic}.dlq`;
+}
+
+const dlqTopics = new WeakMap<Topic<any, any>, Topic<Buffer, Buffer>>();
+
+/** The dead-letter topic of an input topic: raw bytes, same partitions. */
+export function dlqTopic(input: Topic<any, any>): Topic<Buffer, Buffer> {
+  let t = dlqTopics.get(input);
+  if (!t) {
+    t = new Topic<Buffer, Buffer>(dlqTopicName(input.name), {
+      serde: bytes(),
+      key: bytes(),
+      partitions: input.partitions,
+      description: `Messages of ${input.name} that could not be processed`,
+    });
+    dlqTopics.set(input, t);
+  }
+  return t;
+}
+
+/** The write that copies a record to its dead-letter topic, with the headers saying why. */
+export function deadLetterWrite(dlq: Topic<Buffer, Buffer>, record: ConsumedRecord, error: unknown, attempts: number): PendingWrite {
+  const key = record.key ?? null;
+  const value = record.value ?? null;
+  return {
+    topic: dlq.name,
+    key: key ?? undefined,
+    value,
+    headers: deadLetterHeaders({ topic: record.topic, partition: record.partition, offset: record.offset, key, value, headers: record.headers ?? new Map(), error, attempts }),
+  };
 }
 
 export interface DeadLetter {

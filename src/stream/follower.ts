@@ -5,8 +5,7 @@
 // at the beginning of each partition, or at each partition's last record
 // (`from: 'last'`), and `caughtUp` settles once it has read up to the ends
 // the partitions had when it started.
-import type { Message } from '@platformatic/kafka';
-import { createConsumer, type RawConsumer } from './kafka.js';
+import { closeForce, createConsumer, headersToRecord, subscribe, type RawConsumer } from './kafka.js';
 import type { KafkaConfig } from './kafka-config.js';
 import type { Topic } from './topic.js';
 
@@ -39,8 +38,6 @@ export interface Follower {
   stop(): Promise<void>;
 }
 
-type Raw = Message<Buffer, Buffer, Buffer, Buffer>;
-
 export async function followTopic<V, K>(kafka: KafkaConfig, topic: Topic<V, K>, options: FollowOptions<V, K>): Promise<Follower> {
   const consumer: RawConsumer = createConsumer(kafka, { groupId: options.group, autocommit: false });
   try {
@@ -58,9 +55,9 @@ export async function followTopic<V, K>(kafka: KafkaConfig, topic: Topic<V, K>, 
     const caughtUp = new Promise<void>((resolve) => (markCaughtUp = resolve));
     if (pending.size === 0) markCaughtUp();
 
-    const stream = await consumer.consume({ topics: [topic.name], mode: 'manual', offsets, autocommit: false, isolationLevel: 1 });
+    const stream = await subscribe(consumer, { topics: [topic.name], mode: 'manual', offsets, autocommit: false, isolationLevel: 1 });
     let received = 0;
-    stream.on('data', (m: Raw) => {
+    stream.on('data', (m) => {
       try {
         const value = m.value === null || m.value === undefined ? null : topic.decodeValue(m.value);
         received++;
@@ -70,7 +67,7 @@ export async function followTopic<V, K>(kafka: KafkaConfig, topic: Topic<V, K>, 
           key: m.key && m.key.length > 0 ? topic.decodeKey(m.key) : null,
           value,
           timestamp: m.timestamp,
-          headers: Object.fromEntries([...(m.headers ?? new Map())].map(([k, v]) => [k.toString(), v?.toString() ?? ''])),
+          headers: headersToRecord(m.headers),
         });
       } catch (err) {
         options.onInvalid?.(err, { partition: m.partition, offset: m.offset });
@@ -88,12 +85,12 @@ export async function followTopic<V, K>(kafka: KafkaConfig, topic: Topic<V, K>, 
         return received;
       },
       async stop() {
-        await (stream.close() as Promise<void>).catch(() => {});
-        await (consumer.close(true) as unknown as Promise<void>).catch(() => {});
+        await stream.close().catch(() => {});
+        await closeForce(consumer);
       },
     };
   } catch (err) {
-    await (consumer.close(true) as unknown as Promise<void>).catch(() => {});
+    await closeForce(consumer);
     throw err;
   }
 }

@@ -1,5 +1,5 @@
-// Kafka connection settings from the environment, under the names the seeds
-// use, so a Confluent Cloud `.env` works unchanged:
+// Kafka connection settings from the environment, under the names Kafka tools
+// commonly use, so a Confluent Cloud `.env` works unchanged:
 //   KAFKA_BROKERS | BOOTSTRAP_SERVERS | KAFKA_BOOTSTRAP_SERVERS   host:port[,host:port]
 //   KAFKA_CLIENT_ID                                               default "tributary"
 //   SASL_MECHANISM (PLAIN | SCRAM-SHA-256 | SCRAM-SHA-512), SASL_USERNAME, SASL_PASSWORD

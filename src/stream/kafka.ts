@@ -1,11 +1,20 @@
 // The one place that knows the Kafka client library. Everything else in
-// Tributary talks to Kafka through these functions, so the library can be
-// swapped without touching agents, services or the CLI.
+// Tributary talks to Kafka through these functions and types, so the library
+// can be swapped without touching agents, services or the CLI.
 //
 // The library is @platformatic/kafka 1.x: pure TypeScript, maintained, fast,
 // typed, and speaking the flexible protocol versions the embedded broker
 // serves (its 2.x line needs Node 22, hence 1.x while Node 20 is supported).
-import { Admin, Consumer, Producer, ProduceAcks, type ConsumerOptions, type ProducerOptions } from '@platformatic/kafka';
+import {
+  Admin,
+  Consumer,
+  Producer,
+  ProduceAcks,
+  type ConsumeOptions,
+  type ConsumerOptions,
+  type Message,
+  type ProducerOptions,
+} from '@platformatic/kafka';
 import type { KafkaConfig } from './kafka-config.js';
 import type { PendingWrite } from './context.js';
 import type { Topic } from './topic.js';
@@ -13,6 +22,56 @@ import type { Topic } from './topic.js';
 type Buf = Buffer;
 /** Omit that keeps each member of a union (the consumer options are one). */
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** A record as a consumer hands it over: bytes, as they are on the topic. */
+export interface ConsumedRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: bigint;
+  readonly key: Buffer | null | undefined;
+  /** null (or undefined) for a tombstone. */
+  readonly value: Buffer | null | undefined;
+  readonly timestamp: bigint;
+  readonly headers: Map<Buffer, Buffer> | undefined;
+}
+
+/** The records of a consumer's subscription, in order per partition. */
+export interface RecordStream {
+  on(event: 'data', listener: (record: ConsumedRecord) => void): this;
+  on(event: 'error', listener: (err: Error) => void): this;
+  removeAllListeners(event?: 'data' | 'error'): this;
+  pause(): this;
+  resume(): this;
+  /** Next offset to fetch per "topic:partition". */
+  readonly offsetsToFetch: Map<string, bigint>;
+  /** Records fetched and not yet handed to a listener. */
+  readonly readableLength: number;
+  close(): Promise<void>;
+}
+
+/** A group membership's partitions of one topic. */
+export interface TopicAssignment {
+  topic: string;
+  partitions: number[];
+}
+
+/** The admin operations Tributary uses (topics, configs, groups, offsets). */
+export type KafkaAdmin = Pick<
+  Admin,
+  | 'listTopics'
+  | 'createTopics'
+  | 'deleteTopics'
+  | 'metadata'
+  | 'listOffsets'
+  | 'describeConfigs'
+  | 'listGroups'
+  | 'describeGroups'
+  | 'listConsumerGroupOffsets'
+  | 'close'
+>;
+
+export type RawProducer = Producer<Buf, Buf, Buf, Buf>;
+export type RawConsumer = Consumer<Buf, Buf, Buf, Buf>;
 
 function connection(config: KafkaConfig, clientIdSuffix?: string) {
   return {
@@ -23,12 +82,9 @@ function connection(config: KafkaConfig, clientIdSuffix?: string) {
   };
 }
 
-export function createAdmin(config: KafkaConfig): Admin {
+export function createAdmin(config: KafkaConfig): KafkaAdmin {
   return new Admin(connection(config, 'admin'));
 }
-
-export type RawProducer = Producer<Buf, Buf, Buf, Buf>;
-export type RawConsumer = Consumer<Buf, Buf, Buf, Buf>;
 
 export function createProducer(
   config: KafkaConfig,
@@ -44,11 +100,74 @@ export function createConsumer(
   return new Consumer<Buf, Buf, Buf, Buf>({ ...connection(config, 'consumer'), ...options } as ConsumerOptions<Buf, Buf, Buf, Buf>);
 }
 
+/** Joins the consumer's group (or reads the given offsets) and streams the records. */
+export function subscribe(consumer: RawConsumer, options: ConsumeOptions<Buf, Buf, Buf, Buf>): Promise<RecordStream> {
+  return consumer.consume(options);
+}
+
+/**
+ * Closes a consumer at once: no final commit, but it still leaves its group.
+ * Errors are ignored (the connection may already be gone).
+ */
+export function closeForce(consumer: RawConsumer): Promise<void> {
+  // The callback form: the promise overload of close(force) is not the one TypeScript picks.
+  return new Promise((resolve) => consumer.close(true, () => resolve()));
+}
+
+/** A record's headers as text. */
+export function headersToRecord(headers: Map<Buffer, Buffer> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of headers ?? []) out[k.toString()] = v?.toString() ?? '';
+  return out;
+}
+
+/** What produces records: a producer, or one of its transactions. */
+export interface RecordSender {
+  send: RawProducer['send'];
+}
+
+/** Produces pending writes (acks=all); a null value goes as a tombstone. */
+export async function produceWrites(via: RecordSender, writes: PendingWrite[]): Promise<void> {
+  if (writes.length === 0) return;
+  await via.send({
+    messages: writes.map((w) => ({
+      topic: w.topic,
+      key: w.key,
+      value: w.value as Buffer,
+      partition: w.partition,
+      headers: w.headers,
+      timestamp: w.timestamp,
+    })),
+  });
+}
+
+/** A transaction of a transactional producer: records and input offsets committed together. */
+export interface KafkaTransaction extends RecordSender {
+  /** Commits, with the transaction, the offsets after these records for the consumer's group. */
+  addOffsets(consumer: RawConsumer, records: Iterable<ConsumedRecord>): Promise<void>;
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+export async function beginTransaction(producer: RawProducer): Promise<KafkaTransaction> {
+  const tx = await producer.beginTransaction();
+  return {
+    send: (options) => tx.send(options),
+    async addOffsets(consumer, records) {
+      await tx.addConsumer(consumer);
+      // The records came from this client's own consumer, so they are its Message objects.
+      for (const r of records) await tx.addOffset(r as Message<Buf, Buf, Buf, Buf>);
+    },
+    commit: () => tx.commit(),
+    abort: () => tx.abort(),
+  };
+}
+
 /**
  * Creates the declared topics that do not exist yet, with their partitions and
- * configs (the seeds' admin-client step); an existing topic is accepted as is.
+ * configs; an existing topic is accepted as is.
  */
-export async function ensureTopics(admin: Admin, topics: Topic<any, any>[], defaults: { partitions?: number } = {}): Promise<string[]> {
+export async function ensureTopics(admin: KafkaAdmin, topics: Topic<any, any>[], defaults: { partitions?: number } = {}): Promise<string[]> {
   const existing = new Set(await admin.listTopics({ includeInternals: true }));
   const created: string[] = [];
   for (const t of topics) {
@@ -101,6 +220,5 @@ export function toPendingWrites<V, K>(topic: Topic<V, K>, messages: OutgoingMess
 
 /** Validates, serializes and sends values to a typed topic; resolves once the broker acknowledged them. */
 export async function send<V, K>(producer: RawProducer, topic: Topic<V, K>, messages: OutgoingMessage<V, K>[]): Promise<void> {
-  if (messages.length === 0) return;
-  await producer.send({ messages: toPendingWrites(topic, messages).map((w) => ({ ...w, value: w.value as Buffer })) });
+  await produceWrites(producer, toPendingWrites(topic, messages));
 }

@@ -1,6 +1,6 @@
 // `tributary events generate` in-process against a real embedded broker: it
 // creates input_topic (3 partitions) when missing, sends users × per-user
-// events keyed by userId in the seed's shape, and reports what it sent.
+// events keyed by userId in input_topic's shape, and reports what it sent.
 import { after, before, describe, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Admin, Kafka } from 'kafkajs';

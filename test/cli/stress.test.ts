@@ -4,7 +4,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { parseStressArgs, UsageError } from '../../src/cli/commands/stress.js';
+import { parseStressArgs } from '../../src/cli/commands/stress.js';
+import { UsageError } from '../../src/cli/usage.js';
 import { percentiles, type StressResult } from '../../src/cli/stress/run.js';
 import { runCli } from '../helpers/cli.js';
 import { startTestSystem, type TestSystem } from '../helpers/system.js';

@@ -34,7 +34,7 @@ describeBackends('baskets', (backend) => {
 
   test('upsertBasket is idempotent by id: counted once, later values win', async () => {
     const first: BasketInput = {
-      id: 7, // the seed's ids are numbers
+      id: 7, // load generators send numeric ids
       store: 'Brussels',
       date: '2020-01-01',
       total_price: 4.5,

@@ -1,7 +1,7 @@
-// System 3, activity, end to end on a real broker and PGlite: the seed's curl
+// System 3, activity, end to end on a real broker and PGlite: the README's curl
 // steps against the users API, every request recorded as a protobuf
-// BackendApiActivity on `Users` (read back with kafkajs over TCP, as the seed's
-// consumer does), and GET /api/activity showing the worker's counts. Then the
+// BackendApiActivity on `Users` (read back with kafkajs over TCP, as an outside
+// consumer would), and GET /api/activity showing the worker's counts. Then the
 // worker's window logic alone, on records with chosen timestamps.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';

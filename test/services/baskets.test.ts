@@ -162,7 +162,7 @@ describe('baskets end to end', () => {
     });
   });
 
-  test("the seed's curl: POST /data answers ok, the record is on delhaize_shop, the database holds it enriched", async () => {
+  test("the README's curl: POST /data answers ok, the record is on delhaize_shop, the database holds it enriched", async () => {
     const basket = {
       id: 1,
       store: 'Brussels',

@@ -1,5 +1,5 @@
 // System 4, sessions, end to end on a real broker: `tributary events generate`
-// (a child process, as the seed's produce_input_topic.py) feeds input_topic,
+// (a child process, as a real producer would be) feeds input_topic,
 // the worker keeps min/max of metadata.timestamp per userId and publishes each
 // change to the compacted output_topic, and GET /api/summaries serves them.
 import { after, before, describe, test } from 'node:test';

@@ -3,8 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { z } from 'zod';
 import { createTestApp } from '../../src/stream/testing.js';
-import { DLQ_HEADERS } from '../../src/stream/dlq.js';
-import { dlqTopic } from '../../src/stream/agent.js';
+import { DLQ_HEADERS, dlqTopic } from '../../src/stream/dlq.js';
 import { Topic } from '../../src/stream/topic.js';
 import { bytes } from '../../src/stream/serde.js';
 

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { brokersFromEnv, kafkaConfigFromEnv, KafkaConfigError } from '../../src/stream/kafka-config.js';
 
-test('bootstrap servers come from any of the seeds\' variable names', () => {
+test('bootstrap servers come from any of the three variable names', () => {
   assert.deepEqual(brokersFromEnv({ KAFKA_BROKERS: 'a:9092, b:9093' }), ['a:9092', 'b:9093']);
   assert.deepEqual(brokersFromEnv({ BOOTSTRAP_SERVERS: 'pkc-123.europe-west1.gcp.confluent.cloud:9092' }), ['pkc-123.europe-west1.gcp.confluent.cloud:9092']);
   assert.deepEqual(brokersFromEnv({ KAFKA_BOOTSTRAP_SERVERS: 'SASL_SSL://k:9092' }), ['k:9092']);

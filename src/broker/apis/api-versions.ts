@@ -3,9 +3,9 @@
 // A request of a version above 4 never reaches this handler: the dispatcher answers
 // it with UNSUPPORTED_VERSION in the v0 layout, as KIP-511 asks.
 import { ApiKey } from '../protocol/apis.js';
+import { ErrorCode } from '../protocol/error-codes.js';
 import type { ApiVersionsRequest } from '../protocol/messages/api-versions-request.js';
 import type { ApiVersionsResponse } from '../protocol/messages/api-versions-response.js';
-import { apiVersionsBody } from '../server/dispatcher.js';
 import type { ApiHandler } from './types.js';
 
 export const apiVersions: ApiHandler<ApiVersionsRequest, ApiVersionsResponse> = {
@@ -17,3 +17,22 @@ export const apiVersions: ApiHandler<ApiVersionsRequest, ApiVersionsResponse> = 
     return apiVersionsBody(ctx.broker.handlers);
   },
 };
+
+/**
+ * The body of an ApiVersions response: every API served with its version range.
+ * The dispatcher sends it too, with UNSUPPORTED_VERSION, for a version it cannot read.
+ */
+export function apiVersionsBody(handlers: ReadonlyMap<number, ApiHandler>) {
+  const apiKeys = [...handlers.values()]
+    .sort((a, b) => a.apiKey - b.apiKey)
+    .map((h) => ({ apiKey: h.apiKey, minVersion: h.minVersion, maxVersion: h.maxVersion }));
+  return {
+    errorCode: ErrorCode.NONE as number,
+    apiKeys,
+    throttleTimeMs: 0,
+    supportedFeatures: [],
+    finalizedFeaturesEpoch: -1n,
+    finalizedFeatures: [],
+    zkMigrationReady: false,
+  };
+}

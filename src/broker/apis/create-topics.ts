@@ -12,10 +12,9 @@ import { ErrorCode } from '../protocol/error-codes.js';
 import type { CreateTopicsRequest, CreatableTopic } from '../protocol/messages/create-topics-request.js';
 import type { CreateTopicsResponse, CreatableTopicResult, CreatableTopicConfigs } from '../protocol/messages/create-topics-response.js';
 import { errorCodeOf, errorMessageOf, KafkaError } from '../errors.js';
-import type { Broker } from '../broker.js';
 import type { Topic } from '../topics/topic-manager.js';
 import { configSourceCode } from './describe-configs.js';
-import type { ApiHandler } from './types.js';
+import type { ApiHandler, BrokerServices } from './types.js';
 
 export const createTopics: ApiHandler<CreateTopicsRequest, CreateTopicsResponse> = {
   apiKey: ApiKey.CreateTopics,
@@ -67,7 +66,7 @@ function requestedPartitions(req: CreateTopicsRequest, defaultPartitions: number
   return total;
 }
 
-function plan(t: CreatableTopic, broker: Broker) {
+function plan(t: CreatableTopic, broker: BrokerServices) {
   const configs: Record<string, string> = {};
   for (const c of t.configs) {
     if (c.value !== null) configs[c.name] = c.value;
@@ -90,7 +89,7 @@ function plan(t: CreatableTopic, broker: Broker) {
   };
 }
 
-function describe(topic: Topic, broker: Broker): CreatableTopicConfigs[] {
+function describe(topic: Topic, broker: BrokerServices): CreatableTopicConfigs[] {
   return Object.entries(broker.topics.effectiveConfigs(topic)).map(([name, value]) => ({
     name,
     value,

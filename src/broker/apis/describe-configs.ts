@@ -10,8 +10,7 @@ import type {
   DescribeConfigsResourceResult,
 } from '../protocol/messages/describe-configs-response.js';
 import { configTypeCode, topicConfigDefs } from '../topics/topic-configs.js';
-import type { Broker } from '../broker.js';
-import type { ApiHandler } from './types.js';
+import type { ApiHandler, BrokerServices } from './types.js';
 
 export const RESOURCE_TOPIC = 2;
 export const RESOURCE_BROKER = 4;
@@ -52,7 +51,7 @@ export const describeConfigs: ApiHandler<DescribeConfigsRequest, DescribeConfigs
   },
 };
 
-function topicEntries(broker: Broker, name: string, withSynonyms: boolean, version: number): DescribeConfigsResourceResult[] | undefined {
+function topicEntries(broker: BrokerServices, name: string, withSynonyms: boolean, version: number): DescribeConfigsResourceResult[] | undefined {
   const topic = broker.topics.get(name);
   if (!topic) return undefined;
   const effective = broker.topics.effectiveConfigs(topic);
@@ -71,7 +70,7 @@ function topicEntries(broker: Broker, name: string, withSynonyms: boolean, versi
     });
 }
 
-function brokerEntries(broker: Broker, version: number): DescribeConfigsResourceResult[] {
+function brokerEntries(broker: BrokerServices, version: number): DescribeConfigsResourceResult[] {
   const c = broker.config;
   const values: [string, string, number][] = [
     ['node.id', String(c.nodeId), 3],

@@ -1,6 +1,34 @@
 // The shape every API handler file exports, and what a handler gets to work with.
-import type { Broker } from '../broker.js';
+import type { BrokerConfig } from '../config.js';
+import type { GroupCoordinator } from '../groups/coordinator.js';
 import type { Connection } from '../server/connection.js';
+import type { PartitionBudget } from '../partition-budget.js';
+import type { Topic, TopicManager } from '../topics/topic-manager.js';
+import type { TransactionCoordinator } from '../txn/transaction-coordinator.js';
+
+/**
+ * What handlers work with: the broker's parts, not the broker itself (its
+ * server, connections and timers are none of a handler's business).
+ */
+export interface BrokerServices {
+  readonly config: BrokerConfig;
+  readonly nodeId: number;
+  /** Where clients reach this broker (Metadata, FindCoordinator, DescribeCluster). */
+  readonly advertisedHost: string;
+  readonly port: number;
+  /** Topics, partitions and their logs. */
+  readonly topics: TopicManager;
+  /** The caps on partitions per request and per broker (CreateTopics, CreatePartitions, auto-creation). */
+  readonly partitionBudget: PartitionBudget;
+  /** Consumer groups and committed offsets. */
+  readonly groups: GroupCoordinator;
+  /** Producer ids and transactions. */
+  readonly txns: TransactionCoordinator;
+  /** The APIs served, by key: what ApiVersions advertises. */
+  readonly handlers: ReadonlyMap<number, ApiHandler>;
+  /** Finds a topic, creating it when auto-creation is on (Metadata, Produce). */
+  autoCreate(name: string): Promise<Topic | undefined>;
+}
 
 export interface RequestContext {
   /** The request's API version (already checked against the handler's range). */
@@ -8,7 +36,7 @@ export interface RequestContext {
   apiKey: number;
   correlationId: number;
   clientId: string | null;
-  broker: Broker;
+  broker: BrokerServices;
   connection: Connection;
 }
 

@@ -12,8 +12,8 @@ import { readRequestHeader } from '../protocol/messages/request-header.js';
 import { writeResponseHeader } from '../protocol/messages/response-header.js';
 import { writeApiVersionsResponse } from '../protocol/messages/api-versions-response.js';
 import { ErrorCode } from '../protocol/error-codes.js';
-import type { ApiHandler, RequestContext } from '../apis/types.js';
-import type { Broker } from '../broker.js';
+import type { ApiHandler, BrokerServices, RequestContext } from '../apis/types.js';
+import { apiVersionsBody } from '../apis/api-versions.js';
 import type { Connection, FrameResult } from './connection.js';
 import { KafkaError } from '../errors.js';
 
@@ -24,7 +24,7 @@ export class InvalidRequestError extends KafkaError {
   }
 }
 
-export function createDispatcher(broker: Broker, handlers: Map<number, ApiHandler>) {
+export function createDispatcher(broker: BrokerServices, handlers: ReadonlyMap<number, ApiHandler>) {
   return function dispatch(frame: Buffer, connection: Connection): Promise<FrameResult> | FrameResult {
     if (frame.length < 8) throw new InvalidRequestError(`request of ${frame.length} bytes is shorter than a request header`);
     const apiKey = frame.readInt16BE(0);
@@ -64,7 +64,7 @@ function frameOf(w: Writer): Buffer[] {
 }
 
 /** UNSUPPORTED_VERSION in the ApiVersions v0 layout, listing what we do support. */
-function unsupportedApiVersions(correlationId: number, handlers: Map<number, ApiHandler>): FrameResult {
+function unsupportedApiVersions(correlationId: number, handlers: ReadonlyMap<number, ApiHandler>): FrameResult {
   const w = new Writer();
   writeResponseHeader(w, 0, { correlationId });
   writeApiVersionsResponse(w, 0, {
@@ -72,19 +72,4 @@ function unsupportedApiVersions(correlationId: number, handlers: Map<number, Api
     errorCode: ErrorCode.UNSUPPORTED_VERSION,
   });
   return frameOf(w);
-}
-
-export function apiVersionsBody(handlers: Map<number, ApiHandler>) {
-  const apiKeys = [...handlers.values()]
-    .sort((a, b) => a.apiKey - b.apiKey)
-    .map((h) => ({ apiKey: h.apiKey, minVersion: h.minVersion, maxVersion: h.maxVersion }));
-  return {
-    errorCode: ErrorCode.NONE as number,
-    apiKeys,
-    throttleTimeMs: 0,
-    supportedFeatures: [],
-    finalizedFeaturesEpoch: -1n,
-    finalizedFeatures: [],
-    zkMigrationReady: false,
-  };
 }

@@ -44,8 +44,8 @@ export interface TransactionCoordinatorOptions {
   producerIdExpirationMs: number;
   /** fsync transaction state before answering (the broker's 'ack' flush policy). */
   sync: boolean;
-  /** The group coordinator, once there is one. */
-  groups?: () => TxnOffsetsParticipant | undefined;
+  /** The group coordinator, which completes the transactional offset commits. */
+  groups?: TxnOffsetsParticipant;
   log?: (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
   now?: () => number;
 }
@@ -427,7 +427,7 @@ export class TransactionCoordinator extends EventEmitter<{ transition: [Transiti
       await Promise.all(toFlush.map((p) => p.log.flush()));
       if (meta.groups.size > 0) {
         await this.offsetWrites.get(meta.transactionalId);
-        await this.opts.groups?.()?.completeTxnOffsets(meta.producerId, commit);
+        await this.opts.groups?.completeTxnOffsets(meta.producerId, commit);
       }
       await this.log.append(t.next);
     })();

@@ -3,7 +3,8 @@
 // load balancer; workers run apart with `tributary worker`.
 import { parseArgs } from 'node:util';
 import { cliKafkaConfig } from '../format.js';
-import { cliLogger, parsePort, runUntilSignal } from '../run-system.js';
+import { cliLogger, runUntilSignal } from '../run-system.js';
+import { parsePort } from '../usage.js';
 
 const HELP = `Usage: tributary api [options]
 

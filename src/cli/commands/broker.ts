@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { startBroker } from '../../broker/index.js';
 import { brokerConfigNames, brokerOptionsFromConfigs } from '../../broker/config-names.js';
+import { parseInteger, parsePort, UsageError } from '../usage.js';
 
 const HELP = `Usage: tributary broker [options]
 
@@ -40,8 +41,9 @@ export async function brokerCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const logger = pino({ name: 'broker' }, pino.destination(2));
-  const port = parseInteger('--port', values.port ?? process.env.BROKER_PORT ?? '9092');
-  const partitions = parseInteger('--partitions', values.partitions ?? '1');
+  const port = parsePort('--port', values.port ?? process.env.BROKER_PORT ?? '9092');
+  const partitions = parseInteger('--partitions', values.partitions ?? '1', 1);
+  const flushPolicy = parseFlush(values.flush ?? 'ack');
   const dataDir = values['data-dir'] ?? (process.env.DATA_DIR ? `${process.env.DATA_DIR}/broker` : './data/broker');
   const settings = brokerOptionsFromConfigs(values.config ?? []);
   const broker = await startBroker({
@@ -52,7 +54,7 @@ export async function brokerCommand(argv: string[]): Promise<number> {
     dataDir,
     defaultPartitions: values.partitions !== undefined ? partitions : (settings.defaultPartitions ?? partitions),
     autoCreateTopics: values['no-auto-create'] ? false : (settings.autoCreateTopics ?? true),
-    flushPolicy: parseFlush(values.flush ?? 'ack'),
+    flushPolicy,
     log: (level, msg, extra) => logger[level](extra ?? {}, msg),
   });
   console.log(`Kafka-compatible broker on ${broker.address} (data in ${broker.broker.config.dataDir})`);
@@ -69,13 +71,7 @@ export async function brokerCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
-function parseInteger(flag: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} must be a non-negative integer, got "${value}"`);
-  return n;
-}
-
 function parseFlush(value: string): 'ack' | 'interval' | 'none' {
   if (value === 'ack' || value === 'interval' || value === 'none') return value;
-  throw new Error(`--flush must be ack, interval or none, got "${value}"`);
+  throw new UsageError(`--flush must be ack, interval or none, got "${value}"`);
 }

@@ -1,4 +1,4 @@
-// `tributary consume <topic>` (the seeds' consumer.py, like `kcat -C`): prints
+// `tributary consume <topic>` (like `kcat -C`): prints
 // each record with partition, offset, timestamp, key, headers and its value
 // decoded (JSON, the protobuf type a service declares for the topic, text or
 // hex). Without --follow it stops at the ends the partitions had at start.
@@ -6,10 +6,10 @@
 // --group it resumes from, and commits, that group's offsets.
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import type { Message } from '@platformatic/kafka';
-import { createConsumer, type RawConsumer } from '../../stream/kafka.js';
+import { closeForce, createConsumer, subscribe, type ConsumedRecord, type RawConsumer } from '../../stream/kafka.js';
 import { decodeText, decodeValue, knownTopics, type DecodedValue, type KnownTopic } from '../decode.js';
-import { cliKafkaConfig, errorText, exitOnClosedStdout, formatTimestamp, parseIntFlag, THROWAWAY_GROUP_PREFIX, toJson } from '../format.js';
+import { cliKafkaConfig, errorText, exitOnClosedStdout, formatTimestamp, THROWAWAY_GROUP_PREFIX, toJson } from '../format.js';
+import { parseInteger, UsageError } from '../usage.js';
 
 const HELP = `Usage: tributary consume <topic> [options]
 
@@ -24,7 +24,6 @@ Values are decoded: the protobuf type a service declares for the topic (e.g.
 BackendApiActivity on Users), else JSON, else UTF-8 text, else hex.
 `;
 
-type Raw = Message<Buffer, Buffer, Buffer, Buffer>;
 const READ_COMMITTED = 1;
 
 export interface PrintedRecord {
@@ -55,12 +54,13 @@ export async function consumeCommand(argv: string[]): Promise<number> {
     allowPositionals: true,
     strict: true,
   });
-  if (values.help || positionals.length !== 1) {
+  if (values.help) {
     console.log(HELP);
-    return values.help ? 0 : 1;
+    return 0;
   }
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing topic' : 'one topic at a time', HELP);
   const topic = positionals[0]!;
-  const max = parseIntFlag('--max', values.max, 1);
+  const max = parseInteger('--max', values.max, 1);
   const kafka = cliKafkaConfig();
   // Loading the services takes a while: do it while the consumer joins its group.
   const known = knownTopics(kafka).then((m) => m.get(topic));
@@ -86,7 +86,7 @@ export async function consumeCommand(argv: string[]): Promise<number> {
     console.error(`tributary consume: ${errorText(err)}`);
     return 1;
   } finally {
-    await (consumer.close(true) as unknown as Promise<void>).catch(() => {});
+    await closeForce(consumer);
   }
 }
 
@@ -105,8 +105,8 @@ async function consume(consumer: RawConsumer, topic: string, o: ConsumeOptions):
   const ends = (await consumer.listOffsets({ topics: [topic], isolationLevel: READ_COMMITTED })).get(topic) ?? [];
   const starts = (await consumer.listOffsets({ topics: [topic], timestamp: -2n })).get(topic) ?? [];
   const stream = o.group
-    ? await consumer.consume({ topics: [topic], mode: 'committed', fallbackMode: o.fromBeginning ? 'earliest' : 'latest', autocommit: false })
-    : await consumer.consume({
+    ? await subscribe(consumer, { topics: [topic], mode: 'committed', fallbackMode: o.fromBeginning ? 'earliest' : 'latest', autocommit: false })
+    : await subscribe(consumer, {
         topics: [topic],
         mode: 'manual',
         autocommit: false,
@@ -145,7 +145,8 @@ async function consume(consumer: RawConsumer, topic: string, o: ConsumeOptions):
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       stream.removeAllListeners('data');
-      void (stream.close() as Promise<void>)
+      void stream
+        .close()
         .catch(() => {})
         .then(commit)
         .then(() => (err ? reject(err) : resolve()), reject);
@@ -168,7 +169,7 @@ async function consume(consumer: RawConsumer, topic: string, o: ConsumeOptions):
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     stream.on('error', (err: unknown) => finish(err));
-    stream.on('data', (m: Raw) => {
+    stream.on('data', (m) => {
       if (finished) return;
       const end = pending.get(m.partition);
       if (!o.follow && (end === undefined || m.offset >= end)) return; // produced after we started
@@ -184,7 +185,7 @@ async function consume(consumer: RawConsumer, topic: string, o: ConsumeOptions):
   return printed;
 }
 
-export function toRecord(m: Raw, known: KnownTopic | undefined): PrintedRecord {
+export function toRecord(m: ConsumedRecord, known: KnownTopic | undefined): PrintedRecord {
   const decoded = decodeValue(m.value ?? null, known);
   const headers: Record<string, string | null> = {};
   for (const [k, v] of m.headers ?? []) headers[decodeText(k) ?? ''] = decodeText(v);

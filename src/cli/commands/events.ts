@@ -1,4 +1,4 @@
-// `tributary events generate`: the seed's produce_input_topic.py. Sends fake
+// `tributary events generate`: feeds the sessions system. Sends fake
 // user events to input_topic, keyed by userId (so each user's events stay on
 // one partition, which the sessions worker's table needs), creating the topic
 // when missing, and prints what it sent: the count and each user's first and
@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { ensureTopics, createAdmin, createProducer, send } from '../../stream/kafka.js';
 import { kafkaConfigFromEnv } from '../../stream/kafka-config.js';
 import { generateEvents } from '../../services/sessions/generate.js';
+import { parseInteger, UsageError, USAGE_EXIT_CODE } from '../usage.js';
 import { inputTopic } from '../../services/sessions/topics.js';
 
 const HELP = `Usage: tributary events generate [options]
@@ -34,12 +35,7 @@ export interface GenerateReport {
   users: SentUser[];
 }
 
-function count(flag: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || n > 1_000_000) throw new Error(`${flag} must be an integer from 1 to 1000000, got "${value}"`);
-  return n;
-}
+const MAX_EVENTS = 1_000_000;
 
 export async function eventsCommand(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -59,11 +55,11 @@ export async function eventsCommand(argv: string[], env: NodeJS.ProcessEnv = pro
   }
   if (positionals.length !== 1 || positionals[0] !== 'generate') {
     console.error(positionals.length === 0 ? HELP : `tributary events: unknown subcommand "${positionals.join(' ')}"\n\n${HELP}`);
-    return 2;
+    return USAGE_EXIT_CODE;
   }
-  const users = count('--users', values.users, 3);
-  const perUser = count('--per-user', values['per-user'], 3);
-  if (users * perUser > 1_000_000) throw new Error(`--users × --per-user must be at most 1000000, got ${users * perUser}`);
+  const users = parseInteger('--users', values.users, 1, MAX_EVENTS) ?? 3;
+  const perUser = parseInteger('--per-user', values['per-user'], 1, MAX_EVENTS) ?? 3;
+  if (users * perUser > MAX_EVENTS) throw new UsageError(`--users × --per-user must be at most ${MAX_EVENTS}, got ${users * perUser}`);
 
   const kafka = kafkaConfigFromEnv(env, { brokers: ['127.0.0.1:' + (env.BROKER_PORT ?? 9092)], clientId: 'tributary-cli' });
   const topic = inputTopic();

@@ -3,9 +3,9 @@
 // the committed offset, the end offset and the lag between them: how far a
 // worker is behind.
 import { parseArgs } from 'node:util';
-import type { Admin } from '@platformatic/kafka';
-import { createAdmin } from '../../stream/kafka.js';
+import { createAdmin, type KafkaAdmin } from '../../stream/kafka.js';
 import { cliKafkaConfig, errorText, exitOnClosedStdout, table, THROWAWAY_GROUP_PREFIX, toJson } from '../format.js';
+import { UsageError } from '../usage.js';
 
 const HELP = `Usage: tributary groups <action> [options]
 
@@ -30,19 +30,19 @@ export async function groupsCommand(argv: string[]): Promise<number> {
     strict: true,
   });
   const [action, group, ...extra] = positionals;
-  if (values.help || !action) {
+  if (values.help) {
     console.log(HELP);
-    return values.help ? 0 : 1;
+    return 0;
   }
-  if (extra.length > 0) throw new Error(`unexpected arguments: ${extra.join(' ')}`);
-  if (action === 'describe' && !group) throw new Error('groups describe needs a group id');
+  if (!action) throw new UsageError('missing action', HELP);
+  if (action !== 'list' && action !== 'describe') throw new UsageError(`unknown action "${action}"`, HELP);
+  if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
+  if (action === 'describe' && !group) throw new UsageError('groups describe needs a group id');
 
   const admin = createAdmin(cliKafkaConfig());
   try {
     if (action === 'list') return await list(admin, values.all ?? false, values.json ?? false);
-    if (action === 'describe') return await describe(admin, group!, values.json ?? false);
-    console.error(`tributary groups: unknown action "${action}"\n\n${HELP}`);
-    return 2;
+    return await describe(admin, group!, values.json ?? false);
   } catch (err) {
     console.error(`tributary groups ${action}: ${errorText(err)}`);
     return 1;
@@ -51,7 +51,7 @@ export async function groupsCommand(argv: string[]): Promise<number> {
   }
 }
 
-async function list(admin: Admin, all: boolean, json: boolean): Promise<number> {
+async function list(admin: KafkaAdmin, all: boolean, json: boolean): Promise<number> {
   const listed = [...(await admin.listGroups()).values()].filter((g) => all || !g.id.startsWith(THROWAWAY_GROUP_PREFIX));
   const described = listed.length > 0 ? await admin.describeGroups({ groups: listed.map((g) => g.id) }) : new Map();
   const rows = listed
@@ -79,7 +79,7 @@ interface PartitionLag {
   member: string | null;
 }
 
-async function describe(admin: Admin, groupId: string, json: boolean): Promise<number> {
+async function describe(admin: KafkaAdmin, groupId: string, json: boolean): Promise<number> {
   const group = (await admin.describeGroups({ groups: [groupId] })).get(groupId);
   const [offsets] = await admin.listConsumerGroupOffsets({ groups: [groupId] });
   const committedTopics = (offsets?.topics ?? []).filter((t) => t.partitions.some((p) => p.committedOffset >= 0n));

@@ -5,7 +5,8 @@
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { createProducer, type RawProducer } from '../../stream/kafka.js';
-import { cliKafkaConfig, errorText, exitOnClosedStdout, parseIntFlag } from '../format.js';
+import { cliKafkaConfig, errorText, exitOnClosedStdout } from '../format.js';
+import { parseInteger, UsageError } from '../usage.js';
 
 const HELP = `Usage: tributary produce <topic> [options] < lines
 
@@ -40,15 +41,16 @@ export async function produceCommand(argv: string[], input: NodeJS.ReadableStrea
     allowPositionals: true,
     strict: true,
   });
-  if (values.help || positionals.length !== 1) {
+  if (values.help) {
     console.log(HELP);
-    return values.help ? 0 : 1;
+    return 0;
   }
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing topic' : 'one topic at a time', HELP);
   const topic = positionals[0]!;
-  if (values.key !== undefined && values['key-separator'] !== undefined) throw new Error('use --key or --key-separator, not both');
-  if (values['key-separator'] === '') throw new Error('--key-separator cannot be empty');
-  const partition = parseIntFlag('--partition', values.partition);
-  const batchSize = parseIntFlag('--batch', values.batch, 1) ?? 500;
+  if (values.key !== undefined && values['key-separator'] !== undefined) throw new UsageError('use --key or --key-separator, not both');
+  if (values['key-separator'] === '') throw new UsageError('--key-separator cannot be empty');
+  const partition = parseInteger('--partition', values.partition, 0);
+  const batchSize = parseInteger('--batch', values.batch, 1) ?? 500;
   const headers = parseHeaders(values.header ?? []);
   const toLine = lineParser(values.key, values['key-separator']);
 
@@ -87,7 +89,7 @@ function parseHeaders(pairs: string[]): Map<Buffer, Buffer> | undefined {
   const headers = new Map<Buffer, Buffer>();
   for (const kv of pairs) {
     const eq = kv.indexOf('=');
-    if (eq <= 0) throw new Error(`--header takes key=value, got "${kv}"`);
+    if (eq <= 0) throw new UsageError(`--header takes key=value, got "${kv}"`);
     headers.set(Buffer.from(kv.slice(0, eq)), Buffer.from(kv.slice(eq + 1)));
   }
   return headers;

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { redactUrl } from '../../db/open-postgres.js';
 import { startThreads } from '../../runtime/threads.js';
 import { cliKafkaConfig } from '../format.js';
-import { cliLogger, parsePort, runUntilSignal } from '../run-system.js';
+import { cliLogger, runUntilSignal } from '../run-system.js';
+import { parsePort } from '../usage.js';
 
 const HELP = `Usage: tributary start [options]
 

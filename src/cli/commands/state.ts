@@ -1,4 +1,4 @@
-// `tributary state send [--state N] [--text T]`: the seed's producer.py. Sends
+// `tributary state send [--state N] [--text T]`: feeds the state system. Sends
 // one {message_id, text, state} to KAFKA_TOPIC (acks=all), creating the topic
 // if it is missing, and prints what it sent.
 import { randomInt, randomUUID } from 'node:crypto';
@@ -7,22 +7,18 @@ import { createApp } from '../../stream/app.js';
 import { kafkaConfigFromEnv } from '../../stream/kafka-config.js';
 import type { StateMessage } from '../../services/state/schemas.js';
 import { stateTopicName, stateTopicOptions } from '../../services/state/topics.js';
+import { parseInteger, UsageError } from '../usage.js';
 
 const USAGE = `Usage: tributary state send [--state N] [--text T]
 
 Sends one state message {message_id, text, state} to the state topic.
 
 Options:
-  --state N   the new state, an integer (default: random 0..100, like producer.py)
+  --state N   the new state, an integer (default: random 0..100)
   --text T    the message text (default: "state changed to N")
   -h, --help  show this help
 
 Environment: KAFKA_BROKERS (default 127.0.0.1:$BROKER_PORT or 9092), KAFKA_TOPIC (default state).`;
-
-/** A command-line mistake: reported with the usage hint, exit code 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
 
 interface SendOptions {
   state: number;
@@ -39,27 +35,12 @@ export function parseStateArgs(argv: string[]): { help: true } | { help: false; 
   const [sub, ...extra] = positionals;
   if (sub !== 'send') throw new UsageError(sub ? `unknown subcommand "${sub}"; the one subcommand is "send"` : 'missing subcommand "send"');
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
-  let state = randomInt(0, 101);
-  if (values.state !== undefined) {
-    if (!/^-?\d+$/.test(values.state.trim()) || !Number.isSafeInteger(Number(values.state))) {
-      throw new UsageError(`--state must be an integer, got "${values.state}"`);
-    }
-    state = Number(values.state);
-  }
+  const state = parseInteger('--state', values.state) ?? randomInt(0, 101);
   return { help: false, options: { state, text: values.text ?? `state changed to ${state}` } };
 }
 
 export async function stateCommand(argv: string[]): Promise<number> {
-  let parsed: ReturnType<typeof parseStateArgs>;
-  try {
-    parsed = parseStateArgs(argv);
-  } catch (err) {
-    // parseArgs's own errors (unknown option, missing value) are usage errors too.
-    const code = (err as { code?: string }).code;
-    if (!(err instanceof UsageError) && !code?.startsWith('ERR_PARSE_ARGS')) throw err;
-    console.error(`tributary state: ${(err as Error).message}\nRun \`tributary state --help\` for usage.`);
-    return 2;
-  }
+  const parsed = parseStateArgs(argv);
   if (parsed.help) {
     console.log(USAGE);
     return 0;

@@ -1,9 +1,10 @@
-// `tributary stress` (the seed's stress_test.py): the options and the printed
+// `tributary stress`: the options and the printed
 // report of a stress run (src/cli/stress/run.ts does the run). Exit
 // code 1 when any request failed or any basket was lost or stored wrong; 2 for
-// bad options.
+// bad options (a UsageError, see usage.ts).
 import { parseArgs } from 'node:util';
 import { progressBar } from '../progress.js';
+import { parseInteger, UsageError } from '../usage.js';
 import { runStress, type Percentiles, type StressOptions, type StressResult } from '../stress/run.js';
 
 const USAGE = `Usage: tributary stress [options]
@@ -18,14 +19,6 @@ Options:
   --json            print the result as JSON on stdout
   --quiet           no progress on stderr
   -h, --help        this text`;
-
-/** Thrown for bad command-line options (exit code 2). */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
 
 export type CliOptions = Omit<StressOptions, 'progress'> & { json: boolean; quiet: boolean };
 
@@ -47,18 +40,19 @@ export function parseStressArgs(argv: string[], env: NodeJS.ProcessEnv = process
       allowPositionals: false,
     });
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    throw new UsageError((err as Error).message, USAGE);
   }
   const v = parsed.values;
   if (v.help) return 'help';
   const int = (name: string, value: string | undefined, fallback: number, min: number) => {
-    if (value === undefined) return fallback;
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, got "${value}"`);
-    return n;
+    try {
+      return parseInteger(`--${name}`, value, min) ?? fallback;
+    } catch (err) {
+      throw new UsageError((err as Error).message, USAGE);
+    }
   };
   const url = (v.url ?? `http://127.0.0.1:${env.PORT || 8000}`).replace(/\/+$/, '');
-  if (!/^https?:\/\/[^/]/.test(url)) throw new UsageError(`--url must be an http(s) URL, got "${url}"`);
+  if (!/^https?:\/\/[^/]/.test(url)) throw new UsageError(`--url must be an http(s) URL, got "${url}"`, USAGE);
   return {
     requests: int('requests', v.requests, 1000, 1),
     concurrency: int('concurrency', v.concurrency, 16, 1),
@@ -70,14 +64,7 @@ export function parseStressArgs(argv: string[], env: NodeJS.ProcessEnv = process
 }
 
 export async function stressCommand(argv: string[]): Promise<number> {
-  let options: CliOptions | 'help';
-  try {
-    options = parseStressArgs(argv);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    console.error(`tributary stress: ${err.message}\n\n${USAGE}`);
-    return 2;
-  }
+  const options = parseStressArgs(argv);
   if (options === 'help') {
     console.log(USAGE);
     return 0;

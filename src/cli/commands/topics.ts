@@ -1,10 +1,10 @@
-// `tributary topics list|create|describe|delete`: the admin side of the seeds'
-// scripts (their AdminClient step), against KAFKA_BROKERS or the local broker.
+// `tributary topics list|create|describe|delete`: topic administration,
+// against KAFKA_BROKERS or the local broker.
 // Broker refusals are printed with the Kafka error name and exit 1.
 import { parseArgs } from 'node:util';
-import type { Admin } from '@platformatic/kafka';
-import { createAdmin } from '../../stream/kafka.js';
-import { cliKafkaConfig, errorText, exitOnClosedStdout, parseIntFlag, table, toJson } from '../format.js';
+import { createAdmin, type KafkaAdmin } from '../../stream/kafka.js';
+import { cliKafkaConfig, errorText, exitOnClosedStdout, table, toJson } from '../format.js';
+import { parseInteger, UsageError } from '../usage.js';
 
 const HELP = `Usage: tributary topics <action> [options]
 
@@ -36,13 +36,21 @@ export async function topicsCommand(argv: string[]): Promise<number> {
     strict: true,
   });
   const [action, name, ...extra] = positionals;
-  if (values.help || !action) {
+  if (values.help) {
     console.log(HELP);
-    return values.help ? 0 : 1;
+    return 0;
   }
-  if (extra.length > 0) throw new Error(`unexpected arguments: ${extra.join(' ')}`);
-  const needsName = action !== 'list';
-  if (needsName && !name) throw new Error(`topics ${action} needs a topic name`);
+  if (!action) throw new UsageError('missing action', HELP);
+  if (!['list', 'create', 'describe', 'delete'].includes(action)) throw new UsageError(`unknown action "${action}"`, HELP);
+  if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
+  if (action !== 'list' && !name) throw new UsageError(`topics ${action} needs a topic name`);
+  const partitions = parseInteger('--partitions', values.partitions, 1);
+  const replicas = parseInteger('--replicas', values.replicas, 1, 32767);
+  const configs = (values.config ?? []).map((kv) => {
+    const eq = kv.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--config takes key=value, got "${kv}"`);
+    return { name: kv.slice(0, eq), value: kv.slice(eq + 1) };
+  });
 
   const admin = createAdmin(cliKafkaConfig());
   try {
@@ -50,18 +58,15 @@ export async function topicsCommand(argv: string[]): Promise<number> {
       case 'list':
         return await list(admin, values.all ?? false, values.json ?? false);
       case 'create':
-        return await create(admin, name!, values);
+        return await create(admin, name!, partitions, replicas, configs);
       case 'describe':
         return await describe(admin, name!, values.json ?? false);
       case 'delete':
         await mustExist(admin, name!);
         await admin.deleteTopics({ topics: [name!] });
         console.log(`deleted topic ${name}`);
-        return 0;
-      default:
-        console.error(`tributary topics: unknown action "${action}"\n\n${HELP}`);
-        return 2;
     }
+    return 0;
   } catch (err) {
     console.error(`tributary topics ${action}: ${errorText(err)}`);
     return 1;
@@ -74,13 +79,13 @@ export async function topicsCommand(argv: string[]): Promise<number> {
  * The client library reports a missing topic without the Kafka error name (describe)
  * or only after its retries (delete): check first.
  */
-async function mustExist(admin: Admin, name: string): Promise<void> {
+async function mustExist(admin: KafkaAdmin, name: string): Promise<void> {
   if (!(await admin.listTopics({ includeInternals: true })).includes(name)) {
     throw new Error(`UNKNOWN_TOPIC_OR_PARTITION: topic ${name} does not exist`);
   }
 }
 
-async function list(admin: Admin, all: boolean, json: boolean): Promise<number> {
+async function list(admin: KafkaAdmin, all: boolean, json: boolean): Promise<number> {
   const names = (await admin.listTopics({ includeInternals: all })).filter((n) => all || !n.startsWith('__')).sort();
   const metadata = names.length > 0 ? await admin.metadata({ topics: names }) : undefined;
   const rows = names.map((n) => {
@@ -96,20 +101,19 @@ async function list(admin: Admin, all: boolean, json: boolean): Promise<number> 
   return 0;
 }
 
-async function create(admin: Admin, name: string, values: { partitions?: string; replicas?: string; config?: string[] }): Promise<number> {
-  const partitions = parseIntFlag('--partitions', values.partitions, 1);
-  const replicas = parseIntFlag('--replicas', values.replicas, 1, 32767);
-  const configs = (values.config ?? []).map((kv) => {
-    const eq = kv.indexOf('=');
-    if (eq <= 0) throw new Error(`--config takes key=value, got "${kv}"`);
-    return { name: kv.slice(0, eq), value: kv.slice(eq + 1) };
-  });
+async function create(
+  admin: KafkaAdmin,
+  name: string,
+  partitions: number | undefined,
+  replicas: number | undefined,
+  configs: { name: string; value: string }[],
+): Promise<number> {
   const [created] = await admin.createTopics({ topics: [name], partitions, replicas, configs });
   console.log(`created topic ${name} with ${created?.partitions ?? partitions ?? '?'} partition(s), replication factor ${created?.replicas ?? replicas ?? '?'}`);
   return 0;
 }
 
-async function describe(admin: Admin, name: string, json: boolean): Promise<number> {
+async function describe(admin: KafkaAdmin, name: string, json: boolean): Promise<number> {
   await mustExist(admin, name);
   const metadata = await admin.metadata({ topics: [name] });
   const t = metadata.topics.get(name);

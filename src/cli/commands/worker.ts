@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { SERVICE_NAMES } from '../../runtime/services.js';
 import { cliKafkaConfig } from '../format.js';
 import { cliLogger, runUntilSignal } from '../run-system.js';
+import { UsageError } from '../usage.js';
 
 const HELP = `Usage: tributary worker <system>... | --all
 
@@ -19,10 +20,7 @@ export async function workerCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const names = values.all ? SERVICE_NAMES : positionals;
-  if (names.length === 0) {
-    console.error(HELP);
-    return 2;
-  }
+  if (names.length === 0) throw new UsageError('name at least one system, or --all', HELP);
   const log = cliLogger('tributary-worker');
   return runUntilSignal({ kafka: cliKafkaConfig('tributary'), log, services: names, api: false, workers: true }, (system) => {
     const running = system.services.filter((s) => s.hasWorker).map((s) => s.name);

@@ -1,4 +1,4 @@
-// Random baskets for `tributary stress` (the seed's stress_test.py): stores,
+// Random baskets for `tributary stress`: stores,
 // products drawn from the catalog written in the ways clients write them ("an
 // apple", "Bananas", "THE BREAD") plus products the catalog does not know, and
 // prices in whole cents. Each basket comes with what the worker must make of it

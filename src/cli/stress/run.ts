@@ -1,4 +1,4 @@
-// The stress run of system 5 (the seed's stress_test.py, made exact): posts
+// The stress run of system 5 (`tributary stress`): posts
 // random baskets to POST /data from `concurrency` connections, then asks the
 // API until the database holds every acknowledged basket, checking each one's
 // total and categories against what the worker must compute. Measures

@@ -15,7 +15,7 @@ function idSchema() {
 }
 
 /**
- * A basket id is a non-empty string or an integer (the seed's stress test sends
+ * A basket id is a non-empty string or an integer (load generators often send
  * numbers). It is stored as text, so 42 and "42" are the same basket.
  */
 export const BasketId = idSchema().describe('A string, or an integer (stored as its text: 42 and "42" are one basket)');

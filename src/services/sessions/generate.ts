@@ -1,4 +1,4 @@
-// Makes fake user events in the seed's shape (produce_input_topic.py): users
+// Makes fake user events in the shape of input_topic's schema (event.ts): users
 // `user-1` ... `user-N`, each with a few events at random times within the last
 // hour (not in order, as real clients deliver them). No I/O, so the CLI and
 // tests can reuse it.

@@ -1,5 +1,5 @@
-// The sessions system's messages. Input: a user event as the seed's
-// produce_input_topic.py sends it. Times (metadata.sentAt, timestamp,
+// The sessions system's messages. Input: a user event as clients (and
+// `tributary events generate`) send it. Times (metadata.sentAt, timestamp,
 // receivedAt) are epoch milliseconds as JSON numbers, so min/max are plain
 // number comparisons and the output needs no parsing. Only userId and
 // metadata.timestamp are needed to summarize; the other fields are optional

@@ -1,5 +1,5 @@
 // The sessions worker: a continuous GROUP BY userId of MIN and MAX of
-// metadata.timestamp (the seed's ksqlDB table). The running summaries are a
+// metadata.timestamp, as a streaming SQL table would keep it. The running summaries are a
 // changelog-backed table; every change (and only a change) is emitted to the
 // compacted output topic keyed by userId. The table is partitioned like the
 // input, so each user must always arrive on one partition: an event whose

@@ -1,0 +1,96 @@
+// At-least-once delivery (the default): each partition's records are processed
+// in order, partitions in parallel up to `concurrency`. What a handler produced
+// is acknowledged by the broker (acks=all) before its input offset becomes
+// committable; commits go out every `commitIntervalMs` and on a graceful stop.
+// A crash re-processes from the last commit, so a record may be handled twice,
+// never lost.
+import type { ConsumedRecord } from './kafka.js';
+import { PartitionQueues } from './partition-queue.js';
+import { WriteBatcher } from './write-batcher.js';
+import type { RunHost, Runner } from './agent-processor.js';
+
+/** Sends in flight before a partition waits for the broker: do not run far ahead of it. */
+const MAX_IN_FLIGHT = 8;
+
+export class AtLeastOnceRunner implements Runner {
+  private readonly queues: PartitionQueues;
+  private readonly writer: WriteBatcher;
+  /** Per "topic:partition": settles when every output of its processed records is acknowledged. */
+  private readonly acked = new Map<string, Promise<void>>();
+  /** Next offset to commit per "topic:partition" (processed but not yet committed). */
+  private readonly toCommit = new Map<string, { topic: string; partition: number; offset: bigint }>();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly run: RunHost,
+    concurrency: number,
+    commitIntervalMs: number,
+  ) {
+    this.queues = new PartitionQueues(concurrency, (err) => run.fail(err));
+    this.writer = new WriteBatcher((writes) => run.processor.produce(run.producer, writes));
+    this.timer = setInterval(() => {
+      if (!run.isStopping()) void this.commit();
+    }, commitIntervalMs);
+    this.timer.unref();
+  }
+
+  push(m: ConsumedRecord): void {
+    const { run } = this;
+    const key = `${m.topic}:${m.partition}`;
+    this.queues.push(key, async () => {
+      try {
+        if (run.isStopping()) return;
+        await run.processor.restoreTables(run.consumer, m.partition);
+        const writes = await run.processor.process(m, () => run.isStopping());
+        // The next record of the partition is processed while these writes are
+        // on their way; the offset becomes committable once they (and every
+        // earlier one of the partition) are acknowledged.
+        const sent = this.writer.write(writes);
+        const tail = Promise.all([this.acked.get(key), sent]).then(() => {
+          if (this.acked.get(key) === tail) this.acked.delete(key);
+          if (run.isAssigned(m.partition) || run.isStopping()) {
+            this.toCommit.set(key, { topic: m.topic, partition: m.partition, offset: m.offset + 1n });
+          }
+        });
+        this.acked.set(key, tail);
+        tail.catch((err) => run.restart(err));
+        if (this.writer.inFlight > MAX_IN_FLIGHT) await sent.catch(() => {});
+      } finally {
+        run.release();
+      }
+    });
+  }
+
+  revoke(partition: number): void {
+    const key = `${this.run.processor.input.name}:${partition}`;
+    this.queues.drop(key);
+    this.toCommit.delete(key);
+  }
+
+  async drain(): Promise<void> {
+    clearInterval(this.timer);
+    await this.queues.idle();
+    this.writer.flush();
+    await Promise.allSettled([...this.acked.values()]);
+    await this.commit();
+  }
+
+  discard(): void {
+    clearInterval(this.timer);
+    this.toCommit.clear();
+  }
+
+  async commit(): Promise<void> {
+    if (this.toCommit.size === 0) return;
+    const { processor, consumer } = this.run;
+    const offsets = [...this.toCommit.values()].map((o) => ({ ...o, leaderEpoch: -1 }));
+    this.toCommit.clear();
+    try {
+      await consumer.commit({ offsets });
+      processor.stats.committed += offsets.length;
+    } catch (err) {
+      // A rebalance took the partitions away: the new owner re-processes from the last commit.
+      processor.log('warn', `agent ${processor.name}: commit failed`, { error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+}
