@@ -30,9 +30,16 @@ export class HttpError extends Error {
     readonly statusCode: number,
     message: string,
     readonly field?: string,
+    readonly issues?: FieldIssue[],
   ) {
     super(message);
     this.name = 'HttpError';
+  }
+
+  /** An error about these fields: the message lists them all, `field` is the first. */
+  static fields(statusCode: number, issues: FieldIssue[]): HttpError {
+    const body = issuesBody(statusCode, issues);
+    return new HttpError(statusCode, body.message, body.field, issues);
   }
 }
 
@@ -65,7 +72,7 @@ export function errorHandler(err: FastifyError, request: FastifyRequest, reply: 
     return;
   }
   if (err instanceof HttpError) {
-    reply.code(err.statusCode).send(errorBody(err.statusCode, err.message, err.field ? { field: err.field } : {}));
+    reply.code(err.statusCode).send(errorBody(err.statusCode, err.message, { ...(err.field ? { field: err.field } : {}), ...(err.issues ? { issues: err.issues } : {}) }));
     return;
   }
   switch (err.code) {
@@ -102,4 +109,22 @@ export function errorHandler(err: FastifyError, request: FastifyRequest, reply: 
 
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): void {
   reply.code(404).send(errorBody(404, `no route ${request.method} ${request.url.split('?')[0]}`));
+}
+
+/**
+ * Errors Fastify meets before routing (the `frameworkErrors` option), in the
+ * same format: a path with a malformed percent-encoding (a lone surrogate
+ * encoded as UTF-8 among them) is 400, a path segment longer than the router
+ * takes 414, both naming `url`.
+ */
+export function frameworkErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  switch (err.code) {
+    case 'FST_ERR_BAD_URL':
+      reply.code(400).send(errorBody(400, 'the path is not a valid URL: a percent-encoding is malformed or not UTF-8', { field: 'url' }));
+      return;
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      reply.code(414).send(errorBody(414, 'a segment of the path is longer than any id the API takes', { field: 'url' }));
+      return;
+  }
+  errorHandler(err, request, reply);
 }

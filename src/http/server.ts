@@ -10,7 +10,8 @@ import { z } from 'zod';
 import type { Service, ServiceContext } from '../services/service.js';
 import { createAdmin } from '../stream/kafka.js';
 import { mergeAsyncApi } from './asyncapi.js';
-import { errorHandler, notFoundHandler } from './errors.js';
+import { errorHandler, frameworkErrorHandler, notFoundHandler } from './errors.js';
+import { MAX_ID_LENGTH, rejectUnstorable } from './storable.js';
 
 /** The server services mount their routes on: zod schemas type the handlers. */
 export type HttpServer = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
@@ -34,11 +35,16 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<HttpS
     logController: new LogController({ disableRequestLogging: true }),
     // Behind a proxy or not, the client's own address is what activity records.
     trustProxy: false,
+    // A path parameter may be an id of MAX_ID_LENGTH characters, each up to 9 when percent-encoded.
+    maxParamLength: MAX_ID_LENGTH * 9,
+    frameworkErrors: frameworkErrorHandler,
   }).withTypeProvider<ZodTypeProvider>() as unknown as HttpServer;
   http.setValidatorCompiler(validatorCompiler);
   http.setSerializerCompiler(serializerCompiler);
   http.setErrorHandler(errorHandler);
   http.setNotFoundHandler(notFoundHandler);
+  // Before any route's schema: nothing unstorable in a body, path parameter or query string (storable.ts).
+  http.addHook('preValidation', rejectUnstorable);
 
   // Request metrics (by route pattern, so ids do not explode the label space) and one log line each.
   http.addHook('onResponse', async (request, reply) => {
