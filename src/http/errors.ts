@@ -2,7 +2,8 @@
 //   { statusCode, error, message, field?, issues? }
 // A body that fails its schema is 422 naming each failing field (`body.count`),
 // an oversized body 413, a body that is not JSON 400, an unknown route 404, a
-// taken unique value (ConflictError) 409 with its field. Anything else is a 500
+// taken unique value (ConflictError) 409 with its field, a known path with the
+// wrong method 405 with an Allow header. Anything else is a 500
 // whose details go to the log, not to the client.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
@@ -107,8 +108,18 @@ export function errorHandler(err: FastifyError, request: FastifyRequest, reply: 
   reply.code(status).send(errorBody(status, err.message));
 }
 
-export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): void {
-  reply.code(404).send(errorBody(404, `no route ${request.method} ${request.url.split('?')[0]}`));
+/** 404 for a path no route has; 405 with Allow when routes have it with other methods. */
+export function notFoundHandler(allowed: (path: string) => string[]) {
+  return (request: FastifyRequest, reply: FastifyReply): void => {
+    const path = request.url.split('?')[0] ?? request.url;
+    const methods = allowed(path);
+    if (methods.length > 0) {
+      const allow = methods.join(', ');
+      reply.code(405).header('allow', allow).send(errorBody(405, `${request.method} is not allowed on ${path}; use ${allow}`));
+      return;
+    }
+    reply.code(404).send(errorBody(404, `no route ${request.method} ${path}`));
+  };
 }
 
 /**

@@ -11,6 +11,7 @@ import type { Service, ServiceContext } from '../services/service.js';
 import { createAdmin } from '../stream/kafka.js';
 import { mergeAsyncApi } from './asyncapi.js';
 import { errorHandler, frameworkErrorHandler, notFoundHandler } from './errors.js';
+import { RouteTable } from './methods.js';
 import { MAX_ID_LENGTH, rejectUnstorable } from './storable.js';
 
 /** The server services mount their routes on: zod schemas type the handlers. */
@@ -42,7 +43,9 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<HttpS
   http.setValidatorCompiler(validatorCompiler);
   http.setSerializerCompiler(serializerCompiler);
   http.setErrorHandler(errorHandler);
-  http.setNotFoundHandler(notFoundHandler);
+  const routes = new RouteTable();
+  routes.watch(http);
+  http.setNotFoundHandler(notFoundHandler((path) => routes.allowed(path)));
   // Before any route's schema: nothing unstorable in a body, path parameter or query string (storable.ts).
   http.addHook('preValidation', rejectUnstorable);
 
