@@ -11,11 +11,19 @@ interface Pattern {
   methods: Set<string>;
 }
 
+const tables = new WeakMap<FastifyInstance, RouteTable>();
+
+/** The routes of a server built by buildHttpServer (tests walk them). */
+export function routeTableOf(http: FastifyInstance): RouteTable | undefined {
+  return tables.get(http);
+}
+
 export class RouteTable {
   private readonly patterns = new Map<string, Pattern>();
 
   /** Records every route added to `http` from now on. */
   watch(http: FastifyInstance): void {
+    tables.set(http, this);
     http.addHook('onRoute', (route: RouteOptions) => this.add(route.url, route.method));
   }
 
@@ -23,6 +31,11 @@ export class RouteTable {
     let p = this.patterns.get(url);
     if (!p) this.patterns.set(url, (p = { regex: compile(url), methods: new Set() }));
     for (const m of Array.isArray(method) ? method : [method]) p.methods.add(m.toUpperCase());
+  }
+
+  /** Every route pattern with its methods. */
+  list(): { url: string; methods: string[] }[] {
+    return [...this.patterns].map(([url, p]) => ({ url, methods: [...p.methods].sort() }));
   }
 
   /** The methods some route takes on this path (sorted; empty when no route has the path). */

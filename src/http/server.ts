@@ -1,7 +1,9 @@
 // The Fastify server that mounts every service: zod-validated routes (the
 // schemas also produce the OpenAPI document at /docs), AsyncAPI at
 // /asyncapi.json, /healthz (the process is alive), /readyz (broker and database
-// answer), Prometheus /metrics, and one error format (errors.ts).
+// answer), Prometheus /metrics, one error format (errors.ts), 405 for a known
+// path with the wrong method (methods.ts), storable input only (storable.ts),
+// and the optional API keys and rate limit (access.ts).
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -11,6 +13,7 @@ import type { Service, ServiceContext } from '../services/service.js';
 import { createAdmin } from '../stream/kafka.js';
 import { mergeAsyncApi } from './asyncapi.js';
 import { errorHandler, frameworkErrorHandler, notFoundHandler } from './errors.js';
+import { applyAccess, httpAccessFromEnv, type HttpAccess } from './access.js';
 import { RouteTable } from './methods.js';
 import { MAX_ID_LENGTH, rejectUnstorable } from './storable.js';
 
@@ -25,6 +28,8 @@ export interface HttpServerOptions {
   /** Checks the database in /readyz (default: when a service uses it). */
   checkDatabase?: boolean;
   version?: string;
+  /** API keys and rate limit (default: from API_KEYS and RATE_LIMIT, both off when unset). */
+  access?: HttpAccess;
 }
 
 export async function buildHttpServer(options: HttpServerOptions): Promise<HttpServer> {
@@ -37,7 +42,7 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<HttpS
     // Behind a proxy or not, the client's own address is what activity records.
     trustProxy: false,
     // A path parameter may be an id of MAX_ID_LENGTH characters, each up to 9 when percent-encoded.
-    maxParamLength: MAX_ID_LENGTH * 9,
+    routerOptions: { maxParamLength: MAX_ID_LENGTH * 9 },
     frameworkErrors: frameworkErrorHandler,
   }).withTypeProvider<ZodTypeProvider>() as unknown as HttpServer;
   http.setValidatorCompiler(validatorCompiler);
@@ -48,6 +53,8 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<HttpS
   http.setNotFoundHandler(notFoundHandler((path) => routes.allowed(path)));
   // Before any route's schema: nothing unstorable in a body, path parameter or query string (storable.ts).
   http.addHook('preValidation', rejectUnstorable);
+  // Before any route is added: the rate limit attaches to each write route as it is registered.
+  await applyAccess(http, options.access ?? httpAccessFromEnv(ctx.env));
 
   // Request metrics (by route pattern, so ids do not explode the label space) and one log line each.
   http.addHook('onResponse', async (request, reply) => {

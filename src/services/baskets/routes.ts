@@ -91,6 +91,8 @@ export function basketRoutes(http: HttpServer, deps: BasketRoutesDeps): void {
   http.post(
     '/baskets/lookup',
     {
+      // A POST only because a thousand ids do not fit a URL: it reads, and RATE_LIMIT leaves it alone.
+      config: { readOnly: true },
       schema: {
         tags,
         summary: 'Which of these basket ids are stored, with their totals, categories and timestamps',
