@@ -2,7 +2,8 @@
 //   { statusCode, error, message, field?, issues? }
 // A body that fails its schema is 422 naming each failing field (`body.count`),
 // an oversized body 413, a body that is not JSON 400, an unknown route 404, a
-// taken unique value (ConflictError) 409 with its field. Anything else is a 500
+// taken unique value (ConflictError) 409 with its field, a known path with the
+// wrong method 405 with an Allow header. Anything else is a 500
 // whose details go to the log, not to the client.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
@@ -30,9 +31,16 @@ export class HttpError extends Error {
     readonly statusCode: number,
     message: string,
     readonly field?: string,
+    readonly issues?: FieldIssue[],
   ) {
     super(message);
     this.name = 'HttpError';
+  }
+
+  /** An error about these fields: the message lists them all, `field` is the first. */
+  static fields(statusCode: number, issues: FieldIssue[]): HttpError {
+    const body = issuesBody(statusCode, issues);
+    return new HttpError(statusCode, body.message, body.field, issues);
   }
 }
 
@@ -65,7 +73,7 @@ export function errorHandler(err: FastifyError, request: FastifyRequest, reply: 
     return;
   }
   if (err instanceof HttpError) {
-    reply.code(err.statusCode).send(errorBody(err.statusCode, err.message, err.field ? { field: err.field } : {}));
+    reply.code(err.statusCode).send(errorBody(err.statusCode, err.message, { ...(err.field ? { field: err.field } : {}), ...(err.issues ? { issues: err.issues } : {}) }));
     return;
   }
   switch (err.code) {
@@ -100,6 +108,34 @@ export function errorHandler(err: FastifyError, request: FastifyRequest, reply: 
   reply.code(status).send(errorBody(status, err.message));
 }
 
-export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): void {
-  reply.code(404).send(errorBody(404, `no route ${request.method} ${request.url.split('?')[0]}`));
+/** 404 for a path no route has; 405 with Allow when routes have it with other methods. */
+export function notFoundHandler(allowed: (path: string) => string[]) {
+  return (request: FastifyRequest, reply: FastifyReply): void => {
+    const path = request.url.split('?')[0] ?? request.url;
+    const methods = allowed(path);
+    if (methods.length > 0) {
+      const allow = methods.join(', ');
+      reply.code(405).header('allow', allow).send(errorBody(405, `${request.method} is not allowed on ${path}; use ${allow}`));
+      return;
+    }
+    reply.code(404).send(errorBody(404, `no route ${request.method} ${path}`));
+  };
+}
+
+/**
+ * Errors Fastify meets before routing (the `frameworkErrors` option), in the
+ * same format: a path with a malformed percent-encoding (a lone surrogate
+ * encoded as UTF-8 among them) is 400, a path segment longer than the router
+ * takes 414, both naming `url`.
+ */
+export function frameworkErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  switch (err.code) {
+    case 'FST_ERR_BAD_URL':
+      reply.code(400).send(errorBody(400, 'the path is not a valid URL: a percent-encoding is malformed or not UTF-8', { field: 'url' }));
+      return;
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      reply.code(414).send(errorBody(414, 'a segment of the path is longer than any id the API takes', { field: 'url' }));
+      return;
+  }
+  errorHandler(err, request, reply);
 }

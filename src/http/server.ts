@@ -2,15 +2,20 @@
 // schemas also produce the OpenAPI document at /docs), /healthz (the process is
 // alive), /readyz (the readiness checks it is given), Prometheus /metrics, one
 // log line and one latency observation per request, and one error format
-// (errors.ts). It knows no service: whoever builds it adds the routes.
+// (errors.ts), 405 for a known path with the wrong method (methods.ts), storable
+// input only (storable.ts), and the optional API keys and rate limit
+// (access.ts). It knows no service: whoever builds it adds the routes.
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { errorHandler, notFoundHandler } from './errors.js';
+import { applyAccess, type HttpAccess } from './access.js';
+import { errorHandler, frameworkErrorHandler, notFoundHandler } from './errors.js';
+import { RouteTable } from './methods.js';
 import type { Metrics } from './metrics.js';
+import { MAX_ID_LENGTH, rejectUnstorable } from './storable.js';
 
 /** The server services mount their routes on: zod schemas type the handlers. */
 export type HttpServer = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
@@ -27,6 +32,8 @@ export interface HttpServerOptions {
   readiness?: Record<string, ReadinessCheck>;
   /** Largest accepted body in bytes; default 1 MiB. */
   bodyLimit?: number;
+  /** API keys and rate limit (access.ts); default none of either. */
+  access?: HttpAccess;
 }
 
 export async function buildHttpServer(options: HttpServerOptions): Promise<HttpServer> {
@@ -38,11 +45,20 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<HttpS
     logController: new LogController({ disableRequestLogging: true }),
     // Behind a proxy or not, the client's own address is what activity records.
     trustProxy: false,
+    // A path parameter may be an id of MAX_ID_LENGTH characters, each up to 9 when percent-encoded.
+    routerOptions: { maxParamLength: MAX_ID_LENGTH * 9 },
+    frameworkErrors: frameworkErrorHandler,
   }).withTypeProvider<ZodTypeProvider>() as unknown as HttpServer;
   http.setValidatorCompiler(validatorCompiler);
   http.setSerializerCompiler(serializerCompiler);
   http.setErrorHandler(errorHandler);
-  http.setNotFoundHandler(notFoundHandler);
+  const routes = new RouteTable();
+  routes.watch(http);
+  http.setNotFoundHandler(notFoundHandler((path) => routes.allowed(path)));
+  // Before any route's schema: nothing unstorable in a body, path parameter or query string (storable.ts).
+  http.addHook('preValidation', rejectUnstorable);
+  // Before any route is added: the rate limit attaches to each write route as it is registered.
+  await applyAccess(http, options.access ?? { apiKeys: [] });
 
   // Request metrics (by route pattern, so ids do not explode the label space) and one log line each.
   http.addHook('onResponse', async (request, reply) => {

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { mergeAsyncApi } from '../http/asyncapi.js';
 import { buildHttpServer, within, type HttpServer } from '../http/server.js';
+import type { HttpAccess } from '../http/access.js';
 import type { Service, ServiceContext } from '../services/service.js';
 import { createAdmin } from '../stream/kafka.js';
 
@@ -12,6 +13,8 @@ export interface ApiServerOptions {
   ctx: ServiceContext;
   /** Largest accepted body in bytes; default 1 MiB. */
   bodyLimit?: number;
+  /** API keys and rate limit; default none. */
+  access?: HttpAccess;
   version?: string;
 }
 
@@ -22,6 +25,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<HttpSer
     log: ctx.log,
     metrics: ctx.metrics,
     bodyLimit: options.bodyLimit,
+    access: options.access,
     docs: {
       title: 'Tributary',
       description: 'Event-streaming web services on Kafka: the five systems',

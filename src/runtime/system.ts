@@ -7,6 +7,7 @@
 import pino, { type Logger } from 'pino';
 import { openDatabase, type Database, type OpenDatabaseOptions } from '../db/index.js';
 import { Metrics } from '../http/metrics.js';
+import { httpAccessFromEnv } from '../http/access.js';
 import type { HttpServer } from '../http/server.js';
 import type { KafkaConfig } from '../stream/kafka-config.js';
 import type { Service, ServiceContext } from '../services/service.js';
@@ -21,7 +22,7 @@ export interface SystemOptions {
   database?: OpenDatabaseOptions | (() => Promise<Database>);
   /** Services to run; default all five. */
   services?: string[];
-  /** Run the HTTP API; default on, on PORT (8000) and HOST (0.0.0.0). */
+  /** Run the HTTP API; default on, on PORT (8000) and HOST (127.0.0.1: this machine only). */
   api?: false | { port?: number; host?: string; bodyLimit?: number };
   /** The process's metrics (default: a new registry with Node's process figures). */
   metrics?: Metrics;
@@ -33,9 +34,19 @@ export interface RunningSystem {
   services: Service[];
   ctx: ServiceContext;
   http: HttpServer | undefined;
-  /** Base URL of the API, e.g. http://127.0.0.1:8000. */
+  /** Base URL of the API as bound, e.g. http://127.0.0.1:8000 (http://0.0.0.0:8000 with HOST=0.0.0.0). */
   url: string | undefined;
   close(): Promise<void>;
+}
+
+/** Where the API listens unless HOST says otherwise: this machine only. */
+export const DEFAULT_HOST = '127.0.0.1';
+
+/** The URL of the address the server really listens on (an IPv6 one in brackets). */
+function boundUrl(http: HttpServer, port: number): string {
+  const address = http.server.address();
+  if (!address || typeof address === 'string') return `http://${DEFAULT_HOST}:${port}`;
+  return `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
 }
 
 export function serviceContext(options: Pick<SystemOptions, 'kafka' | 'env' | 'log' | 'database' | 'metrics'>): ServiceContext & { closeDatabase(): Promise<void> } {
@@ -89,6 +100,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   };
 
   try {
+    // A bad API_KEYS or RATE_LIMIT fails the start before anything runs.
+    const access = options.api !== false ? httpAccessFromEnv(ctx.env) : undefined;
     // Topics first, so neither side races the other's creation.
     for (const s of services) await s.app.createTopics();
     // Services start side by side: each one's group joins and catch-ups wait on the broker, not on each other.
@@ -107,13 +120,11 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
           if (s.stopApi) started.push(() => s.stopApi!());
         }),
       );
-      http = await buildApiServer({ services, ctx, bodyLimit: options.api?.bodyLimit });
+      http = await buildApiServer({ services, ctx, bodyLimit: options.api?.bodyLimit, access });
       const port = options.api?.port ?? Number(ctx.env.PORT ?? 8000);
-      const host = options.api?.host ?? ctx.env.HOST ?? '0.0.0.0';
+      const host = options.api?.host || ctx.env.HOST || DEFAULT_HOST;
       await http.listen({ port, host });
-      const address = http.server.address();
-      const boundPort = typeof address === 'object' && address ? address.port : port;
-      url = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${boundPort}`;
+      url = boundUrl(http, port);
     }
   } catch (err) {
     await close();

@@ -49,9 +49,11 @@ describe('tributary start', () => {
   test('runs broker, database, services and API, prints the URLs, stops on SIGTERM', async () => {
     const dir = tempDir('tributary-start-');
     dirs.push(dir);
-    const { app, url } = await startCli({ DATA_DIR: dir, PORT: '0', BROKER_PORT: '0', KAFKA_BROKERS: '', DATABASE_URL: '' });
+    const { app, url } = await startCli({ DATA_DIR: dir, PORT: '0', BROKER_PORT: '0', KAFKA_BROKERS: '', DATABASE_URL: '', HOST: '' });
     let code: number | null;
     try {
+      // HOST unset: this machine only, and the banner prints the address really bound.
+      assert.match(app.output(), /API\s+http:\/\/127\.0\.0\.1:[1-9]\d*\n/);
       assert.match(app.output(), /Kafka\s+127\.0\.0\.1:\d+ \(embedded, data in .*broker\)/);
       assert.match(app.output(), /Database\s+PGlite in .*db/);
       const ready = await fetch(`${url}/readyz`);

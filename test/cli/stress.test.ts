@@ -68,6 +68,34 @@ describe('tributary stress', () => {
   });
 });
 
+describe('tributary stress against an API with API_KEYS', () => {
+  let system: TestSystem;
+  before(async () => {
+    system = await startTestSystem({ services: ['baskets'], env: { API_KEYS: 'stress-key,other' } });
+  });
+  after(async () => {
+    await system?.close();
+  });
+
+  test('sends the first of API_KEYS (or --api-key) as a Bearer key; a wrong key fails every request', async () => {
+    const ok = await runCli(['stress', '--requests', '5', '--quiet', '--json', '--url', system.url], { env: system.env });
+    assert.equal(ok.code, 0, ok.stderr + ok.stdout);
+    const r = JSON.parse(ok.stdout) as StressResult;
+    assert.equal(r.stored, 5);
+    const wrong = await runCli(['stress', '--requests', '3', '--quiet', '--wait', '0', '--json', '--api-key', 'nope', '--url', system.url], { env: system.env });
+    assert.equal(wrong.code, 1);
+    const w = JSON.parse(wrong.stdout) as StressResult;
+    assert.equal(w.failed, 3);
+    assert.match(w.failures[0]!.reason, /403/);
+  });
+
+  test('the key comes from --api-key, API_KEY or the first of API_KEYS', () => {
+    assert.equal((parseStressArgs([], { API_KEYS: ' a , b' }) as { apiKey?: string }).apiKey, 'a');
+    assert.equal((parseStressArgs([], { API_KEYS: 'a', API_KEY: 'c' }) as { apiKey?: string }).apiKey, 'c');
+    assert.equal((parseStressArgs(['--api-key', 'd'], { API_KEY: 'c' }) as { apiKey?: string }).apiKey, 'd');
+  });
+});
+
 describe('stress options and percentiles', () => {
   test('defaults and overrides', () => {
     assert.deepEqual(parseStressArgs([], { PORT: '9000' }), { requests: 1000, concurrency: 16, url: 'http://127.0.0.1:9000', waitSeconds: 60, json: false, quiet: false });

@@ -109,3 +109,44 @@ describe('HTTP server metrics of the stream apps', () => {
     assert.equal(metric(text, /tributary_table_entries\{table="summaries"\} (\d+)/), 2);
   });
 });
+
+describe('HTTP server: a known path with the wrong method', () => {
+  let system: TestSystem;
+  before(async () => {
+    system = await startTestSystem({ services: ['players', 'baskets'], workers: false });
+  });
+  after(async () => {
+    await system?.close();
+  });
+
+  test('is 405 with an Allow header naming the methods the path takes, in the one error format', async () => {
+    const cases: [string, string, string][] = [
+      ['GET', '/data', 'POST'],
+      ['PUT', '/data?x=1', 'POST'],
+      ['GET', '/api/soccer_players', 'POST'],
+      ['DELETE', '/healthz', 'GET, HEAD'],
+      ['POST', '/baskets/42', 'GET, HEAD'],
+      // /baskets/lookup is POST, and GET reaches /baskets/:id with id "lookup".
+      ['PUT', '/baskets/lookup', 'GET, HEAD, POST'],
+      ['PATCH', '/docs/json', 'GET, HEAD'],
+    ];
+    for (const [method, url, allow] of cases) {
+      const res = await system.http!.inject({ method: method as 'GET', url });
+      assert.equal(res.statusCode, 405, `${method} ${url}: ${res.body}`);
+      assert.equal(res.headers.allow, allow, `${method} ${url}`);
+      const body = res.json();
+      assert.deepEqual(Object.keys(body).sort(), ['error', 'message', 'statusCode']);
+      assert.equal(body.error, 'Method Not Allowed');
+      assert.equal(body.message, `${method} is not allowed on ${url.split('?')[0]}; use ${allow}`);
+    }
+  });
+
+  test('an unknown path is still 404, with any method', async () => {
+    for (const method of ['GET', 'POST', 'DELETE'] as const) {
+      const res = await system.http!.inject({ method, url: '/datas' });
+      assert.equal(res.statusCode, 404, `${method}: ${res.body}`);
+      assert.equal(res.headers.allow, undefined);
+    }
+    assert.equal((await system.http!.inject({ method: 'GET', url: '/baskets/1/2' })).statusCode, 404);
+  });
+});

@@ -9,11 +9,12 @@ import { parsePort } from '../usage.js';
 const HELP = `Usage: tributary api [options]
 
   --port <n>            HTTP port (default PORT or 8000)
-  --host <addr>         interface (default HOST or 0.0.0.0)
+  --host <addr>         interface (default HOST or 127.0.0.1; 0.0.0.0 for every interface)
   --services <a,b,...>  only these systems (default all)
 
 Kafka from KAFKA_BROKERS (default 127.0.0.1:BROKER_PORT), the database from
 DATABASE_URL (default PGlite in DATA_DIR/db, which one process only may open).
+API_KEYS and RATE_LIMIT as for \`tributary start\`.
 `;
 
 export async function apiCommand(argv: string[]): Promise<number> {

@@ -18,13 +18,15 @@ const HELP = `Usage: tributary start [options]
 Runs the embedded broker, the database, every worker and the HTTP API.
 
   --port <n>          HTTP port (default PORT or 8000)
-  --host <addr>       HTTP interface (default HOST or 0.0.0.0)
+  --host <addr>       HTTP interface (default HOST or 127.0.0.1; 0.0.0.0 for every interface)
   --broker-port <n>   embedded broker port (default BROKER_PORT or 9092)
   --data-dir <dir>    broker and PGlite data (default DATA_DIR or ./data)
 
 Environment: KAFKA_BROKERS (use that cluster, start no broker), DATABASE_URL
 (use that PostgreSQL), TOPICS_NAME, TOPICS_PARTITIONS, TOPICS_REPLICAS,
-KAFKA_TOPIC, LOG_LEVEL. A .env file in the working directory is read.
+KAFKA_TOPIC, LOG_LEVEL, API_KEYS (comma-separated: every route but /healthz and
+/readyz needs Authorization: Bearer <key>), RATE_LIMIT (e.g. 100/minute per client
+on the write routes). A .env file in the working directory is read.
 `;
 
 export async function startCommand(argv: string[]): Promise<number> {
@@ -68,7 +70,8 @@ export async function startCommand(argv: string[]): Promise<number> {
       const lines = [
         '',
         'Tributary is running',
-        `  API        ${url}`,
+        // What the server is bound to, not what one would like it to be.
+        `  API        ${url}${/^http:\/\/(0\.0\.0\.0|\[::\])[:]/.test(url) ? ' (every interface)' : ''}`,
         `  Docs       ${url}/docs`,
         `  AsyncAPI   ${url}/asyncapi.json`,
         `  Metrics    ${url}/metrics`,

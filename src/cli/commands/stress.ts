@@ -16,6 +16,8 @@ Options:
   --concurrency N   requests in flight (default 16)
   --url URL         the API (default http://127.0.0.1:$PORT, PORT default 8000)
   --wait SECONDS    how long to wait for the database to hold them (default 60)
+  --api-key KEY     sent as Authorization: Bearer KEY (default API_KEY, else the
+                    first of API_KEYS: the key of an API started with this .env)
   --json            print the result as JSON on stdout
   --quiet           no progress on stderr
   -h, --help        this text`;
@@ -32,6 +34,7 @@ export function parseStressArgs(argv: string[], env: NodeJS.ProcessEnv = process
         concurrency: { type: 'string', short: 'c' },
         url: { type: 'string' },
         wait: { type: 'string' },
+        'api-key': { type: 'string' },
         json: { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
         help: { type: 'boolean', short: 'h' },
@@ -53,7 +56,9 @@ export function parseStressArgs(argv: string[], env: NodeJS.ProcessEnv = process
   };
   const url = (v.url ?? `http://127.0.0.1:${env.PORT || 8000}`).replace(/\/+$/, '');
   if (!/^https?:\/\/[^/]/.test(url)) throw new UsageError(`--url must be an http(s) URL, got "${url}"`, USAGE);
+  const apiKey = v['api-key'] ?? (env.API_KEY?.trim() || env.API_KEYS?.split(',').map((k) => k.trim()).find(Boolean));
   return {
+    ...(apiKey ? { apiKey } : {}),
     requests: int('requests', v.requests, 1000, 1),
     concurrency: int('concurrency', v.concurrency, 16, 1),
     url,

@@ -14,16 +14,18 @@ export interface JsonClient {
   close(): Promise<void>;
 }
 
-export function jsonClient(baseUrl: string, options: { timeoutMs?: number; connections?: number } = {}): JsonClient {
+export function jsonClient(baseUrl: string, options: { timeoutMs?: number; connections?: number; apiKey?: string } = {}): JsonClient {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const pool = new Pool(new URL(baseUrl).origin, { connections: options.connections ?? 256, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
   const prefix = new URL(baseUrl).pathname.replace(/\/+$/, '');
+  // An API run with API_KEYS wants the key on every request.
+  const auth: Record<string, string> = options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {};
   return {
     async request(method, path, body) {
       const res = await pool.request({
         method,
         path: prefix + path,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        headers: body === undefined ? auth : { ...auth, 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       return { status: res.statusCode, body: parseBody(await res.body.text()) };

@@ -15,6 +15,8 @@ export interface StressOptions {
   requests: number;
   concurrency: number;
   url: string;
+  /** Sent as `Authorization: Bearer <key>` (an API with API_KEYS). */
+  apiKey?: string;
   /** Seconds to wait for the database to hold every acknowledged basket. */
   waitSeconds: number;
   /** Shows progress (the CLI passes a progress bar on stderr); none by default. */
@@ -62,7 +64,7 @@ export interface StressResult {
 
 /** Posts the baskets, waits for the database, and measures; never throws for failed requests (they are counted). */
 export async function runStress(options: StressOptions): Promise<StressResult> {
-  const client = jsonClient(options.url);
+  const client = jsonClient(options.url, { apiKey: options.apiKey });
   try {
     const runId = `stress-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
     const sent = await sendAll(client, runId, options);

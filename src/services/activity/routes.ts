@@ -6,6 +6,7 @@ import type { Database } from '../../db/index.js';
 import { createUser, getUser, listUsers, type User as StoredUser } from '../../db/queries/users.js';
 import { HttpError } from '../../http/errors.js';
 import { ErrorResponse, bodyErrors } from '../../http/schemas.js';
+import { MAX_ID_LENGTH } from '../../http/storable.js';
 import type { HttpServer } from '../../http/server.js';
 
 const required = (what: string) => (issue: { input: unknown }) => (issue.input === undefined ? 'is required' : `must be ${what}`);
@@ -34,7 +35,7 @@ export const User = z
   })
   .describe('A user');
 
-const UserParams = z.object({ id: z.string().describe('The user id (a uuid)') });
+const UserParams = z.object({ id: z.string().max(MAX_ID_LENGTH).describe('The user id (a uuid)') });
 
 const present = (u: StoredUser): z.infer<typeof User> => ({ id: u.id, name: u.name, email: u.email, createdAt: u.createdAt.toISOString() });
 

@@ -7,6 +7,7 @@
 import type { Database } from '../../db/index.js';
 import { basketAnalytics, countBasketsWithPrefix, getBasket, lookupBaskets } from '../../db/queries/baskets.js';
 import { HttpError } from '../../http/errors.js';
+import { MAX_ID_LENGTH } from '../../http/storable.js';
 import { bodyErrors, ErrorResponse } from '../../http/schemas.js';
 import type { HttpServer } from '../../http/server.js';
 import type { App } from '../../stream/app.js';
@@ -55,7 +56,7 @@ export function basketRoutes(http: HttpServer, deps: BasketRoutesDeps): void {
       schema: {
         tags,
         summary: 'A stored (enriched) basket',
-        params: z.object({ id: z.string().min(1) }),
+        params: z.object({ id: z.string().min(1).max(MAX_ID_LENGTH) }),
         response: { 200: StoredBasket, 404: ErrorResponse },
       },
     },
@@ -90,6 +91,8 @@ export function basketRoutes(http: HttpServer, deps: BasketRoutesDeps): void {
   http.post(
     '/baskets/lookup',
     {
+      // A POST only because a thousand ids do not fit a URL: it reads, and RATE_LIMIT leaves it alone.
+      config: { readOnly: true },
       schema: {
         tags,
         summary: 'Which of these basket ids are stored, with their totals, categories and timestamps',

@@ -3,14 +3,15 @@
 // checked the same way, and dead-lettered when it fails), and the bodies of the
 // read routes. The limits keep a total within the database's numeric(12,2).
 import { z } from 'zod';
+import { MAX_ID_LENGTH, storable } from '../../http/storable.js';
 
 /** Most products in one basket, and the highest price of one; 1000 × 1,000,000 fits numeric(12,2). */
 export const MAX_PRODUCTS = 1000;
 export const MAX_PRICE = 1_000_000;
 
 function idSchema() {
-  return z.union([z.string().min(1).max(200), z.number().int()], {
-    error: (issue) => (issue.input === undefined ? 'is required' : 'must be a non-empty string (at most 200 characters) or an integer'),
+  return z.union([z.string().min(1).max(MAX_ID_LENGTH), z.number().int()], {
+    error: (issue) => (issue.input === undefined ? 'is required' : `must be a non-empty string (at most ${MAX_ID_LENGTH} characters) or an integer`),
   });
 }
 
@@ -26,14 +27,15 @@ export const Product = z.object({
   price: z.number().min(0).max(MAX_PRICE).describe('Unit price, ≥ 0'),
 });
 
-export const Basket = z
-  .object({
+// Storable: the worker stores every string of it in text and jsonb columns.
+export const Basket = storable(
+  z.object({
     id: BasketId,
     store: z.string().regex(/\S/, 'must not be empty').max(200),
     date: z.string().min(1).max(100).describe('As the client gives it, e.g. 2024-01-31'),
     products: z.array(Product).min(1).max(MAX_PRODUCTS),
-  })
-  .describe('A shopping basket, as POSTed to /data and carried on delhaize_shop');
+  }),
+).describe('A shopping basket, as POSTed to /data and carried on delhaize_shop');
 export type Basket = z.infer<typeof Basket>;
 
 export const Ok = z.object({ status: z.literal('ok') });

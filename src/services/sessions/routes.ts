@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { HttpError } from '../../http/errors.js';
 import { ErrorResponse } from '../../http/schemas.js';
 import type { HttpServer } from '../../http/server.js';
-import { UserSummary } from './schemas.js';
+import { UserId, UserSummary } from './schemas.js';
 import type { SummariesView } from './view.js';
 
 export function summariesRoutes(http: HttpServer, view: SummariesView): void {
@@ -27,7 +27,7 @@ export function summariesRoutes(http: HttpServer, view: SummariesView): void {
       schema: {
         tags: ['sessions'],
         summary: "One user's first and last event time",
-        params: z.object({ userId: z.string().describe('The userId of the events') }),
+        params: z.object({ userId: UserId.describe('The userId of the events') }),
         response: { 200: UserSummary, 404: ErrorResponse.describe('No event of this user has been summarized') },
       },
     },

@@ -5,39 +5,45 @@
 // metadata.timestamp are needed to summarize; the other fields are optional
 // but checked when present. Output: a user's first and last event time.
 import { z } from 'zod';
+import { MAX_ID_LENGTH, storable } from '../../http/storable.js';
 
 const EpochMs = z.number().int().nonnegative().describe('Epoch milliseconds');
 
-export const UserEvent = z
-  .object({
-    userId: z.string().min(1).describe('Who did it; the input is keyed by it'),
-    visitorId: z.string().optional(),
-    type: z.string().optional().describe('e.g. track, page, identify'),
-    metadata: z
-      .object({
-        messageId: z.string().optional(),
-        sentAt: EpochMs.optional(),
-        timestamp: EpochMs.describe('When the event happened: what firstSeen and lastSeen are made of'),
-        receivedAt: EpochMs.optional(),
-        apiKey: z.string().optional(),
-        spaceId: z.string().optional(),
-        version: z.string().optional(),
-      })
-      .loose(),
-    event: z.string().optional().describe('e.g. Product Viewed'),
-    eventData: z.record(z.string(), z.unknown()).optional(),
-  })
-  .loose()
-  .describe('A user event');
+/** A userId: the record key of both topics, and the path of GET /api/summaries/:userId. */
+export const UserId = z.string().min(1).max(MAX_ID_LENGTH);
+
+// Storable, so that a summary keyed by its userId comes back as it was sent.
+export const UserEvent = storable(
+  z
+    .object({
+      userId: UserId.describe('Who did it; the input is keyed by it'),
+      visitorId: z.string().optional(),
+      type: z.string().optional().describe('e.g. track, page, identify'),
+      metadata: z
+        .object({
+          messageId: z.string().optional(),
+          sentAt: EpochMs.optional(),
+          timestamp: EpochMs.describe('When the event happened: what firstSeen and lastSeen are made of'),
+          receivedAt: EpochMs.optional(),
+          apiKey: z.string().optional(),
+          spaceId: z.string().optional(),
+          version: z.string().optional(),
+        })
+        .loose(),
+      event: z.string().optional().describe('e.g. Product Viewed'),
+      eventData: z.record(z.string(), z.unknown()).optional(),
+    })
+    .loose(),
+).describe('A user event');
 export type UserEvent = z.infer<typeof UserEvent>;
 
-export const UserSummary = z
-  .object({
+export const UserSummary = storable(
+  z.object({
     userId: z.string(),
     firstSeen: EpochMs.describe('Smallest metadata.timestamp seen for the user'),
     lastSeen: EpochMs.describe('Largest metadata.timestamp seen for the user'),
-  })
-  .describe("A user's first and last event time");
+  }),
+).describe("A user's first and last event time");
 export type UserSummary = z.infer<typeof UserSummary>;
 
 /** The summary after one more event, or undefined when the event changes neither end. */
