@@ -29,6 +29,7 @@ function stats(b: RunningBroker): BrokerStats {
   let fsyncs = 0;
   for (const topic of b.broker.topics.list()) {
     for (const p of topic.partitions) {
+      if (!p.isOpen) continue; // nothing appended yet in this run; reading it would open it
       appendedRecords += p.appendedRecords;
       appendedBytes += p.appendedBytes;
       logBytes += p.log.size;

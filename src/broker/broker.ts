@@ -111,6 +111,8 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
     brokerDefaults: config.topicDefaults,
     clusterId: config.clusterId,
     flushPolicy: config.flushPolicy,
+    maxOpenFiles: config.logMaxOpenFiles,
+    onWarning: (message, error) => config.log('warn', message, error === undefined ? undefined : { error: String(error) }),
   });
   let groups: GroupCoordinator;
   try {

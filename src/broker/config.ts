@@ -23,6 +23,8 @@ export interface BrokerOptions {
   topicDefaults?: Record<string, string>;
   /** log.retention.check.interval.ms */
   retentionCheckIntervalMs?: number;
+  /** Most segment files the log keeps open at once (a bounded cache of descriptors). Default 4096. */
+  logMaxOpenFiles?: number;
   /**
    * When data reaches the disk: 'ack' (default) fsyncs before answering acks=-1
    * produces, one fsync shared by concurrent requests; 'interval' fsyncs every
@@ -59,6 +61,7 @@ export interface BrokerConfig {
   maxRequestBytes: number;
   topicDefaults: Record<string, string>;
   retentionCheckIntervalMs: number;
+  logMaxOpenFiles: number;
   flushPolicy: 'ack' | 'interval' | 'none';
   transactionMaxTimeoutMs: number;
   transactionAbortCheckIntervalMs: number;
@@ -85,6 +88,7 @@ export function resolveConfig(opts: BrokerOptions = {}): BrokerConfig {
     maxRequestBytes: opts.maxRequestBytes ?? 100 * 1024 * 1024,
     topicDefaults: opts.topicDefaults ?? {},
     retentionCheckIntervalMs: opts.retentionCheckIntervalMs ?? 5 * 60 * 1000,
+    logMaxOpenFiles: opts.logMaxOpenFiles ?? 4096,
     flushPolicy: opts.flushPolicy ?? 'ack',
     transactionMaxTimeoutMs: opts.transactionMaxTimeoutMs ?? 900_000,
     transactionAbortCheckIntervalMs: opts.transactionAbortCheckIntervalMs ?? 10_000,
