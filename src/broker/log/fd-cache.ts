@@ -70,6 +70,8 @@ export class FdCache {
   unpin(file: CachedFile): void {
     if (file.pins > 0) file.pins--;
     if (file.pins === 0 && file.closePending) this.close(file);
+    // Pins may have held the cache over its capacity: catch up now.
+    else if (this.openCount > this.capacity) this.evict();
   }
 
   /** Closes the file's descriptor now, or when its last pin goes. */
