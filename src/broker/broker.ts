@@ -155,6 +155,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
     await topics.close();
     throw err;
   }
+  topics.openInBackground();
   config.log('info', 'broker listening', { host: config.host, port: broker.port, dataDir: config.dataDir });
   return {
     address: `${config.advertisedHost}:${broker.port}`,

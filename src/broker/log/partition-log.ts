@@ -34,7 +34,7 @@ import { LogError, LogStorageError, OffsetOutOfRangeError } from './errors.js';
 import { readLogStartOffset, syncDir, writeLogStartOffset } from './checkpoints.js';
 import { sharedFdCache, type FdCache } from './fd-cache.js';
 import { GroupCommit } from './group-commit.js';
-import { LogSegment, MAX_RELATIVE_OFFSET, parseSegmentFileName } from './segment.js';
+import { LogSegment, MAX_RELATIVE_OFFSET, parseSegmentFileName, segmentFileName } from './segment.js';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -199,10 +199,15 @@ export class PartitionLog {
     const checkpoint = readLogStartOffset(dir);
     const recoveryPoint = options.recoveryPoint ?? 0;
     const recovery: RecoveryReport = { segments: bases.length, truncatedBytes: 0, notes: [], recoveredFrom: recoveryPoint };
-    const segRecovery = { verifyFromOffset: recoveryPoint, clean: options.clean ?? false };
+    const present = new Set(names);
     const segs: LogSegment[] = [];
     try {
       bases.forEach((base, i) => {
+        const segRecovery = {
+          verifyFromOffset: recoveryPoint,
+          clean: options.clean ?? false,
+          indexFiles: present.has(segmentFileName(base, '.index')) || present.has(segmentFileName(base, '.timeindex')),
+        };
         const res = LogSegment.load(dir, base, config.indexIntervalBytes, i === bases.length - 1, now, cache, segRecovery);
         recovery.truncatedBytes += res.truncatedBytes;
         recovery.notes.push(...res.notes);

@@ -26,6 +26,8 @@ import { walkBatches, type WalkResult } from './walk.js';
 const EMPTY = Buffer.alloc(0);
 /** Relative offsets are int32 in the index, so a segment spans < 2^31 offsets. */
 export const MAX_RELATIVE_OFFSET = 2147483647;
+/** Active segments smaller than this get no index files at a clean close. */
+const CLEAN_INDEX_MIN_BYTES = 1024 * 1024;
 
 export function segmentFileName(baseOffset: number, ext: '.log' | '.index' | '.timeindex'): string {
   return String(baseOffset).padStart(20, '0') + ext;
@@ -60,6 +62,8 @@ export interface SegmentRecovery {
   verifyFromOffset: number;
   /** The previous run closed cleanly: the active segment's index files are trusted. */
   clean: boolean;
+  /** The directory listing shows index files for this segment (false saves looking for them). */
+  indexFiles?: boolean;
 }
 
 export interface SegmentLoadResult {
@@ -147,12 +151,12 @@ export class LogSegment {
     const { verifyFromOffset } = recovery;
     // Indexes + tail check, when every batch here is below the recovery point
     // (flushed) and, for the active segment, its indexes come from a clean close.
-    const indexed = (!active || recovery.clean) && seg.loadSealedIndexes(fileSize);
+    const indexFiles = recovery.indexFiles ?? true;
+    const indexed = (!active || recovery.clean) && indexFiles && seg.loadSealedIndexes(fileSize);
     if (indexed && seg.nextOffset <= verifyFromOffset) {
       if (active) {
         seg.firstBatchTimestamp = seg.size > 0 ? (seg.findBatch(baseOffset)?.maxTimestamp ?? -1) : -1;
-        unlinkQuiet(seg.indexPath); // appends would make them stale
-        unlinkQuiet(seg.timeIndexPath);
+        seg.removeIndexFiles(); // appends would make them stale
       } else {
         seg.releaseFd();
       }
@@ -175,8 +179,7 @@ export class LogSegment {
       ftruncateSync(seg.fd, validEnd);
     }
     if (active) {
-      unlinkQuiet(seg.indexPath);
-      unlinkQuiet(seg.timeIndexPath);
+      if (indexFiles) seg.removeIndexFiles();
     } else {
       seg.seal();
       seg.releaseFd();
@@ -415,9 +418,15 @@ export class LogSegment {
    * fast path. The time index gets the final max timestamp, as at seal.
    */
   writeIndexesForCleanClose(): void {
-    if (this.size === 0) return;
+    // A small segment's header walk costs less than reading and removing two files.
+    if (this.size < CLEAN_INDEX_MIN_BYTES) return;
     if (this.maxTimestamp >= 0) this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp - this.baseOffset);
     this.writeIndexFiles();
+  }
+
+  private removeIndexFiles(): void {
+    unlinkQuiet(this.indexPath);
+    unlinkQuiet(this.timeIndexPath);
   }
 
   private writeIndexFiles(): void {

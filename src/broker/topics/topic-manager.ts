@@ -37,7 +37,7 @@ export interface TopicManagerOptions {
   maxOpenFiles?: number;
   /** How often the recovery-point checkpoint is written (log.flush.offset.checkpoint.interval.ms). Default 60000. */
   checkpointIntervalMs?: number;
-  /** Open every partition in the background after start (default true; tests of lazy opening turn it off). */
+  /** Open every partition in the background once openInBackground() is called (default true; tests of lazy opening turn it off). */
   openInBackground?: boolean;
   /** Recovery notes (torn tails cut, indexes rebuilt) and background failures. */
   onWarning?: (message: string, error?: unknown) => void;
@@ -100,7 +100,8 @@ export class TopicManager {
   private checkpointTimer: NodeJS.Timeout | undefined;
   private checkpointing: Promise<void> = Promise.resolve();
   private sweepTimer: NodeJS.Immediate | undefined;
-  private sweepDone!: Promise<void>;
+  private sweepDone: Promise<void> | undefined;
+  private readonly sweepEnabled: boolean;
   private closing = false;
 
   private constructor(private readonly dataDir: string, options: TopicManagerOptions) {
@@ -108,6 +109,7 @@ export class TopicManager {
     this.baseLogConfig = { ...defaultLogConfig, flushPolicy: options.flushPolicy ?? 'ack' };
     this.fdCache = new FdCache(options.maxOpenFiles);
     this.warn = options.onWarning ?? (() => undefined);
+    this.sweepEnabled = options.openInBackground ?? true;
     this.startClean = takeCleanShutdownMarker(dataDir);
     this.savedRecoveryPoints = readRecoveryPoints(dataDir);
     this.startInfo = { clean: this.startClean, checkpointed: this.savedRecoveryPoints.size };
@@ -129,13 +131,21 @@ export class TopicManager {
     const interval = options.checkpointIntervalMs ?? 60_000;
     tm.checkpointTimer = setInterval(() => void tm.checkpoint(), interval);
     tm.checkpointTimer.unref();
-    tm.sweepDone = options.openInBackground === false ? Promise.resolve() : tm.sweep();
     return tm;
   }
 
-  /** Resolves once the background sweep has opened every partition that existed at start. */
+  /**
+   * Starts opening (recovering) every partition in the background; the broker
+   * calls it once it listens, so the sweep does not delay its start.
+   */
+  openInBackground(): void {
+    if (this.sweepEnabled) this.sweepDone ??= this.sweep();
+  }
+
+  /** Resolves once the background sweep (started now if it was not) has opened every partition that existed at start. */
   allOpened(): Promise<void> {
-    return this.sweepDone;
+    this.openInBackground();
+    return this.sweepDone ?? Promise.resolve();
   }
 
   /**
