@@ -94,6 +94,26 @@ test('a clean close leaves the marker and the recovery points; the next start tr
   await tm.close();
 });
 
+test('a clean close writes a large active segment\'s indexes; the next clean start uses them and removes them', async (t) => {
+  const dataDir = withDir(t);
+  let tm = await TopicManager.open(dataDir, { openInBackground: false });
+  await tm.create('big', 1);
+  for (let i = 0; i < 40; i++) appendBuf(tm.partition('big', 0)!.log, makeBatch(10, { size: 4000, tag: `b${i}` }));
+  await tm.close();
+  const dir = path.join(dataDir, 'big-0');
+  assert.deepEqual(fs.readdirSync(dir).sort(), ['00000000000000000000.index', '00000000000000000000.log', '00000000000000000000.timeindex']);
+
+  tm = await TopicManager.open(dataDir, { openInBackground: false });
+  const log = tm.partition('big', 0)!.log;
+  assert.deepEqual(fs.readdirSync(dir), ['00000000000000000000.log'], 'appends would make them stale');
+  assert.equal(log.logEndOffset, 400);
+  assert.deepEqual(log.recovery.notes, []);
+  assert.deepEqual(offsetsIn(log.read(200, 1 << 22).records).slice(0, 3), [200, 201, 202]);
+  const ts = log.offsetForTimestamp(1_700_000_000_005);
+  assert.equal(ts?.offset, 5);
+  await tm.close();
+});
+
 test('after a crash only what follows the checkpointed recovery point is checked, and a torn tail is cut', async (t) => {
   const dataDir = withDir(t);
   const tm = await TopicManager.open(dataDir, { openInBackground: false, flushPolicy: 'none' });
