@@ -141,6 +141,10 @@ async function timedStart(dataDir: string): Promise<{ b: BrokerHandle; readyMs: 
 async function restart(work: string): Promise<void> {
   const dataDir = path.join(work, 'restart');
   const file = writePayloadFile(work, 100, RESTART_RECORDS);
+  // The fixed part of every restart figure: forking node + tsx and starting an empty broker.
+  const empty = await timedStart(path.join(work, 'empty'));
+  await empty.b.stop();
+  console.log(`baseline: an empty broker is ready ${fixed(empty.readyMs / 1000, 2)} s after the fork (node + tsx start-up, in every restart figure below)`);
   let b = await BrokerHandle.start({ dataDir, keepData: true });
   try {
     await b.createTopic('wide', RESTART_PARTITIONS);
