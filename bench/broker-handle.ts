@@ -17,6 +17,8 @@ export interface BrokerHandleOptions {
   startTimeoutMs?: number;
   /** Where the broker keeps its data: a path that does not exist yet (default: a new temp dir of the child's). */
   dataDir?: string;
+  /** The data dir may hold a previous run's data and is kept when the broker stops (restart measurements). */
+  keepData?: boolean;
 }
 
 export class BrokerHandle {
@@ -29,6 +31,7 @@ export class BrokerHandle {
     readonly address: string,
     readonly port: number,
     readonly dataDir: string,
+    private readonly keepData = false,
   ) {
     child.on('message', (m: ChildMessage) => {
       if (m.type !== 'reply') return;
@@ -56,7 +59,8 @@ export class BrokerHandle {
     const script = fileURLToPath(new URL('./broker-process.ts', import.meta.url));
     const execArgv = ['--import', 'tsx'];
     if (options.cpuProfileDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`);
-    const child = fork(script, options.dataDir ? [options.dataDir] : [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const argv = options.dataDir ? [options.dataDir, ...(options.keepData ? ['keep'] : [])] : [];
+    const child = fork(script, argv, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
@@ -80,7 +84,7 @@ export class BrokerHandle {
         } else if (m.type === 'ready') {
           clearTimeout(timer);
           child.off('exit', onExit);
-          resolve(new BrokerHandle(child, m.address, m.port, m.dataDir));
+          resolve(new BrokerHandle(child, m.address, m.port, m.dataDir, options.keepData));
         }
       });
     });
@@ -115,6 +119,19 @@ export class BrokerHandle {
     return m.stats;
   }
 
+  /** Resolves once the broker has opened (recovered) every partition that existed at its start. */
+  async allOpened(timeoutMs = 300_000): Promise<void> {
+    await this.request({ type: 'all-opened' }, timeoutMs);
+  }
+
+  /** SIGKILL, as a crash: nothing is closed or flushed by the broker. */
+  async kill(): Promise<void> {
+    if (this.exitInfo) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.child.kill('SIGKILL');
+    await exited;
+  }
+
   async createTopic(name: string, partitions: number): Promise<void> {
     await this.request({ type: 'create-topic', name, partitions });
   }
@@ -134,6 +151,6 @@ export class BrokerHandle {
         await exited;
       }
     }
-    fs.rmSync(this.dataDir, { recursive: true, force: true });
+    if (!this.keepData) fs.rmSync(this.dataDir, { recursive: true, force: true });
   }
 }

@@ -11,9 +11,12 @@ import { startBroker, type RunningBroker } from '../src/broker/index.js';
 import type { BrokerStats, ChildMessage, ChildRequest } from './ipc.js';
 
 // The data dir: the path given as the first argument (created fresh), else a new temp dir.
+// With `keep` as the second argument the dir may hold a previous run's data
+// (a restart) and is left in place on shutdown.
 const dataDir = process.argv[2] ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tributary-bench-broker-'));
+const keep = process.argv[3] === 'keep';
 fs.mkdirSync(dataDir, { recursive: true });
-if (fs.readdirSync(dataDir).length > 0) throw new Error(`data dir ${dataDir} is not empty`);
+if (!keep && fs.readdirSync(dataDir).length > 0) throw new Error(`data dir ${dataDir} is not empty`);
 let running: RunningBroker | undefined;
 let stopping: Promise<void> | undefined;
 
@@ -29,6 +32,7 @@ function stats(b: RunningBroker): BrokerStats {
   let fsyncs = 0;
   for (const topic of b.broker.topics.list()) {
     for (const p of topic.partitions) {
+      if (!p.isOpen) continue; // nothing appended yet in this run; reading it would open it
       appendedRecords += p.appendedRecords;
       appendedBytes += p.appendedBytes;
       logBytes += p.log.size;
@@ -43,7 +47,7 @@ function stop(): Promise<void> {
     try {
       await running?.close();
     } finally {
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      if (!keep) fs.rmSync(dataDir, { recursive: true, force: true });
     }
   })();
   return stopping;
@@ -58,6 +62,10 @@ async function handle(req: ChildRequest): Promise<void> {
         return;
       case 'create-topic':
         await running.broker.topics.create(req.name, req.partitions);
+        send({ type: 'reply', id: req.id, ok: true });
+        return;
+      case 'all-opened':
+        await running.broker.topics.allOpened();
         send({ type: 'reply', id: req.id, ok: true });
         return;
       case 'shutdown':
@@ -86,7 +94,7 @@ try {
   send({ type: 'ready', address: running.address, port: running.port, dataDir });
 } catch (err) {
   send({ type: 'start-failed', error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  if (!keep) fs.rmSync(dataDir, { recursive: true, force: true });
   process.exitCode = 1;
   process.disconnect();
 }

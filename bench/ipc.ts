@@ -18,6 +18,7 @@ export interface BrokerStats {
 export type ChildRequest =
   | { type: 'stats'; id: number }
   | { type: 'create-topic'; id: number; name: string; partitions: number }
+  | { type: 'all-opened'; id: number }
   | { type: 'shutdown'; id: number };
 
 export type ChildMessage =

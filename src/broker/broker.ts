@@ -142,6 +142,8 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
     brokerDefaults: config.topicDefaults,
     clusterId: config.clusterId,
     flushPolicy: config.flushPolicy,
+    maxOpenFiles: config.logMaxOpenFiles,
+    onWarning: (message, error) => config.log('warn', message, error === undefined ? undefined : { error: String(error) }),
   });
   let groups: GroupCoordinator;
   try {
@@ -183,6 +185,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
     await topics.close();
     throw err;
   }
+  topics.openInBackground();
   config.log('info', 'broker listening', { host: config.host, port: broker.port, dataDir: config.dataDir });
   return {
     address: `${config.advertisedHost}:${broker.port}`,

@@ -43,6 +43,8 @@ export interface BrokerOptions {
   topicDefaults?: Record<string, string>;
   /** log.retention.check.interval.ms */
   retentionCheckIntervalMs?: number;
+  /** Most segment files the log keeps open at once (a bounded cache of descriptors). Default 4096. */
+  logMaxOpenFiles?: number;
   /**
    * When data reaches the disk: 'ack' (default) fsyncs before answering acks=-1
    * produces, one fsync shared by concurrent requests; 'interval' fsyncs every
@@ -88,6 +90,7 @@ export interface BrokerConfig {
   connectionsMaxIdleMs: number;
   topicDefaults: Record<string, string>;
   retentionCheckIntervalMs: number;
+  logMaxOpenFiles: number;
   flushPolicy: 'ack' | 'interval' | 'none';
   transactionMaxTimeoutMs: number;
   transactionAbortCheckIntervalMs: number;
@@ -133,6 +136,7 @@ export function resolveConfig(opts: BrokerOptions = {}): BrokerConfig {
     connectionsMaxIdleMs: opts.connectionsMaxIdleMs ?? 600_000,
     topicDefaults: opts.topicDefaults ?? {},
     retentionCheckIntervalMs: opts.retentionCheckIntervalMs ?? 5 * 60 * 1000,
+    logMaxOpenFiles: opts.logMaxOpenFiles ?? 4096,
     flushPolicy: opts.flushPolicy ?? 'ack',
     transactionMaxTimeoutMs: opts.transactionMaxTimeoutMs ?? 900_000,
     transactionAbortCheckIntervalMs: opts.transactionAbortCheckIntervalMs ?? 10_000,

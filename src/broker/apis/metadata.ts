@@ -2,6 +2,8 @@
 // Unknown topics are auto-created when auto.create.topics.enable is on and the
 // request allows it (v4+ AllowAutoTopicCreation; always for v0–3). v10+ may name
 // topics by id; v12 answers a topic looked up by an unknown id with a null name.
+// Creating a topic touches no partition file and the creations of one request
+// share one topics.json write, so hundreds of new names cost one write.
 import { ApiKey } from '../protocol/apis.js';
 import { ZERO_UUID } from '../protocol/codec.js';
 import { ErrorCode } from '../protocol/error-codes.js';
@@ -26,9 +28,8 @@ export const metadata: ApiHandler<MetadataRequest, MetadataResponse> = {
       for (const t of broker.topics.list()) topics.push(describeTopic(t, broker.nodeId));
     } else {
       const allowAuto = version < 4 || req.allowAutoTopicCreation;
-      for (const wanted of req.topics) {
-        topics.push(await lookup(wanted.name, wanted.topicId, allowAuto, ctx));
-      }
+      // All at once: the creations of one request share a single topics.json write.
+      topics.push(...(await Promise.all(req.topics.map((wanted) => lookup(wanted.name, wanted.topicId, allowAuto, ctx)))));
     }
     return {
       throttleTimeMs: 0,

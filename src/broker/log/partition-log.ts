@@ -10,10 +10,16 @@
 // Only fsync (which can take milliseconds) is asynchronous, on the libuv pool,
 // and concurrent flush() callers share one fsync (group commit).
 //
+// Creating a partition touches no file: its directory and first segment file
+// are made by the first write, so a request creating thousands of partitions
+// does no disk work. Descriptors come from a bounded cache shared by all logs.
+// The recovery point (offset below which every batch was flushed) lets an
+// open after a crash check CRCs only from there.
+//
 // Offsets and timestamps are JS numbers (exact below 2^53).
 
-import { closeSync, fsync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, fsyncSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import {
   Compression,
   setBaseOffset,
@@ -25,17 +31,24 @@ import { ErrorCode } from '../protocol/error-codes.js';
 import { decodeRecords } from '../records/records.js';
 import { defaultLogConfig, validateLogConfig, type LogConfig } from './config.js';
 import { LogError, LogStorageError, OffsetOutOfRangeError } from './errors.js';
+import { readLogStartOffset, syncDir, writeLogStartOffset } from './checkpoints.js';
+import { sharedFdCache, type FdCache } from './fd-cache.js';
 import { GroupCommit } from './group-commit.js';
-import { LogSegment, MAX_RELATIVE_OFFSET, parseSegmentFileName } from './segment.js';
+import { LogSegment, MAX_RELATIVE_OFFSET, parseSegmentFileName, segmentFileName } from './segment.js';
 
 const EMPTY = Buffer.alloc(0);
-const LOG_START_OFFSET_FILE = 'log-start-offset';
 
 export interface OpenOptions {
   /** Clock for segment bookkeeping (tests inject it). */
   now?: number;
   /** Recovery notes and background flush failures. */
   onWarning?: (message: string, error?: unknown) => void;
+  /** Where descriptors come from (default: one cache shared by the process). */
+  fdCache?: FdCache;
+  /** Offset below which everything was flushed (the log dir's checkpoint); batches from here on get their CRC checked. Default 0. */
+  recoveryPoint?: number;
+  /** The previous run closed cleanly: the active segment's index files, written by that close, are trusted. */
+  clean?: boolean;
 }
 
 export interface AppendOptions {
@@ -82,6 +95,8 @@ export interface RecoveryReport {
   /** Bytes cut from torn/corrupt tails. */
   truncatedBytes: number;
   notes: string[];
+  /** The recovery point the open started from: CRCs were checked from this offset on. */
+  recoveredFrom: number;
 }
 
 export interface RetentionResult {
@@ -113,12 +128,25 @@ export class PartitionLog {
   private generation = 0;
   private unsyncedSealed: LogSegment[] = [];
   private dirDirty = false;
+  /** The directory is made by the first write; then its entry in the parent needs an fsync too. */
+  private dirExists: boolean;
+  private parentDirty = false;
   private readonly group: GroupCommit;
   private flushTimer: NodeJS.Timeout | null = null;
+  private readonly fdCache: FdCache;
+  private flushedOffset: number;
+  /** Bumped by truncateTo, so a sync running across one does not move the recovery point. */
+  private truncations = 0;
 
   private constructor(dir: string, cfg: LogConfig, segs: LogSegment[], startOffset: number, recovery: RecoveryReport,
-    warn: (message: string, error?: unknown) => void) {
+    warn: (message: string, error?: unknown) => void, fdCache: FdCache, dirExists: boolean) {
     this.dir = dir;
+    this.fdCache = fdCache;
+    this.dirExists = dirExists;
+    const end = segs[segs.length - 1].nextOffset;
+    this.flushedOffset = Math.min(recovery.recoveredFrom, end);
+    // Recovered data above the recovery point is valid but maybe not on disk yet: the next flush covers it.
+    if (this.flushedOffset < end) this.generation = 1;
     this.cfg = { ...cfg };
     this.segs = segs;
     this.startOffset = startOffset;
@@ -135,11 +163,25 @@ export class PartitionLog {
    * only rescanned when that fails. Always succeeds on a damaged tail.
    */
   static async open(dir: string, config: LogConfig = defaultLogConfig, options: OpenOptions = {}): Promise<PartitionLog> {
+    return PartitionLog.openSync(dir, config, options);
+  }
+
+  /** open(), synchronously: the broker opens a partition's log on its first use. */
+  static openSync(dir: string, config: LogConfig = defaultLogConfig, options: OpenOptions = {}): PartitionLog {
     validateLogConfig(config);
     const now = options.now ?? Date.now();
     const warn = options.onWarning ?? (() => undefined);
-    mkdirSync(dir, { recursive: true });
-    const names = readdirSync(dir);
+    const cache = options.fdCache ?? sharedFdCache;
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new LogStorageError(`cannot open partition log ${dir}: ${(err as Error).message}`, err);
+      // Never written: stays without a directory until the first write.
+      const recovery: RecoveryReport = { segments: 0, truncatedBytes: 0, notes: [], recoveredFrom: 0 };
+      const seg = LogSegment.create(dir, 0, config.indexIntervalBytes, now, cache, true);
+      return new PartitionLog(dir, config, [seg], 0, recovery, warn, cache, false);
+    }
     const logBases = new Set<number>();
     for (const name of names) {
       const parsed = parseSegmentFileName(name);
@@ -155,16 +197,23 @@ export class PartitionLog {
     }
     const bases = [...logBases].sort((a, b) => a - b);
     const checkpoint = readLogStartOffset(dir);
-    const recovery: RecoveryReport = { segments: bases.length, truncatedBytes: 0, notes: [] };
+    const recoveryPoint = options.recoveryPoint ?? 0;
+    const recovery: RecoveryReport = { segments: bases.length, truncatedBytes: 0, notes: [], recoveredFrom: recoveryPoint };
+    const present = new Set(names);
     const segs: LogSegment[] = [];
     try {
       bases.forEach((base, i) => {
-        const res = LogSegment.load(dir, base, config.indexIntervalBytes, i === bases.length - 1, now);
+        const segRecovery = {
+          verifyFromOffset: recoveryPoint,
+          clean: options.clean ?? false,
+          indexFiles: present.has(segmentFileName(base, '.index')) || present.has(segmentFileName(base, '.timeindex')),
+        };
+        const res = LogSegment.load(dir, base, config.indexIntervalBytes, i === bases.length - 1, now, cache, segRecovery);
         recovery.truncatedBytes += res.truncatedBytes;
         recovery.notes.push(...res.notes);
         segs.push(res.segment);
       });
-      if (segs.length === 0) segs.push(LogSegment.create(dir, Math.max(checkpoint, 0), config.indexIntervalBytes, now));
+      if (segs.length === 0) segs.push(LogSegment.create(dir, Math.max(checkpoint, 0), config.indexIntervalBytes, now, cache));
     } catch (err) {
       for (const s of segs) s.close();
       throw new LogStorageError(`cannot open partition log ${dir}: ${(err as Error).message}`, err);
@@ -172,7 +221,7 @@ export class PartitionLog {
     for (const note of recovery.notes) warn(`${dir}: ${note}`);
     const end = segs[segs.length - 1].nextOffset;
     const startOffset = Math.min(Math.max(checkpoint, segs[0].baseOffset), end);
-    return new PartitionLog(dir, config, segs, startOffset, recovery, warn);
+    return new PartitionLog(dir, config, segs, startOffset, recovery, warn, cache, true);
   }
 
   // ---- State ----
@@ -219,6 +268,11 @@ export class PartitionLog {
       active: i === this.segs.length - 1,
       path: s.logPath,
     }));
+  }
+
+  /** Offset below which every batch is known to be on disk (the recovery point to checkpoint). */
+  get recoveryPoint(): number {
+    return this.flushedOffset;
   }
 
   /** Number of fsync rounds actually run (group commit makes this < flush() calls). */
@@ -286,6 +340,7 @@ export class PartitionLog {
 
     if (this.shouldRoll(records.length, lastOffset, incomingMaxTs, now)) this.roll(now);
     try {
+      if (!this.dirExists) this.createDir();
       this.active.append(records, batches, now);
     } catch (err) {
       throw new LogStorageError(`write to ${this.active.logPath} failed: ${(err as Error).message}`, err);
@@ -294,6 +349,14 @@ export class PartitionLog {
     this.generation++;
     if (this.cfg.flushPolicy === 'interval') this.scheduleFlush();
     return { baseOffset, lastOffset, logAppendTime, logStartOffset: this.startOffset };
+  }
+
+  /** Makes the directory on the first write; the next sync makes it durable (it and its parent entry). */
+  private createDir(): void {
+    mkdirSync(this.dir, { recursive: true });
+    this.dirExists = true;
+    this.dirDirty = true;
+    this.parentDirty = true;
   }
 
   /** Kafka's roll rules: size, relative-offset overflow, and segment.ms measured on record timestamps. */
@@ -314,7 +377,7 @@ export class PartitionLog {
     const old = this.active;
     if (old.size === 0) return;
     old.seal();
-    this.segs.push(LogSegment.create(this.dir, old.nextOffset, this.cfg.indexIntervalBytes, now));
+    this.segs.push(LogSegment.create(this.dir, old.nextOffset, this.cfg.indexIntervalBytes, now, this.fdCache));
     if (this.cfg.flushPolicy === 'none') {
       old.releaseFd(); // nothing will ever sync it: do not keep its descriptor around
       return;
@@ -356,12 +419,21 @@ export class PartitionLog {
     this.unsyncedSealed = [];
     const dirDirty = this.dirDirty;
     this.dirDirty = false;
+    const parentDirty = this.parentDirty;
+    this.parentDirty = false;
+    const end = this.logEndOffset;
+    const truncations = this.truncations;
+    const active = this.active;
     try {
-      await Promise.all([...sealed.map((s) => s.sync()), this.active.sync()]);
+      // A segment whose file was never written has nothing to sync (and no file yet).
+      await Promise.all([...sealed.map((s) => s.sync()), active.fileCreated ? active.sync() : undefined]);
       if (dirDirty) await syncDir(this.dir);
+      if (parentDirty) await syncDir(dirname(this.dir));
+      if (truncations === this.truncations && end > this.flushedOffset) this.flushedOffset = end;
     } catch (err) {
       this.unsyncedSealed.unshift(...sealed.filter((s) => this.segs.includes(s)));
       if (dirDirty) this.dirDirty = true;
+      if (parentDirty) this.parentDirty = true;
       throw new LogStorageError(`fsync of ${this.dir} failed: ${(err as Error).message}`, err);
     } finally {
       // Sealed segments only needed their descriptor for this sync.
@@ -495,6 +567,7 @@ export class PartitionLog {
     if (offset > this.logEndOffset || offset < 0) throw new OffsetOutOfRangeError(offset, this.startOffset, this.logEndOffset);
     if (offset <= this.startOffset) return this.startOffset;
     this.startOffset = offset;
+    if (!this.dirExists) this.createDir();
     writeLogStartOffset(this.dir, offset);
     while (this.segs.length > 1 && this.segs[1].baseOffset <= this.startOffset) this.deleteSegment(this.segs[0]);
     return this.startOffset;
@@ -547,17 +620,11 @@ export class PartitionLog {
     if (this.segs[0].baseOffset > this.startOffset) this.startOffset = this.segs[0].baseOffset;
   }
 
-  /** Forgets a segment that is no longer in `segs` and removes its files. */
+  /** Forgets a segment that is no longer in `segs` and removes its files (a running fsync keeps its descriptor until done: the cache pins it). */
   private discard(seg: LogSegment): void {
     this.unsyncedSealed = this.unsyncedSealed.filter((s) => s !== seg);
     this.totalBytes -= seg.size;
-    // A running fsync may be using the descriptor: close it only once the
-    // group commit is idle, or the fd number could be reused under the fsync.
-    const fd = seg.detachFd();
     seg.deleteFiles();
-    if (fd < 0) return;
-    if (this.group.busy) void this.group.idle().then(() => closeSync(fd));
-    else closeSync(fd);
   }
 
   /**
@@ -570,11 +637,12 @@ export class PartitionLog {
     if (offset < 0) throw new OffsetOutOfRangeError(offset, this.startOffset, this.logEndOffset);
     if (offset >= this.logEndOffset) return;
     const now = Date.now();
+    this.truncations++;
     while (this.segs.length > 0 && this.segs[this.segs.length - 1].baseOffset >= offset) {
       this.discard(this.segs.pop() as LogSegment);
     }
     if (this.segs.length === 0) {
-      this.segs.push(LogSegment.create(this.dir, offset, this.cfg.indexIntervalBytes, now));
+      this.segs.push(LogSegment.create(this.dir, offset, this.cfg.indexIntervalBytes, now, this.fdCache));
       this.dirDirty = true;
     } else {
       const seg = this.active;
@@ -585,6 +653,7 @@ export class PartitionLog {
     }
     this.generation++;
     const end = this.logEndOffset;
+    if (this.flushedOffset > end) this.flushedOffset = end;
     if (this.startOffset > end || this.segs[0].baseOffset > this.startOffset) {
       this.startOffset = Math.min(Math.max(this.startOffset, this.segs[0].baseOffset), end);
       writeLogStartOffset(this.dir, this.startOffset);
@@ -593,8 +662,12 @@ export class PartitionLog {
 
   // ---- Lifecycle ----
 
-  /** Syncs outstanding data and closes the files. Further calls throw (flush resolves). */
-  async close(): Promise<void> {
+  /**
+   * Syncs outstanding data and closes the files. Further calls throw (flush
+   * resolves). A clean close also writes the active segment's indexes, which
+   * the next open trusts when the log dir's clean-shutdown marker says so.
+   */
+  async close(options: { clean?: boolean } = {}): Promise<void> {
     if (this.closed) return;
     this.closed = true; // appends/reads now fail; the final sync below still runs
     if (this.flushTimer !== null) {
@@ -604,6 +677,7 @@ export class PartitionLog {
     try {
       await this.group.request();
       await this.group.idle();
+      if (options.clean === true && this.dirExists) this.active.writeIndexesForCleanClose();
     } finally {
       for (const s of this.segs) s.close();
     }
@@ -621,48 +695,3 @@ export class PartitionLog {
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
-
-// ---- log-start-offset checkpoint ----
-
-function readLogStartOffset(dir: string): number {
-  try {
-    const text = readFileSync(join(dir, LOG_START_OFFSET_FILE), 'utf8').trim();
-    const n = Number(text);
-    return Number.isSafeInteger(n) && n >= 0 ? n : 0;
-  } catch {
-    return 0;
-  }
-}
-
-/** Atomic replace: write a temp file, fsync it, rename over the checkpoint. */
-function writeLogStartOffset(dir: string, offset: number): void {
-  const path = join(dir, LOG_START_OFFSET_FILE);
-  const tmp = path + '.tmp';
-  writeFileSync(tmp, `${offset}\n`);
-  const fd = openSync(tmp, 'r+');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-}
-
-/** fsync a directory so newly created segment files survive a crash. */
-function syncDir(dir: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let fd: number;
-    try {
-      fd = openSync(dir, 'r');
-    } catch (err) {
-      reject(err);
-      return;
-    }
-    fsync(fd, (err) => {
-      closeSync(fd);
-      if (err) reject(err);
-      else resolve();
-    });
-  });
-}
-

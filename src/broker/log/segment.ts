@@ -1,10 +1,15 @@
 // One log segment: a `.log` file of record batches starting at `baseOffset`,
-// with its sparse offset and time indexes held in memory. The active (last)
-// segment's indexes live only in memory and are rebuilt by the full scan on
-// open; a sealed segment's indexes are written once, when it is rolled, and
-// trusted on open after a cheap tail check.
+// with its sparse offset and time indexes held in memory. A sealed segment's
+// indexes are written once, when it is rolled, and trusted on open after a
+// cheap tail check. The active (last) segment's indexes are written only by a
+// clean close; otherwise they are rebuilt on open by a header walk, checking
+// CRCs from the recovery point on.
+//
+// The descriptor comes from the broker's bounded FdCache: opened on first use,
+// closed when other files are used more recently. A new segment's file is
+// created on its first write, so creating a partition touches no file.
 
-import { closeSync, fdatasync, fstatSync, ftruncateSync, openSync, readFileSync, unlinkSync, writeFileSync, renameSync } from 'node:fs';
+import { fdatasync, fstatSync, ftruncateSync, readFileSync, unlinkSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   BATCH_LENGTH_POS,
@@ -13,6 +18,7 @@ import {
   readInt64,
   type BatchInfo,
 } from '../records/batch.js';
+import { CachedFile, type FdCache } from './fd-cache.js';
 import { preadFully, pwriteFully } from './io.js';
 import { OffsetIndex, TimeIndex } from './sparse-index.js';
 import { walkBatches, type WalkResult } from './walk.js';
@@ -20,6 +26,8 @@ import { walkBatches, type WalkResult } from './walk.js';
 const EMPTY = Buffer.alloc(0);
 /** Relative offsets are int32 in the index, so a segment spans < 2^31 offsets. */
 export const MAX_RELATIVE_OFFSET = 2147483647;
+/** Active segments smaller than this get no index files at a clean close. */
+const CLEAN_INDEX_MIN_BYTES = 1024 * 1024;
 
 export function segmentFileName(baseOffset: number, ext: '.log' | '.index' | '.timeindex'): string {
   return String(baseOffset).padStart(20, '0') + ext;
@@ -48,6 +56,16 @@ function readFileOrNull(path: string): Buffer | null {
   }
 }
 
+/** What an open knows about a segment's data from the previous run. */
+export interface SegmentRecovery {
+  /** Batches from this offset on were maybe not flushed: their CRCs are checked. */
+  verifyFromOffset: number;
+  /** The previous run closed cleanly: the active segment's index files are trusted. */
+  clean: boolean;
+  /** The directory listing shows index files for this segment (false saves looking for them). */
+  indexFiles?: boolean;
+}
+
 export interface SegmentLoadResult {
   segment: LogSegment;
   /** Bytes cut off a torn/corrupt tail (0 when the segment was clean). */
@@ -62,8 +80,9 @@ export class LogSegment {
   readonly indexPath: string;
   readonly timeIndexPath: string;
   private readonly indexIntervalBytes: number;
-  private fdValue = -1;
-  /** Writable (active) segments are opened read-write; sealed ones read-only, lazily. */
+  private readonly cache: FdCache;
+  private readonly file: CachedFile;
+  /** Writable (active) segments are opened read-write; sealed ones read-only. */
   private writable: boolean;
 
   /** Bytes of valid batches in the file. */
@@ -86,7 +105,7 @@ export class LogSegment {
   timeIndex = new TimeIndex();
   private lastIndexedPosition = 0;
 
-  private constructor(dir: string, baseOffset: number, indexIntervalBytes: number, writable: boolean, now: number) {
+  private constructor(dir: string, baseOffset: number, indexIntervalBytes: number, writable: boolean, now: number, cache: FdCache, flags: string) {
     this.baseOffset = baseOffset;
     this.nextOffset = baseOffset;
     this.logPath = join(dir, segmentFileName(baseOffset, '.log'));
@@ -96,14 +115,20 @@ export class LogSegment {
     this.writable = writable;
     this.createdMs = now;
     this.lastModifiedMs = now;
+    this.cache = cache;
+    this.file = new CachedFile(this.logPath, flags);
   }
 
-  /** Creates a new empty active segment (replacing any stale files of that name). */
-  static create(dir: string, baseOffset: number, indexIntervalBytes: number, now: number): LogSegment {
-    const seg = new LogSegment(dir, baseOffset, indexIntervalBytes, true, now);
-    seg.fdValue = openSync(seg.logPath, 'w+');
-    unlinkQuiet(seg.indexPath);
-    unlinkQuiet(seg.timeIndexPath);
+  /**
+   * A new empty active segment. Its file is created (replacing a stale one of
+   * that name) on first use; `fresh` says the directory has no stale files.
+   */
+  static create(dir: string, baseOffset: number, indexIntervalBytes: number, now: number, cache: FdCache, fresh = false): LogSegment {
+    const seg = new LogSegment(dir, baseOffset, indexIntervalBytes, true, now, cache, 'w+');
+    if (!fresh) {
+      unlinkQuiet(seg.indexPath);
+      unlinkQuiet(seg.timeIndexPath);
+    }
     return seg;
   }
 
@@ -116,18 +141,31 @@ export class LogSegment {
    *   after the last index entry are header-walked to the exact end of file;
    *   any mismatch falls back to the full check + truncation + index rewrite.
    */
-  static load(dir: string, baseOffset: number, indexIntervalBytes: number, active: boolean, now: number): SegmentLoadResult {
-    const seg = new LogSegment(dir, baseOffset, indexIntervalBytes, active, now);
+  static load(dir: string, baseOffset: number, indexIntervalBytes: number, active: boolean, now: number, cache: FdCache,
+    recovery: SegmentRecovery = { verifyFromOffset: 0, clean: false }): SegmentLoadResult {
+    const seg = new LogSegment(dir, baseOffset, indexIntervalBytes, active, now, cache, active ? 'r+' : 'r');
     const notes: string[] = [];
     const stat = fstatSync(seg.fd);
     const fileSize = stat.size;
     seg.lastModifiedMs = stat.mtimeMs;
-    if (!active && seg.loadSealedIndexes(fileSize)) {
+    const { verifyFromOffset } = recovery;
+    // Indexes + tail check, when every batch here is below the recovery point
+    // (flushed) and, for the active segment, its indexes come from a clean close.
+    const indexFiles = recovery.indexFiles ?? true;
+    const indexed = (!active || recovery.clean) && indexFiles && seg.loadSealedIndexes(fileSize);
+    if (indexed && seg.nextOffset <= verifyFromOffset) {
+      if (active) {
+        seg.firstBatchTimestamp = seg.size > 0 ? (seg.findBatch(baseOffset)?.maxTimestamp ?? -1) : -1;
+        seg.removeIndexFiles(); // appends would make them stale
+      } else {
+        seg.releaseFd();
+      }
       return { segment: seg, truncatedBytes: 0, notes };
     }
-    if (!active) notes.push(`segment ${baseOffset}: indexes missing or stale, rebuilt`);
+    if (!active && !indexed) notes.push(`segment ${baseOffset}: indexes missing or stale, rebuilt`);
     seg.resetIndexes();
-    const walk = walkBatches(seg.fd, 0, fileSize, { verifyCrc: true, minBaseOffset: baseOffset, contiguous: active }, (info) => {
+    const walkOpts = { verifyCrc: true, verifyFromOffset, minBaseOffset: baseOffset, contiguous: active };
+    const walk = walkBatches(seg.fd, 0, fileSize, walkOpts, (info) => {
       if (info.baseOffset + info.lastOffsetDelta - baseOffset > MAX_RELATIVE_OFFSET) return false;
       seg.track(info.position, info.size, info.baseOffset, info.lastOffsetDelta, info.maxTimestamp);
       return true;
@@ -141,8 +179,7 @@ export class LogSegment {
       ftruncateSync(seg.fd, validEnd);
     }
     if (active) {
-      unlinkQuiet(seg.indexPath);
-      unlinkQuiet(seg.timeIndexPath);
+      if (indexFiles) seg.removeIndexFiles();
     } else {
       seg.seal();
       seg.releaseFd();
@@ -174,38 +211,42 @@ export class LogSegment {
     });
     if (walk.error !== undefined || this.size !== fileSize) return false;
     if (this.offsetOfMaxTimestamp >= this.nextOffset && this.size > 0) return false;
-    this.releaseFd();
     return true;
   }
 
-  /** File descriptor, opened on first use (sealed segments stay closed until read). */
+  /**
+   * File descriptor from the cache, opened on use. Valid until the next
+   * descriptor is asked of the cache: synchronous use only (pin for async).
+   */
   get fd(): number {
-    if (this.fdValue < 0) this.fdValue = openSync(this.logPath, this.writable ? 'r+' : 'r');
-    return this.fdValue;
-  }
-
-  get isOpen(): boolean {
-    return this.fdValue >= 0;
-  }
-
-  private reopenWritable(): void {
-    if (this.fdValue >= 0 && !this.writable) this.releaseFd();
-    this.writable = true;
-  }
-
-  /** Hands the open descriptor (or -1) to the caller, who must close it. */
-  detachFd(): number {
-    const fd = this.fdValue;
-    this.fdValue = -1;
+    const file = this.file;
+    if (file.fd >= 0) return this.cache.fd(file);
+    const fd = this.cache.fd(file);
+    // 'w+' created (and emptied) the new segment's file: reopening must keep it.
+    if (file.flags === 'w+') file.flags = 'r+';
     return fd;
   }
 
-  /** Closes the descriptor; it reopens on next use. */
-  releaseFd(): void {
-    if (this.fdValue >= 0) {
-      closeSync(this.fdValue);
-      this.fdValue = -1;
+  get isOpen(): boolean {
+    return this.file.fd >= 0;
+  }
+
+  /** True once the file exists on disk (a new segment's file is created by its first write). */
+  get fileCreated(): boolean {
+    return this.file.flags !== 'w+';
+  }
+
+  private reopenWritable(): void {
+    if (!this.writable) {
+      this.releaseFd();
+      this.file.flags = 'r+';
     }
+    this.writable = true;
+  }
+
+  /** Closes the descriptor (once no async operation uses it); it reopens on next use. */
+  releaseFd(): void {
+    this.cache.release(this.file);
   }
 
   private resetIndexes(): void {
@@ -267,6 +308,7 @@ export class LogSegment {
    * every batch here ends before it. Starts at the sparse index entry.
    */
   findBatch(offset: number): BatchInfo | null {
+    if (this.size === 0) return null;
     const start = offset <= this.baseOffset ? 0 : this.offsetIndex.lookup(offset - this.baseOffset);
     let found: BatchInfo | null = null;
     walkBatches(this.fd, start, this.size, { verifyCrc: false }, (info) => {
@@ -281,6 +323,7 @@ export class LogSegment {
 
   /** First batch whose maxTimestamp >= `timestamp` (via the time index), or null. */
   findBatchByTimestamp(timestamp: number, minOffset: number): BatchInfo | null {
+    if (this.size === 0) return null;
     const rel = this.timeIndex.lookup(timestamp);
     const start = this.offsetIndex.lookup(Math.max(rel, minOffset - this.baseOffset));
     let found: BatchInfo | null = null;
@@ -330,6 +373,7 @@ export class LogSegment {
 
   /** Visits batch headers from the first one reaching `fromOffset`; false from `visit` stops. */
   scan(fromOffset: number, visit: (info: BatchInfo) => boolean | void): boolean {
+    if (this.size === 0) return true;
     const start = fromOffset <= this.baseOffset ? 0 : this.offsetIndex.lookup(fromOffset - this.baseOffset);
     const res = walkBatches(this.fd, start, this.size, { verifyCrc: false }, (info) => {
       if (info.baseOffset + info.lastOffsetDelta < fromOffset) return true;
@@ -366,6 +410,23 @@ export class LogSegment {
     if (this.maxTimestamp >= 0) this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp - this.baseOffset);
     this.writeIndexFiles();
     this.writable = false;
+    this.file.flags = 'r';
+  }
+
+  /**
+   * Writes the active segment's indexes at a clean close, for the next open's
+   * fast path. The time index gets the final max timestamp, as at seal.
+   */
+  writeIndexesForCleanClose(): void {
+    // A small segment's header walk costs less than reading and removing two files.
+    if (this.size < CLEAN_INDEX_MIN_BYTES) return;
+    if (this.maxTimestamp >= 0) this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp - this.baseOffset);
+    this.writeIndexFiles();
+  }
+
+  private removeIndexFiles(): void {
+    unlinkQuiet(this.indexPath);
+    unlinkQuiet(this.timeIndexPath);
   }
 
   private writeIndexFiles(): void {
@@ -382,9 +443,13 @@ export class LogSegment {
   /** fdatasync of the segment file (runs on the libuv thread pool). */
   sync(): Promise<void> {
     // fsync works per file, not per descriptor, so reopening is fine if the
-    // descriptor was released since the write.
-    const fd = this.fd;
-    return new Promise((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())));
+    // descriptor was closed since the write. Pinned while the fsync runs.
+    const fd = this.cache.pin(this.file);
+    return new Promise((resolve, reject) => fdatasync(fd, (err) => {
+      this.cache.unpin(this.file);
+      if (err) reject(err);
+      else resolve();
+    }));
   }
 
   close(): void {

@@ -11,6 +11,7 @@ import {
   LOG_OVERHEAD,
   MAGIC_POS,
   readBatchHeader,
+  readInt64,
   type BatchInfo,
 } from '../records/batch.js';
 import { crc32c } from '../records/crc32c.js';
@@ -19,6 +20,12 @@ import { preadFully } from './io.js';
 export interface WalkOptions {
   /** Read whole batches and check CRC-32C (recovery). Otherwise headers only. */
   verifyCrc: boolean;
+  /**
+   * With verifyCrc, only batches whose baseOffset is at or above this are
+   * checked; the ones below (already flushed: under the recovery point) are
+   * header-walked. Default: every batch.
+   */
+  verifyFromOffset?: number;
   /** Read granularity; defaults to 4 MiB when verifying, 8 KiB for header walks. */
   chunkSize?: number;
   /** The first batch's baseOffset must be >= this; later ones must follow the previous batch. */
@@ -54,8 +61,11 @@ export function walkBatches(
   opts: WalkOptions,
   visit: (info: BatchInfo) => boolean | void,
 ): WalkResult {
-  const chunk = opts.chunkSize ?? (opts.verifyCrc ? 4 * 1024 * 1024 : 8 * 1024);
-  let buf = Buffer.allocUnsafe(Math.max(chunk, BATCH_HEADER_SIZE));
+  const bigChunk = opts.chunkSize ?? 4 * 1024 * 1024;
+  const smallChunk = opts.chunkSize ?? 8 * 1024;
+  const verifyFrom = opts.verifyCrc ? (opts.verifyFromOffset ?? -Infinity) : Infinity;
+  let chunk = smallChunk;
+  let buf = Buffer.allocUnsafe(Math.max(smallChunk, BATCH_HEADER_SIZE));
   let bufStart = 0;
   let bufLen = 0;
   // Makes file bytes [p, p+need) available in buf; false on a short read.
@@ -80,12 +90,15 @@ export function walkBatches(
     if (batchLength < BATCH_HEADER_SIZE - LOG_OVERHEAD) return fail(`bad batchLength ${batchLength} at position ${pos}`);
     const size = LOG_OVERHEAD + batchLength;
     if (size > to - pos) return fail(`batch at position ${pos} needs ${size} bytes, ${to - pos} remain (torn write)`);
-    if (opts.verifyCrc) {
+    // baseOffset is the first header field, so whether this batch is verified is known before reading it whole.
+    const verify = readInt64(buf, o) >= verifyFrom;
+    if (verify) {
+      chunk = bigChunk;
       if (!ensure(pos, size)) return fail(`short read at position ${pos}`);
       o = pos - bufStart;
     }
     const info = readBatchHeader(buf, o);
-    if (opts.verifyCrc && crc32c(buf, o + ATTRIBUTES_POS, o + size) !== info.crc) return fail(`CRC mismatch in batch at position ${pos}`);
+    if (verify && crc32c(buf, o + ATTRIBUTES_POS, o + size) !== info.crc) return fail(`CRC mismatch in batch at position ${pos}`);
     if (info.lastOffsetDelta < 0 || info.recordCount < 0) return fail(`bad record count in batch at position ${pos}`);
     if (info.compression > Compression.ZSTD) return fail(`bad compression in batch at position ${pos}`);
     if (info.baseOffset < minBase || (opts.contiguous === true && info.baseOffset !== minBase)) {

@@ -1,5 +1,9 @@
 // One topic-partition as the broker sees it: its log, the fetches waiting for
 // data on it, and the counters the metrics read.
+//
+// The log (and the producer state rebuilt from it) is opened on first use, so
+// a broker with thousands of partitions starts without reading them all, and
+// each one recovers just before it is first read or written.
 import { PartitionLog } from '../log/partition-log.js';
 import { ProducerStateManager } from '../txn/producer-state.js';
 import { RateMeter } from '../metrics/rate-meter.js';
@@ -11,15 +15,45 @@ export class Partition {
   appendedBytes = 0;
   readonly recordRate = new RateMeter();
   readonly byteRate = new RateMeter();
-  /** Idempotent/transactional producer state, rebuilt from the log's batch headers on open. */
-  readonly producers: ProducerStateManager;
+  private openLog: PartitionLog | null = null;
+  private producerState: ProducerStateManager | null = null;
 
+  /**
+   * @param opener opens (recovering) the log; called once, on first use
+   * @param onOpen runs once the log and producer state are there (the log may be written from it)
+   */
   constructor(
     readonly topic: string,
     readonly index: number,
-    readonly log: PartitionLog,
-  ) {
-    this.producers = ProducerStateManager.fromLog(log);
+    private readonly opener: () => PartitionLog,
+    private readonly onOpen?: (partition: Partition) => void,
+  ) {}
+
+  /** A partition over a log opened already (tests, tools). */
+  static of(topic: string, index: number, log: PartitionLog): Partition {
+    return new Partition(topic, index, () => log);
+  }
+
+  get log(): PartitionLog {
+    return this.openLog ?? this.open().log;
+  }
+
+  /** Idempotent/transactional producer state, rebuilt from the log's batch headers on open. */
+  get producers(): ProducerStateManager {
+    return this.producerState ?? this.open().producers;
+  }
+
+  /** Whether the log has been opened (and recovered) in this run. */
+  get isOpen(): boolean {
+    return this.producerState !== null;
+  }
+
+  private open(): { log: PartitionLog; producers: ProducerStateManager } {
+    const log = this.openLog ?? (this.openLog = this.opener());
+    const producers = ProducerStateManager.fromLog(log);
+    this.producerState = producers;
+    this.onOpen?.(this);
+    return { log, producers };
   }
 
   /** With a single replica, everything appended is replicated: the high watermark is the log end. */

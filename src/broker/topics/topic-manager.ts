@@ -1,11 +1,21 @@
 // The broker's topics: which exist, their ids, partition counts and config
 // overrides (kept in <dataDir>/topics.json, replaced atomically), and the
 // partition logs under <dataDir>/<topic>-<partition>/.
+//
+// Scale: creating a topic does no per-partition disk work (logs make their
+// directory on first write) and concurrent creations share one topics.json
+// write; partitions open lazily (on first use, and in a background sweep
+// after start); descriptors come from one bounded cache. A clean close leaves
+// the clean-shutdown marker and the recovery-point checkpoint, so the next
+// start trusts what was flushed and checks only the rest.
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { PartitionLog } from '../log/partition-log.js';
 import { defaultLogConfig, logConfigFromTopicConfigs, type FlushPolicy, type LogConfig } from '../log/config.js';
+import { FdCache } from '../log/fd-cache.js';
+import { GroupCommit } from '../log/group-commit.js';
+import { readRecoveryPoints, syncDir, takeCleanShutdownMarker, writeCleanShutdownMarker, writeRecoveryPoints } from '../log/checkpoints.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import { KafkaError } from '../errors.js';
 import { Partition } from './partition.js';
@@ -18,6 +28,33 @@ export interface Topic {
   partitions: Partition[];
   internal: boolean;
 }
+
+export interface TopicManagerOptions {
+  brokerDefaults?: Record<string, string>;
+  clusterId?: string;
+  flushPolicy?: FlushPolicy;
+  /** Most segment files held open at once (the descriptor cache's capacity). */
+  maxOpenFiles?: number;
+  /** How often the recovery-point checkpoint is written (log.flush.offset.checkpoint.interval.ms). Default 60000. */
+  checkpointIntervalMs?: number;
+  /** Open every partition in the background once openInBackground() is called (default true; tests of lazy opening turn it off). */
+  openInBackground?: boolean;
+  /** Recovery notes (torn tails cut, indexes rebuilt) and background failures. */
+  onWarning?: (message: string, error?: unknown) => void;
+}
+
+/** What the last start found, for tests and the bench. */
+export interface StartInfo {
+  /** The previous run left the clean-shutdown marker. */
+  clean: boolean;
+  /** Partitions with an entry in the recovery-point checkpoint. */
+  checkpointed: number;
+}
+
+/** Partitions opened per slice of the background sweep, which then yields to requests. */
+const SWEEP_SLICE_MS = 10;
+/** Partition logs closed at once by close(). */
+const CLOSE_CONCURRENCY = 64;
 
 interface MetaFile {
   clusterId: string;
@@ -43,35 +80,100 @@ export class TopicManager {
   private readonly createdListeners = new Set<(topic: Topic) => void>();
   /** Topics whose partition logs are still being opened, so a second create waits or fails. */
   private readonly creating = new Map<string, Promise<Topic>>();
+  /** Topics being created, listed in topics.json before they are visible. */
+  private readonly pendingTopics = new Map<string, Topic>();
+  private readonly openedListeners = new Set<(partition: Partition) => void>();
   clusterId = '';
 
   private readonly baseLogConfig: LogConfig;
+  private readonly brokerDefaults: Record<string, string>;
+  /** Every segment file descriptor of this broker. */
+  readonly fdCache: FdCache;
+  private readonly warn: (message: string, error?: unknown) => void;
+  /** topics.json writes: bumped by each change, written by one shared write (group commit). */
+  private metaGeneration = 0;
+  private readonly metaWrites = new GroupCommit(() => this.writeMetaAsync(), () => this.metaGeneration);
+  /** Recovery points read at start, for partitions not opened yet (their data has not changed since). */
+  private readonly savedRecoveryPoints: Map<string, number>;
+  private readonly startClean: boolean;
+  readonly startInfo: StartInfo;
+  private checkpointTimer: NodeJS.Timeout | undefined;
+  private checkpointing: Promise<void> = Promise.resolve();
+  private sweepTimer: NodeJS.Immediate | undefined;
+  private sweepDone: Promise<void> | undefined;
+  private readonly sweepEnabled: boolean;
+  private closing = false;
 
-  private constructor(
-    private readonly dataDir: string,
-    private readonly brokerDefaults: Record<string, string>,
-    flushPolicy: FlushPolicy,
-  ) {
-    this.baseLogConfig = { ...defaultLogConfig, flushPolicy };
+  private constructor(private readonly dataDir: string, options: TopicManagerOptions) {
+    this.brokerDefaults = options.brokerDefaults ?? {};
+    this.baseLogConfig = { ...defaultLogConfig, flushPolicy: options.flushPolicy ?? 'ack' };
+    this.fdCache = new FdCache(options.maxOpenFiles);
+    this.warn = options.onWarning ?? (() => undefined);
+    this.sweepEnabled = options.openInBackground ?? true;
+    this.startClean = takeCleanShutdownMarker(dataDir);
+    this.savedRecoveryPoints = readRecoveryPoints(dataDir);
+    this.startInfo = { clean: this.startClean, checkpointed: this.savedRecoveryPoints.size };
   }
 
-  static async open(
-    dataDir: string,
-    options: { brokerDefaults?: Record<string, string>; clusterId?: string; flushPolicy?: FlushPolicy } = {},
-  ): Promise<TopicManager> {
+  /** Reads topics.json; no partition log is opened here (they open on first use and in the background). */
+  static async open(dataDir: string, options: TopicManagerOptions = {}): Promise<TopicManager> {
     fs.mkdirSync(dataDir, { recursive: true });
-    const { brokerDefaults = {}, clusterId, flushPolicy = 'ack' } = options;
-    const tm = new TopicManager(dataDir, brokerDefaults, flushPolicy);
+    const tm = new TopicManager(dataDir, options);
     const meta = tm.readMeta();
-    tm.clusterId = meta?.clusterId ?? clusterId ?? crypto.randomBytes(16).toString('base64url');
+    tm.clusterId = meta?.clusterId ?? options.clusterId ?? crypto.randomBytes(16).toString('base64url');
     for (const t of meta?.topics ?? []) {
       const topic: Topic = { name: t.name, id: t.id, configs: t.configs, partitions: [], internal: t.name.startsWith('__') };
-      for (let p = 0; p < t.partitions; p++) topic.partitions.push(await tm.openPartition(topic, p));
+      for (let p = 0; p < t.partitions; p++) topic.partitions.push(tm.lazyPartition(topic, p));
       tm.topics.set(t.name, topic);
       tm.byId.set(t.id, topic);
     }
     if (!meta) tm.writeMeta();
+    const interval = options.checkpointIntervalMs ?? 60_000;
+    tm.checkpointTimer = setInterval(() => void tm.checkpoint(), interval);
+    tm.checkpointTimer.unref();
     return tm;
+  }
+
+  /**
+   * Starts opening (recovering) every partition in the background; the broker
+   * calls it once it listens, so the sweep does not delay its start.
+   */
+  openInBackground(): void {
+    if (this.sweepEnabled) this.sweepDone ??= this.sweep();
+  }
+
+  /** Resolves once the background sweep (started now if it was not) has opened every partition that existed at start. */
+  allOpened(): Promise<void> {
+    this.openInBackground();
+    return this.sweepDone ?? Promise.resolve();
+  }
+
+  /**
+   * Opens the partitions not opened yet, a time slice at a time, yielding to
+   * the event loop between slices so requests are served meanwhile.
+   */
+  private sweep(): Promise<void> {
+    const pending: Partition[] = [];
+    for (const t of this.topics.values()) for (const p of t.partitions) pending.push(p);
+    let i = 0;
+    return new Promise((resolve) => {
+      const slice = (): void => {
+        this.sweepTimer = undefined;
+        const until = performance.now() + SWEEP_SLICE_MS;
+        while (i < pending.length && !this.closing && performance.now() < until) {
+          const p = pending[i++]!;
+          if (p.isOpen || this.partition(p.topic, p.index) !== p) continue; // opened by a request, or deleted
+          try {
+            void p.log;
+          } catch (err) {
+            this.warn(`opening ${p.topic}-${p.index} failed`, err);
+          }
+        }
+        if (i >= pending.length || this.closing) resolve();
+        else this.sweepTimer = setImmediate(slice);
+      };
+      this.sweepTimer = setImmediate(slice);
+    });
   }
 
   get(name: string): Topic | undefined {
@@ -123,8 +225,9 @@ export class TopicManager {
   }
 
   /**
-   * Creates a topic. It becomes visible to get() only once every partition log is
-   * open, so a request never sees a topic with missing partitions.
+   * Creates a topic: no partition file is touched (each log makes its files on
+   * its first write). It becomes visible to get() once topics.json holds it,
+   * written once for all the topics being created at the same time.
    */
   create(name: string, partitions: number, configs: Record<string, string> = {}, replicationFactor = 1): Promise<Topic> {
     try {
@@ -132,24 +235,28 @@ export class TopicManager {
     } catch (err) {
       return Promise.reject(err);
     }
-    const creating = (async () => {
-      const topic: Topic = { name, id: crypto.randomUUID(), configs: { ...configs }, partitions: [], internal: name.startsWith('__') };
-      try {
-        for (let p = 0; p < partitions; p++) topic.partitions.push(await this.openPartition(topic, p));
-      } catch (err) {
-        for (const p of topic.partitions) await p.log.close();
-        throw err;
-      } finally {
+    const topic: Topic = { name, id: crypto.randomUUID(), configs: { ...configs }, partitions: [], internal: name.startsWith('__') };
+    for (let p = 0; p < partitions; p++) topic.partitions.push(this.lazyPartition(topic, p));
+    this.pendingTopics.set(name, topic);
+    const creating = this.saveMeta()
+      .then(() => {
+        this.topics.set(name, topic);
+        this.byId.set(topic.id, topic);
+        for (const l of this.createdListeners) l(topic);
+        return topic;
+      })
+      .finally(() => {
         this.creating.delete(name);
-      }
-      this.topics.set(name, topic);
-      this.byId.set(topic.id, topic);
-      this.writeMeta();
-      for (const l of this.createdListeners) l(topic);
-      return topic;
-    })();
+        this.pendingTopics.delete(name);
+      });
     this.creating.set(name, creating);
     return creating;
+  }
+
+  /** Makes the current topic list durable in topics.json, sharing the write with concurrent callers. */
+  private saveMeta(): Promise<void> {
+    this.metaGeneration++;
+    return this.metaWrites.request();
   }
 
   /** Calls `listener` for every topic created from now on; returns the function that stops it. */
@@ -170,10 +277,11 @@ export class TopicManager {
     if (!topic) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic '${name}' does not exist.`);
     this.topics.delete(name);
     this.byId.delete(topic.id);
-    this.writeMeta();
+    await this.saveMeta();
     for (const p of topic.partitions) {
       p.notifyAppend(0, 0); // wake fetches so they see the topic is gone
-      await p.log.delete();
+      if (p.isOpen) await p.log.delete();
+      else fs.rmSync(this.partitionDir(topic.name, p.index), { recursive: true, force: true });
     }
     return topic;
   }
@@ -189,8 +297,8 @@ export class TopicManager {
       );
     }
     if (validateOnly) return;
-    for (let p = current; p < total; p++) topic.partitions.push(await this.openPartition(topic, p));
-    this.writeMeta();
+    for (let p = current; p < total; p++) topic.partitions.push(this.lazyPartition(topic, p));
+    await this.saveMeta();
   }
 
   /** Applies config changes (null value = delete the override) after validating all of them. */
@@ -230,20 +338,75 @@ export class TopicManager {
     if (validateOnly) return;
     topic.configs = next;
     const config = this.logConfigFor(topic);
-    for (const p of topic.partitions) p.log.updateConfig(config);
-    this.writeMeta();
+    // Partitions not open yet read the topic's configs when they open.
+    for (const p of topic.partitions) if (p.isOpen) p.log.updateConfig(config);
+    // A creation's asynchronous write may be renaming an older snapshot right
+    // now: then the change goes into the write queued after it, not a racing one.
+    if (this.metaWrites.busy) void this.saveMeta().catch((err) => this.warn('writing topics.json failed', err));
+    else this.writeMeta();
   }
 
-  /** Deletes expired segments of every partition (retention.ms / retention.bytes). */
+  /**
+   * Deletes expired segments (retention.ms / retention.bytes) of the open
+   * partitions: the background sweep opens the others soon after start.
+   */
   enforceRetention(now = Date.now()): void {
     for (const topic of this.topics.values()) {
-      for (const p of topic.partitions) p.log.enforceRetention(now);
+      for (const p of topic.partitions) if (p.isOpen) p.log.enforceRetention(now);
     }
   }
 
+  /** Calls `listener` each time a partition's log has been opened (and recovered). */
+  onPartitionOpened(listener: (partition: Partition) => void): () => void {
+    this.openedListeners.add(listener);
+    return () => this.openedListeners.delete(listener);
+  }
+
+  /**
+   * Syncs and closes every open log, then writes the recovery points and,
+   * when all of that succeeded, the clean-shutdown marker.
+   */
   async close(): Promise<void> {
-    for (const topic of this.topics.values()) {
-      for (const p of topic.partitions) await p.log.close();
+    this.closing = true;
+    clearInterval(this.checkpointTimer);
+    if (this.sweepTimer !== undefined) clearImmediate(this.sweepTimer);
+    await this.metaWrites.idle();
+    const open: Partition[] = [];
+    for (const t of this.topics.values()) for (const p of t.partitions) if (p.isOpen) open.push(p);
+    let failed = false;
+    for (let i = 0; i < open.length; i += CLOSE_CONCURRENCY) {
+      const results = await Promise.allSettled(open.slice(i, i + CLOSE_CONCURRENCY).map((p) => p.log.close({ clean: true })));
+      for (const r of results) {
+        if (r.status === 'rejected') {
+          failed = true;
+          this.warn('closing a partition log failed', r.reason);
+        }
+      }
+    }
+    await this.checkpointing;
+    try {
+      await writeRecoveryPoints(this.dataDir, this.recoveryPoints());
+      if (!failed) writeCleanShutdownMarker(this.dataDir);
+    } catch (err) {
+      this.warn('writing the shutdown checkpoints failed', err);
+    }
+  }
+
+  /** Writes the recovery-point checkpoint (periodically, off the request path; one write at a time). */
+  checkpoint(): Promise<void> {
+    if (this.closing) return this.checkpointing;
+    this.checkpointing = this.checkpointing
+      .then(() => writeRecoveryPoints(this.dataDir, this.recoveryPoints()))
+      .catch((err) => this.warn('writing the recovery-point checkpoint failed', err));
+    return this.checkpointing;
+  }
+
+  private *recoveryPoints(): Iterable<{ topic: string; partition: number; offset: number }> {
+    for (const t of this.topics.values()) {
+      for (const p of t.partitions) {
+        const offset = p.isOpen ? p.log.recoveryPoint : this.savedRecoveryPoints.get(`${t.name}-${p.index}`);
+        if (offset !== undefined && offset > 0) yield { topic: t.name, partition: p.index, offset };
+      }
     }
   }
 
@@ -251,10 +414,27 @@ export class TopicManager {
     return logConfigFromTopicConfigs({ ...this.brokerDefaults, ...topic.configs }, this.baseLogConfig);
   }
 
-  private async openPartition(topic: Topic, index: number): Promise<Partition> {
-    const dir = path.join(this.dataDir, `${topic.name}-${index}`);
-    const log = await PartitionLog.open(dir, this.logConfigFor(topic));
-    return new Partition(topic.name, index, log);
+  private partitionDir(topic: string, index: number): string {
+    return path.join(this.dataDir, `${topic}-${index}`);
+  }
+
+  /** A partition whose log opens (recovering from its checkpointed recovery point) on first use. */
+  private lazyPartition(topic: Topic, index: number): Partition {
+    const dir = this.partitionDir(topic.name, index);
+    const key = `${topic.name}-${index}`;
+    const open = (): PartitionLog => {
+      const log = PartitionLog.openSync(dir, this.logConfigFor(topic), {
+        fdCache: this.fdCache,
+        recoveryPoint: this.savedRecoveryPoints.get(key) ?? 0,
+        clean: this.startClean,
+        onWarning: this.warn,
+      });
+      this.savedRecoveryPoints.delete(key);
+      return log;
+    };
+    return new Partition(topic.name, index, open, (p) => {
+      for (const l of this.openedListeners) l(p);
+    });
   }
 
   private get metaPath(): string {
@@ -270,16 +450,35 @@ export class TopicManager {
     }
   }
 
-  /** Write-to-temp, fsync, rename: a crash leaves the old or the new file, never half of one. */
-  private writeMeta(): void {
+  /** Topics as topics.json lists them: the existing ones and those being created. */
+  private metaText(): string {
     const meta: MetaFile = {
       clusterId: this.clusterId,
-      topics: this.list().map((t) => ({ name: t.name, id: t.id, partitions: t.partitions.length, configs: t.configs })),
+      topics: [...this.topics.values(), ...this.pendingTopics.values()].map((t) => ({ name: t.name, id: t.id, partitions: t.partitions.length, configs: t.configs })),
     };
+    return JSON.stringify(meta);
+  }
+
+  /** writeMeta() off the event loop, for creations (many share one write). */
+  private async writeMetaAsync(): Promise<void> {
+    const tmp = `${this.metaPath}.async.tmp`;
+    const fh = await fs.promises.open(tmp, 'w');
+    try {
+      await fh.writeFile(this.metaText());
+      await fh.datasync();
+    } finally {
+      await fh.close();
+    }
+    await fs.promises.rename(tmp, this.metaPath);
+    await syncDir(this.dataDir);
+  }
+
+  /** Write-to-temp, fsync, rename: a crash leaves the old or the new file, never half of one. */
+  private writeMeta(): void {
     const tmp = `${this.metaPath}.tmp`;
     const fd = fs.openSync(tmp, 'w');
     try {
-      fs.writeSync(fd, JSON.stringify(meta, null, 2));
+      fs.writeSync(fd, this.metaText());
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);

@@ -96,6 +96,7 @@ export class TransactionCoordinator extends EventEmitter<{ transition: [Transiti
   /** TxnOffsetCommit writes in flight, by transactional id. */
   private readonly offsetWrites = new Map<string, Promise<unknown>>();
   private timer: NodeJS.Timeout | undefined;
+  private stopWatchingOpens: (() => void) | undefined;
   private closed = false;
   private readonly now: () => number;
 
@@ -120,7 +121,9 @@ export class TransactionCoordinator extends EventEmitter<{ transition: [Transiti
         await tc.complete(meta).catch((err) => tc.warn(`could not complete ${meta.transactionalId} on open`, err));
       }
     }
-    tc.closeHangingTransactions();
+    // Partitions open lazily: each is checked when it opens, those open already now.
+    tc.stopWatchingOpens = opts.topics.onPartitionOpened((p) => tc.closeHangingIn(p));
+    for (const topic of opts.topics.list()) for (const p of topic.partitions) if (p.isOpen) tc.closeHangingIn(p);
     tc.timer = setInterval(() => tc.track(tc.check()), opts.abortCheckIntervalMs);
     tc.timer.unref();
     return tc;
@@ -266,7 +269,7 @@ export class TransactionCoordinator extends EventEmitter<{ transition: [Transiti
     const out: PartitionTxnInfo[] = [];
     for (const topic of this.opts.topics.list()) {
       for (const p of topic.partitions) {
-        if (p.producers.size === 0) continue;
+        if (!p.isOpen || p.producers.size === 0) continue;
         out.push({
           topic: topic.name,
           partition: p.index,
@@ -326,7 +329,7 @@ export class TransactionCoordinator extends EventEmitter<{ transition: [Transiti
     }
     const cutoff = now - this.opts.producerIdExpirationMs;
     for (const topic of this.opts.topics.list()) {
-      for (const p of topic.partitions) p.producers.expire(cutoff);
+      for (const p of topic.partitions) if (p.isOpen) p.producers.expire(cutoff);
     }
     await Promise.all(work);
   }
@@ -335,6 +338,7 @@ export class TransactionCoordinator extends EventEmitter<{ transition: [Transiti
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.timer);
+    this.stopWatchingOpens?.();
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
     await this.log.close();
   }
@@ -441,31 +445,27 @@ export class TransactionCoordinator extends EventEmitter<{ transition: [Transiti
     this.applyNow(meta, t.next);
   }
 
-  /** On open: close partition transactions no coordinator transaction accounts for. */
-  private closeHangingTransactions(): void {
-    for (const topic of this.opts.topics.list()) {
-      for (const p of topic.partitions) {
-        for (const pid of p.producers.openProducerIds()) {
-          const meta = this.byProducerId.get(pid);
-          const live =
-            meta &&
-            (meta.state === TxnState.Ongoing || meta.state === TxnState.PrepareCommit || meta.state === TxnState.PrepareAbort) &&
-            meta.partitions.has(partitionKey(topic.name, p.index));
-          if (live) continue;
-          const commit = meta?.state === TxnState.CompleteCommit;
-          const epoch = Math.max(meta?.producerEpoch ?? 0, p.producers.entry(pid)?.epoch ?? 0);
-          this.opts.log?.('warn', 'closing a transaction left open in a partition', {
-            topic: topic.name,
-            partition: p.index,
-            producerId: pid,
-            outcome: commit ? 'commit' : 'abort',
-          });
-          try {
-            writeMarker(p, pid, epoch, commit, this.now());
-          } catch (err) {
-            this.warn(`could not close the open transaction of producer ${pid} in ${topic.name}-${p.index}`, err);
-          }
-        }
+  /** When a partition opens: close its transactions no coordinator transaction accounts for. */
+  private closeHangingIn(p: Partition): void {
+    for (const pid of p.producers.openProducerIds()) {
+      const meta = this.byProducerId.get(pid);
+      const live =
+        meta &&
+        (meta.state === TxnState.Ongoing || meta.state === TxnState.PrepareCommit || meta.state === TxnState.PrepareAbort) &&
+        meta.partitions.has(partitionKey(p.topic, p.index));
+      if (live) continue;
+      const commit = meta?.state === TxnState.CompleteCommit;
+      const epoch = Math.max(meta?.producerEpoch ?? 0, p.producers.entry(pid)?.epoch ?? 0);
+      this.opts.log?.('warn', 'closing a transaction left open in a partition', {
+        topic: p.topic,
+        partition: p.index,
+        producerId: pid,
+        outcome: commit ? 'commit' : 'abort',
+      });
+      try {
+        writeMarker(p, pid, epoch, commit, this.now());
+      } catch (err) {
+        this.warn(`could not close the open transaction of producer ${pid} in ${p.topic}-${p.index}`, err);
       }
     }
   }

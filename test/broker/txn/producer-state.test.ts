@@ -45,10 +45,10 @@ async function withPartition(fn: (p: Partition, reopen: () => Promise<Partition>
   const dir = mkdtempSync(join(tmpdir(), 'tributary-pstate-'));
   let log = await PartitionLog.open(dir);
   try {
-    await fn(new Partition('t', 0, log), async () => {
+    await fn(Partition.of('t', 0, log), async () => {
       await log.close();
       log = await PartitionLog.open(dir);
-      return new Partition('t', 0, log);
+      return Partition.of('t', 0, log);
     });
   } finally {
     await log.close();
