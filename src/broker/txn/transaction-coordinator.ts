@@ -25,7 +25,10 @@ import type { Partition } from '../topics/partition.js';
 import { ProducerIdManager } from './producer-ids.js';
 import { TransactionLog } from './transaction-log.js';
 import { TxnMetadata, TxnState, parsePartitionKey, partitionKey, type Transit, type TxnRecord, type TxnStateName } from './txn-state.js';
+
+export type { PartitionTxnInfo, TransactionInfo } from './txn-info.js';
 import { writeMarker } from './markers.js';
+import { info, type PartitionTxnInfo, type TransactionInfo } from './txn-info.js';
 import { OFFSETS_TOPIC, partitionForGroup } from '../groups/offset-records.js';
 
 /** What the group coordinator offers for offsets committed inside transactions. */
@@ -55,30 +58,6 @@ export interface InitProducerIdResult {
   producerId: number;
   producerEpoch: number;
   message?: string;
-}
-
-/** Plain data about one transactional id (metrics, DescribeTransactions). */
-export interface TransactionInfo {
-  transactionalId: string;
-  state: TxnStateName;
-  producerId: number;
-  producerEpoch: number;
-  timeoutMs: number;
-  /** -1 when no transaction has started. */
-  startTimeMs: number;
-  lastUpdateMs: number;
-  partitions: { topic: string; partition: number }[];
-  groups: string[];
-}
-
-/** Plain data about one partition's producers and transactions (metrics). */
-export interface PartitionTxnInfo {
-  topic: string;
-  partition: number;
-  highWatermark: number;
-  lastStableOffset: number;
-  openTransactions: number;
-  producers: number;
 }
 
 export interface TransitionEvent {
@@ -492,18 +471,4 @@ export class TransactionCoordinator extends EventEmitter<{ transition: [Transiti
   private warn(msg: string, err: unknown): void {
     this.opts.log?.('warn', msg, { error: err instanceof Error ? err.message : String(err) });
   }
-}
-
-function info(meta: TxnMetadata): TransactionInfo {
-  return {
-    transactionalId: meta.transactionalId,
-    state: meta.state,
-    producerId: meta.producerId,
-    producerEpoch: meta.producerEpoch,
-    timeoutMs: meta.timeoutMs,
-    startTimeMs: meta.startTimeMs,
-    lastUpdateMs: meta.lastUpdateMs,
-    partitions: [...meta.partitions].map(parsePartitionKey),
-    groups: [...meta.groups],
-  };
 }
