@@ -2,10 +2,11 @@
 // seed script (producer.py → `state send`, produce_input_topic.py → `events
 // generate`, stress_test.py → `stress`, consumer.py → `consume`).
 import { loadDotEnv } from './env.js';
+import { processIo, type Io } from './io.js';
 
 interface Command {
   summary: string;
-  load(): Promise<(args: string[]) => Promise<number>>;
+  load(): Promise<(args: string[], io: Io) => Promise<number>>;
 }
 
 // Loaded on use, so `tributary produce` does not pay for Fastify and PGlite.
@@ -28,22 +29,23 @@ function usage(): string {
   return ['Usage: tributary <command> [options]', '', 'Commands:', ...lines, '', 'Run `tributary <command> --help` for its options.'].join('\n');
 }
 
-export async function run(argv: string[]): Promise<number> {
+/** Runs one command; `io` (default: this process's streams and env) is where it reads and prints. */
+export async function run(argv: string[], io: Io = processIo): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    console.log(usage());
+    io.out(usage());
     return name ? 0 : 1;
   }
   const command = commands[name];
   if (!command) {
-    console.error(`tributary: unknown command "${name}"\n\n${usage()}`);
+    io.err(`tributary: unknown command "${name}"\n\n${usage()}`);
     return 2;
   }
   try {
-    loadDotEnv();
-    return await (await command.load())(rest);
+    loadDotEnv(io.env.ENV_FILE ?? '.env', io.env);
+    return await (await command.load())(rest, io);
   } catch (err) {
-    console.error(`tributary ${name}: ${err instanceof Error ? err.message : String(err)}`);
+    io.err(`tributary ${name}: ${err instanceof Error ? err.message : String(err)}`);
     return 1;
   }
 }

@@ -7,6 +7,7 @@ import { createApp } from '../../stream/app.js';
 import { kafkaConfigFromEnv } from '../../stream/kafka-config.js';
 import type { StateMessage } from '../../services/state/message.js';
 import { stateTopicName, stateTopicOptions } from '../../services/state/topics.js';
+import { processIo, type Io } from '../io.js';
 
 const USAGE = `Usage: tributary state send [--state N] [--text T]
 
@@ -49,7 +50,7 @@ export function parseStateArgs(argv: string[]): { help: true } | { help: false; 
   return { help: false, options: { state, text: values.text ?? `state changed to ${state}` } };
 }
 
-export async function stateCommand(argv: string[]): Promise<number> {
+export async function stateCommand(argv: string[], io: Io = processIo): Promise<number> {
   let parsed: ReturnType<typeof parseStateArgs>;
   try {
     parsed = parseStateArgs(argv);
@@ -57,17 +58,17 @@ export async function stateCommand(argv: string[]): Promise<number> {
     // parseArgs's own errors (unknown option, missing value) are usage errors too.
     const code = (err as { code?: string }).code;
     if (!(err instanceof UsageError) && !code?.startsWith('ERR_PARSE_ARGS')) throw err;
-    console.error(`tributary state: ${(err as Error).message}\nRun \`tributary state --help\` for usage.`);
+    io.err(`tributary state: ${(err as Error).message}\nRun \`tributary state --help\` for usage.`);
     return 2;
   }
   if (parsed.help) {
-    console.log(USAGE);
+    io.out(USAGE);
     return 0;
   }
 
-  const kafka = kafkaConfigFromEnv(process.env, { brokers: ['127.0.0.1:' + (process.env.BROKER_PORT ?? 9092)] });
+  const kafka = kafkaConfigFromEnv(io.env, { brokers: ['127.0.0.1:' + (io.env.BROKER_PORT ?? 9092)] });
   const app = createApp({ id: 'tributary-state-cli', kafka });
-  const topic = app.topic(stateTopicName(process.env), stateTopicOptions());
+  const topic = app.topic(stateTopicName(io.env), stateTopicOptions());
   const message: StateMessage = { message_id: randomUUID(), text: parsed.options.text, state: parsed.options.state };
   try {
     await app.createTopics();
@@ -78,6 +79,6 @@ export async function stateCommand(argv: string[]): Promise<number> {
   } finally {
     await app.closeProducer();
   }
-  console.log(JSON.stringify(message));
+  io.out(JSON.stringify(message));
   return 0;
 }

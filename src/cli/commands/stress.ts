@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { progressBar } from '../progress.js';
 import { runStress, type Percentiles, type StressOptions, type StressResult } from '../../services/baskets/stress.js';
+import { processIo, type Io } from '../io.js';
 
 const USAGE = `Usage: tributary stress [options]
 
@@ -69,23 +70,23 @@ export function parseStressArgs(argv: string[], env: NodeJS.ProcessEnv = process
   };
 }
 
-export async function stressCommand(argv: string[]): Promise<number> {
+export async function stressCommand(argv: string[], io: Io = processIo): Promise<number> {
   let options: CliOptions | 'help';
   try {
-    options = parseStressArgs(argv);
+    options = parseStressArgs(argv, io.env);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    console.error(`tributary stress: ${err.message}\n\n${USAGE}`);
+    io.err(`tributary stress: ${err.message}\n\n${USAGE}`);
     return 2;
   }
   if (options === 'help') {
-    console.log(USAGE);
+    io.out(USAGE);
     return 0;
   }
   const { quiet } = options;
-  const result = await runStress({ ...options, progress: quiet ? undefined : (label, total) => progressBar({ label, total }) });
-  if (options.json) console.log(JSON.stringify(result, null, 2));
-  else console.log(formatResult(result));
+  const result = await runStress({ ...options, progress: quiet ? undefined : (label, total) => progressBar({ label, total, stream: io.stderr }) });
+  if (options.json) io.out(JSON.stringify(result, null, 2));
+  else io.out(formatResult(result));
   return result.ok ? 0 : 1;
 }
 

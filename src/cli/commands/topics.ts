@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import type { Admin } from '@platformatic/kafka';
 import { createAdmin } from '../../stream/kafka.js';
 import { cliKafkaConfig, errorText, exitOnClosedStdout, parseIntFlag, table, toJson } from '../format.js';
+import { processIo, type Io } from '../io.js';
 
 const HELP = `Usage: tributary topics <action> [options]
 
@@ -20,8 +21,8 @@ Connects to KAFKA_BROKERS (default 127.0.0.1:BROKER_PORT, 9092).
 const TOPIC_RESOURCE = 2; // DescribeConfigs resource type of a topic
 const CONFIG_SOURCES: Record<number, string> = { 1: 'topic', 2: 'broker', 3: 'broker', 4: 'broker', 5: 'default', 6: 'broker' };
 
-export async function topicsCommand(argv: string[]): Promise<number> {
-  exitOnClosedStdout();
+export async function topicsCommand(argv: string[], io: Io = processIo): Promise<number> {
+  exitOnClosedStdout(io);
   const { values, positionals } = parseArgs({
     args: argv,
     options: {
@@ -37,33 +38,33 @@ export async function topicsCommand(argv: string[]): Promise<number> {
   });
   const [action, name, ...extra] = positionals;
   if (values.help || !action) {
-    console.log(HELP);
+    io.out(HELP);
     return values.help ? 0 : 1;
   }
   if (extra.length > 0) throw new Error(`unexpected arguments: ${extra.join(' ')}`);
   const needsName = action !== 'list';
   if (needsName && !name) throw new Error(`topics ${action} needs a topic name`);
 
-  const admin = createAdmin(cliKafkaConfig());
+  const admin = createAdmin(cliKafkaConfig(undefined, io.env));
   try {
     switch (action) {
       case 'list':
-        return await list(admin, values.all ?? false, values.json ?? false);
+        return await list(io, admin, values.all ?? false, values.json ?? false);
       case 'create':
-        return await create(admin, name!, values);
+        return await create(io, admin, name!, values);
       case 'describe':
-        return await describe(admin, name!, values.json ?? false);
+        return await describe(io, admin, name!, values.json ?? false);
       case 'delete':
         await mustExist(admin, name!);
         await admin.deleteTopics({ topics: [name!] });
-        console.log(`deleted topic ${name}`);
+        io.out(`deleted topic ${name}`);
         return 0;
       default:
-        console.error(`tributary topics: unknown action "${action}"\n\n${HELP}`);
+        io.err(`tributary topics: unknown action "${action}"\n\n${HELP}`);
         return 2;
     }
   } catch (err) {
-    console.error(`tributary topics ${action}: ${errorText(err)}`);
+    io.err(`tributary topics ${action}: ${errorText(err)}`);
     return 1;
   } finally {
     await admin.close().catch(() => {});
@@ -80,7 +81,7 @@ async function mustExist(admin: Admin, name: string): Promise<void> {
   }
 }
 
-async function list(admin: Admin, all: boolean, json: boolean): Promise<number> {
+async function list(io: Io, admin: Admin, all: boolean, json: boolean): Promise<number> {
   const names = (await admin.listTopics({ includeInternals: all })).filter((n) => all || !n.startsWith('__')).sort();
   const metadata = names.length > 0 ? await admin.metadata({ topics: names }) : undefined;
   const rows = names.map((n) => {
@@ -89,14 +90,14 @@ async function list(admin: Admin, all: boolean, json: boolean): Promise<number> 
     return { name: n, partitions: t?.partitionsCount ?? null, replicas: t?.partitions[0]?.replicas.length ?? null };
   });
   if (json) {
-    for (const r of rows) console.log(toJson(r));
+    for (const r of rows) io.out(toJson(r));
   } else {
-    console.log(table(['TOPIC', 'PARTITIONS', 'REPLICAS'], rows.map((r) => [r.name, r.partitions ?? '-', r.replicas ?? '-'])));
+    io.out(table(['TOPIC', 'PARTITIONS', 'REPLICAS'], rows.map((r) => [r.name, r.partitions ?? '-', r.replicas ?? '-'])));
   }
   return 0;
 }
 
-async function create(admin: Admin, name: string, values: { partitions?: string; replicas?: string; config?: string[] }): Promise<number> {
+async function create(io: Io, admin: Admin, name: string, values: { partitions?: string; replicas?: string; config?: string[] }): Promise<number> {
   const partitions = parseIntFlag('--partitions', values.partitions, 1);
   const replicas = parseIntFlag('--replicas', values.replicas, 1, 32767);
   const configs = (values.config ?? []).map((kv) => {
@@ -105,11 +106,11 @@ async function create(admin: Admin, name: string, values: { partitions?: string;
     return { name: kv.slice(0, eq), value: kv.slice(eq + 1) };
   });
   const [created] = await admin.createTopics({ topics: [name], partitions, replicas, configs });
-  console.log(`created topic ${name} with ${created?.partitions ?? partitions ?? '?'} partition(s), replication factor ${created?.replicas ?? replicas ?? '?'}`);
+  io.out(`created topic ${name} with ${created?.partitions ?? partitions ?? '?'} partition(s), replication factor ${created?.replicas ?? replicas ?? '?'}`);
   return 0;
 }
 
-async function describe(admin: Admin, name: string, json: boolean): Promise<number> {
+async function describe(io: Io, admin: Admin, name: string, json: boolean): Promise<number> {
   await mustExist(admin, name);
   const metadata = await admin.metadata({ topics: [name] });
   const t = metadata.topics.get(name);
@@ -134,21 +135,21 @@ async function describe(admin: Admin, name: string, json: boolean): Promise<numb
     .sort((a, b) => a.name.localeCompare(b.name));
 
   if (json) {
-    console.log(toJson({ name, id: t.id, partitions, configs: configEntries }));
+    io.out(toJson({ name, id: t.id, partitions, configs: configEntries }));
     return 0;
   }
   const records = partitions.reduce((n, p) => n + (p.endOffset - p.startOffset), 0n);
-  console.log(`Topic: ${name}  id: ${t.id}  partitions: ${t.partitionsCount}  replication factor: ${t.partitions[0]?.replicas.length ?? 0}  records: ${records}`);
-  console.log('');
-  console.log(
+  io.out(`Topic: ${name}  id: ${t.id}  partitions: ${t.partitionsCount}  replication factor: ${t.partitions[0]?.replicas.length ?? 0}  records: ${records}`);
+  io.out('');
+  io.out(
     table(
       ['PARTITION', 'LEADER', 'REPLICAS', 'ISR', 'START', 'END'],
       partitions.map((p) => [p.partition, p.leader, p.replicas.join(',') || '-', p.isr.join(',') || '-', p.startOffset, p.endOffset]),
     ),
   );
   if (configEntries.length > 0) {
-    console.log('');
-    console.log(table(['CONFIG', 'VALUE', 'SOURCE'], configEntries.map((c) => [c.name, c.value ?? '(null)', c.source])));
+    io.out('');
+    io.out(table(['CONFIG', 'VALUE', 'SOURCE'], configEntries.map((c) => [c.name, c.value ?? '(null)', c.source])));
   }
   return 0;
 }
