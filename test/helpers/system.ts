@@ -7,6 +7,7 @@ import pino from 'pino';
 import type { BrokerOptions } from '../../src/broker/config.js';
 import { startSystem, type RunningSystem, type SystemOptions } from '../../src/services/system.js';
 import { startTestBroker, tempDir, type TestBroker } from './broker.js';
+import { seedPGlite } from './pglite.js';
 
 export interface TestSystem extends RunningSystem {
   broker: TestBroker;
@@ -35,6 +36,8 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
   delete env.DATABASE_URL;
   if (options.env?.DATABASE_URL) env.DATABASE_URL = options.env.DATABASE_URL;
   const log = pino({ level: process.env.TRIBUTARY_TEST_LOG ? 'debug' : 'silent' });
+  // A new PGlite folder starts as a copy of an initialised one (see ./pglite.ts).
+  if (!options.database && !env.DATABASE_URL && !fs.existsSync(`${dataDir}/db`)) await seedPGlite(`${dataDir}/db`);
   const system = await startSystem({
     kafka,
     env,
