@@ -4,8 +4,9 @@
 // under that folder. --test-force-exit ends a file once its tests are done even
 // if a client left a handle open.
 //
-// Every test has a time limit (TEST_TIMEOUT ms, default 120 s): a test that
-// hangs fails with its name instead of holding the run until CI gives up.
+// Every test has a time limit (TEST_TIMEOUT ms, default 120 s, set in each test
+// process by scripts/test-timeout.mjs): a test that hangs fails with its name
+// instead of holding the run until CI gives up.
 // Files run TEST_CONCURRENCY at a time (default 2): each starts its own broker
 // on port 0 with its own data folders and databases, and most of a file's time
 // is spent waiting on sockets and child processes, not on the CPU.
@@ -44,8 +45,8 @@ const concurrency = positiveInt('TEST_CONCURRENCY', 2);
 const started = process.hrtime.bigint();
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-force-exit', `--test-timeout=${timeout}`, `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
-  { stdio: 'inherit' },
+  ['--import', 'tsx', '--import', new URL('./test-timeout.mjs', import.meta.url).href, '--test', '--test-force-exit', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+  { stdio: 'inherit', env: { ...process.env, TEST_TIMEOUT: String(timeout) } },
 );
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 const cpu = childCpuSeconds();
