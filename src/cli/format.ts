@@ -3,6 +3,7 @@
 // that name the Kafka error (TOPIC_ALREADY_EXISTS, ...) rather than the client
 // library's generic "Received response with error".
 import { kafkaConfigFromEnv, type KafkaConfig } from '../stream/kafka-config.js';
+import { processIo, type Io } from './io.js';
 
 /** KAFKA_BROKERS (or BOOTSTRAP_SERVERS, KAFKA_BOOTSTRAP_SERVERS) when set, else the local embedded broker. */
 export function cliKafkaConfig(clientId = 'tributary-cli', env: NodeJS.ProcessEnv = process.env): KafkaConfig {
@@ -81,9 +82,13 @@ export function formatTimestamp(ms: bigint | number): string {
  * `tributary consume | head` closes stdout early: stop quietly (exit 0) rather
  * than crash with an unhandled EPIPE, as Unix tools do.
  */
-export function exitOnClosedStdout(): void {
+export function exitOnClosedStdout(io: Io): void {
+  // Only the process's own stdout can be closed under us; once is enough.
+  if (io !== processIo || exitsOnClosedStdout) return;
+  exitsOnClosedStdout = true;
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(0);
     throw err;
   });
 }
+let exitsOnClosedStdout = false;

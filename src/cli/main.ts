@@ -3,10 +3,11 @@
 // one per system's load tool (`state send`, `events generate`, `stress`).
 import { loadDotEnv } from './env.js';
 import { isUsageError, USAGE_EXIT_CODE } from './usage.js';
+import { processIo, type Io } from './io.js';
 
 interface Command {
   summary: string;
-  load(): Promise<(args: string[]) => Promise<number>>;
+  load(): Promise<(args: string[], io: Io) => Promise<number>>;
 }
 
 // Loaded on use, so `tributary produce` does not pay for Fastify and PGlite.
@@ -29,27 +30,28 @@ function usage(): string {
   return ['Usage: tributary <command> [options]', '', 'Commands:', ...lines, '', 'Run `tributary <command> --help` for its options.'].join('\n');
 }
 
-export async function run(argv: string[]): Promise<number> {
+/** Runs one command; `io` (default: this process's streams and env) is where it reads and prints. */
+export async function run(argv: string[], io: Io = processIo): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    console.log(usage());
+    io.out(usage());
     return name ? 0 : USAGE_EXIT_CODE;
   }
   const command = commands[name];
   if (!command) {
-    console.error(`tributary: unknown command "${name}"\n\n${usage()}`);
+    io.err(`tributary: unknown command "${name}"\n\n${usage()}`);
     return USAGE_EXIT_CODE;
   }
   try {
-    loadDotEnv();
-    return await (await command.load())(rest);
+    loadDotEnv(io.env.ENV_FILE ?? '.env', io.env);
+    return await (await command.load())(rest, io);
   } catch (err) {
     if (isUsageError(err)) {
       const usageText = 'usage' in err && typeof err.usage === 'string' ? `\n\n${err.usage}` : `\nRun \`tributary ${name} --help\` for usage.`;
-      console.error(`tributary ${name}: ${err.message}${usageText}`);
+      io.err(`tributary ${name}: ${err.message}${usageText}`);
       return USAGE_EXIT_CODE;
     }
-    console.error(`tributary ${name}: ${err instanceof Error ? err.message : String(err)}`);
+    io.err(`tributary ${name}: ${err instanceof Error ? err.message : String(err)}`);
     return 1;
   }
 }

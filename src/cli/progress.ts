@@ -13,7 +13,7 @@ export interface ProgressBar {
 export interface ProgressOptions {
   label: string;
   total: number;
-  stream?: NodeJS.WriteStream;
+  stream?: NodeJS.WritableStream & { isTTY?: boolean };
   /** Plain mode: least time between two lines. Default 1000 ms. */
   intervalMs?: number;
   /** Nothing at all (e.g. --quiet). */
@@ -26,7 +26,8 @@ export function progressBar(options: ProgressOptions): ProgressBar {
   if (stream.isTTY) {
     const bar = new cliProgress.SingleBar(
       {
-        stream,
+        // A terminal: process.stderr itself.
+        stream: stream as NodeJS.WriteStream,
         format: `${options.label} [{bar}] {percentage}% {value}/{total} {status}`,
         barsize: 30,
         hideCursor: true,

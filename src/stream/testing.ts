@@ -11,6 +11,7 @@ import { App, type AppOptions } from './app.js';
 import { createConsumer, type OutgoingMessage } from './kafka.js';
 import { readPartitionToEnd } from './partition-reader.js';
 import type { Topic } from './topic.js';
+import { waitFor as waitUntil } from './wait.js';
 
 export interface TestRecord<V, K> {
   partition: number;
@@ -85,40 +86,27 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     return out;
   };
 
-  const waitFor = (condition: () => boolean, timeoutMs = 30_000, what = 'condition'): Promise<void> =>
-    new Promise((resolve, reject) => {
-      const cancels: (() => void)[] = [];
-      const cleanup = () => {
-        clearTimeout(timer);
-        clearInterval(poll);
-        for (const c of cancels.splice(0)) c();
-      };
-      const check = () => {
-        let ok = false;
-        try {
-          ok = condition();
-        } catch (err) {
-          cleanup();
-          reject(err);
-          return;
-        }
-        if (ok) {
-          cleanup();
-          resolve();
-          return;
-        }
-        // Re-arm on every partition (topics may have been created since).
-        for (const c of cancels.splice(0)) c();
-        for (const t of broker.broker.topics.list()) for (const p of t.partitions) cancels.push(p.onAppend(check));
-        cancels.push(broker.broker.topics.onTopicCreated(check));
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
-      }, timeoutMs);
-      const poll = setInterval(check, 25);
+  // Wakes a wait on the next append to any partition (appends wake once, so it
+  // re-arms, taking in topics created since) and on every new topic.
+  const onAnyAppend = (check: () => void): (() => void) => {
+    const cancels: (() => void)[] = [];
+    const cancel = () => {
+      for (const c of cancels.splice(0)) c();
+    };
+    const arm = () => {
+      cancel();
+      for (const t of broker.broker.topics.list()) for (const p of t.partitions) cancels.push(p.onAppend(fire));
+      cancels.push(broker.broker.topics.onTopicCreated(fire));
+    };
+    const fire = () => {
+      arm();
       check();
-    });
+    };
+    arm();
+    return cancel;
+  };
+  const waitFor = (condition: () => boolean, timeoutMs = 30_000, what = 'condition'): Promise<void> =>
+    waitUntil(() => condition(), { what, timeout: timeoutMs, wake: onAnyAppend, interval: 25 }).then(() => {});
 
   return {
     app,

@@ -1,26 +1,21 @@
 // `tributary events generate` in-process against a real embedded broker: it
 // creates input_topic (3 partitions) when missing, sends users × per-user
 // events keyed by userId in input_topic's shape, and reports what it sent.
-import { after, before, describe, mock, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
+import { Readable } from 'node:stream';
 import assert from 'node:assert/strict';
 import type { Admin, Kafka } from 'kafkajs';
 import { eventsCommand, type GenerateReport } from '../../src/cli/commands/events.js';
+import { captureIo } from '../../src/cli/io.js';
 import { UserEvent } from '../../src/services/sessions/schemas.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { kafkajsClient, readAll } from '../helpers/kafkajs.js';
 
-/** Runs the command, returning its exit code and what it printed. */
+/** Runs the command in-process, returning its exit code and what it printed. */
 async function events(argv: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; out: string; err: string }> {
-  const log = mock.method(console, 'log', () => {});
-  const error = mock.method(console, 'error', () => {});
-  try {
-    const code = await eventsCommand(argv, env);
-    const text = (m: typeof log) => m.mock.calls.map((c) => c.arguments.join(' ')).join('\n');
-    return { code, out: text(log), err: text(error) };
-  } finally {
-    log.mock.restore();
-    error.mock.restore();
-  }
+  const io = captureIo(env, Readable.from([]));
+  const code = await eventsCommand(argv, io);
+  return { code, out: io.stdout().replace(/\n$/, ''), err: io.stderrText().replace(/\n$/, '') };
 }
 
 describe('tributary events', () => {

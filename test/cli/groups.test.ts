@@ -5,9 +5,9 @@
 // it left and more records arrived.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { runCli, spawnCli } from '../helpers/cli.js';
+import { waitFor } from '../../src/stream/wait.js';
 
 let broker: TestBroker;
 
@@ -24,21 +24,17 @@ function cli(args: string[], input?: string) {
   return runCli(args, { env: { KAFKA_BROKERS: broker.address }, input });
 }
 
-/** Polls `groups describe --json` until `ok` holds (or fails after 30 s). */
-async function describeUntil(group: string, ok: (g: any) => boolean): Promise<any> {
-  const deadline = Date.now() + 30_000;
+/** `groups describe --json` once `ok` holds, re-run every 100 ms (the group lives in the broker; the CLI is how we look). */
+function describeUntil(group: string, ok: (g: any) => boolean, what: string): Promise<any> {
   let last: unknown;
-  while (Date.now() < deadline) {
-    const r = await cli(['groups', 'describe', group, '--json']);
-    if (r.code === 0) {
-      last = JSON.parse(r.stdout);
-      if (ok(last)) return last;
-    } else {
-      last = r.stderr;
-    }
-    await sleep(200);
-  }
-  assert.fail(`group ${group} never reached the expected state; last: ${JSON.stringify(last)}`);
+  return waitFor(
+    async () => {
+      const r = await cli(['groups', 'describe', group, '--json']);
+      last = r.code === 0 ? JSON.parse(r.stdout) : r.stderr;
+      return r.code === 0 && ok(last) ? last : undefined;
+    },
+    { what: () => `group ${group}: ${what}; last: ${JSON.stringify(last)}`, interval: 100 },
+  );
 }
 
 test('a running consumer group: members, assignment, lag to 0, then lag after it left', async () => {
@@ -46,7 +42,7 @@ test('a running consumer group: members, assignment, lag to 0, then lag after it
   const member = spawnCli(['consume', 'cli-live', '--group', 'cli-live-g', '--follow', '--from-beginning', '--json'], { env: { KAFKA_BROKERS: broker.address } });
   let code: number | null;
   try {
-    const joined = await describeUntil('cli-live-g', (g) => g.state === 'STABLE' && g.members.length === 1);
+    const joined = await describeUntil('cli-live-g', (g) => g.state === 'STABLE' && g.members.length === 1, 'stable with one member');
     const [m] = joined.members;
     assert.deepEqual(m.assignment, [{ topic: 'cli-live', partitions: [0, 1] }]);
     assert.match(m.clientId, /tributary-cli/);
@@ -60,7 +56,7 @@ test('a running consumer group: members, assignment, lag to 0, then lag after it
 
     const lines = Array.from({ length: 20 }, (_, i) => `k${i % 4}:v${i}`).join('\n');
     assert.equal((await cli(['produce', 'cli-live', '-K', ':'], lines)).code, 0);
-    const caughtUp = await describeUntil('cli-live-g', (g) => g.partitions.length === 2 && g.totalLag === 0 && g.partitions.every((p: any) => p.committed === p.end) && g.partitions.reduce((n: number, p: any) => n + p.end, 0) === 20);
+    const caughtUp = await describeUntil('cli-live-g', (g) => g.partitions.length === 2 && g.totalLag === 0 && g.partitions.every((p: any) => p.committed === p.end) && g.partitions.reduce((n: number, p: any) => n + p.end, 0) === 20, 'the 20 records committed');
     for (const p of caughtUp.partitions) assert.equal(p.member, m.id);
     assert.equal(member.stdout().trim().split('\n').length, 20);
 
@@ -76,7 +72,7 @@ test('a running consumer group: members, assignment, lag to 0, then lag after it
 
   // Gone from the group; new records are lag.
   assert.equal((await cli(['produce', 'cli-live', '--key', 'k1'], 'x\ny\nz\n')).code, 0);
-  const left = await describeUntil('cli-live-g', (g) => g.members.length === 0);
+  const left = await describeUntil('cli-live-g', (g) => g.members.length === 0, 'the member gone');
   assert.equal(left.state, 'EMPTY');
   assert.equal(left.totalLag, 3);
 });

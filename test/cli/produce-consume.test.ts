@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { create } from '@bufbuild/protobuf';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, runCliProcess } from '../helpers/cli.js';
 import { createProducer, type RawProducer } from '../../src/stream/kafka.js';
 import { protobuf } from '../../src/stream/serde.js';
 import { topic } from '../../src/stream/topic.js';
@@ -68,6 +68,16 @@ test('100 lines with --key-separator come back with their keys, in order per par
   const latest = await cli(['consume', 'cli-lines', '--json']);
   assert.equal(latest.code, 0, latest.stderr);
   assert.equal(latest.stdout, '');
+});
+
+// A real process: once stdin ends it must exit by itself (on Node 24 it sent
+// its records and then hung, its last batch failing on the closed readline).
+test('with piped stdin, produce sends its records and exits', { timeout: 60_000 }, async () => {
+  const produced = await runCliProcess(['produce', 'cli-piped', '-K', ':'], { env: { KAFKA_BROKERS: broker.address }, input: 'a:1\n' });
+  assert.equal(produced.code, 0, produced.stderr);
+  assert.match(produced.stdout, /^1 record\(s\) acknowledged by cli-piped$/m);
+  const consumed = await cli(['consume', 'cli-piped', '--from-beginning', '--json']);
+  assert.deepEqual(jsonLines(consumed.stdout).map((r) => [r.key, r.value]), [['a', 1]]);
 });
 
 test('--key gives every line the same key; the pretty format shows key, headers and value', async () => {

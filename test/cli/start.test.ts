@@ -8,6 +8,7 @@ import { tempDir, startTestBroker } from '../helpers/broker.js';
 import { spawnCli, type CliProcess } from '../helpers/cli.js';
 import { createTestDatabase } from '../helpers/postgres.js';
 import { eventually } from '../helpers/system.js';
+import { seedPGlite } from '../helpers/pglite.js';
 
 /** `tributary start` with this environment, once it has printed its URLs. */
 async function startCli(env: NodeJS.ProcessEnv): Promise<{ app: CliProcess; url: string }> {
@@ -94,6 +95,8 @@ describe('tributary start', () => {
     const broker = await startTestBroker();
     const dir = tempDir('tributary-start-');
     dirs.push(dir);
+    // The first start on an empty DATA_DIR (initdb) is the first test's; here PGlite reopens a cluster.
+    await seedPGlite(`${dir}/db`);
     try {
       const { app, url } = await startCli({ DATA_DIR: dir, PORT: '0', KAFKA_BROKERS: broker.address, DATABASE_URL: '' });
       let code: number | null;

@@ -1,11 +1,17 @@
-// Runs the `tributary` command line as a user does: a child process
-// (`node --import tsx src/cli/main.ts <args>`). `runCli` waits for it to end
-// and collects its exit code, stdout and stderr (a non-zero exit resolves like
-// any other; only a failure to start the process rejects). `spawnCli` starts a
-// long-running one (start, api, worker, consume --follow), `ready` waits for
-// its output to show a pattern, and `stop` signals it and answers its exit code.
+// Runs the `tributary` command line. `runCli` runs a command in this process
+// through `run(argv, io)` (the same entry bin/tributary.js calls) with its own
+// env, stdin and captured output: no `node --import tsx` start per call.
+// `runCliProcess` runs it as a user does, as a child process (`node --import tsx
+// src/cli/main.ts <args>`), for what only a process shows (it exits once done,
+// signals). Both resolve with the exit code, stdout and stderr (a non-zero exit
+// resolves like any other). `spawnCli` starts a long-running one (start, api,
+// worker, consume --follow), `ready` waits for its output to show a pattern,
+// and `stop` signals it and answers its exit code.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { run } from '../../src/cli/main.js';
+import { captureIo } from '../../src/cli/io.js';
 
 const main = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 
@@ -23,7 +29,13 @@ export interface CliOptions {
   input?: string;
 }
 
-export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+export async function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  const io = captureIo({ ...process.env, ...options.env }, Readable.from(options.input === undefined ? [] : [options.input]));
+  const code = await run(args, io);
+  return { code, stdout: io.stdout(), stderr: io.stderrText() };
+}
+
+export function runCliProcess(args: string[], options: CliOptions = {}): Promise<CliResult> {
   const { env, input } = options;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', main, ...args], {

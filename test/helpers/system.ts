@@ -7,6 +7,8 @@ import pino from 'pino';
 import type { BrokerOptions } from '../../src/broker/config.js';
 import { startSystem, type RunningSystem, type SystemOptions } from '../../src/runtime/system.js';
 import { startTestBroker, tempDir, type TestBroker } from './broker.js';
+import { seedPGlite } from './pglite.js';
+import { waitFor } from '../../src/stream/wait.js';
 
 export interface TestSystem extends RunningSystem {
   broker: TestBroker;
@@ -35,6 +37,8 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
   delete env.DATABASE_URL;
   if (options.env?.DATABASE_URL) env.DATABASE_URL = options.env.DATABASE_URL;
   const log = pino({ level: process.env.TRIBUTARY_TEST_LOG ? 'debug' : 'silent' });
+  // A new PGlite folder starts as a copy of an initialised one (see ./pglite.ts).
+  if (!options.database && !env.DATABASE_URL && !fs.existsSync(`${dataDir}/db`)) await seedPGlite(`${dataDir}/db`);
   const system = await startSystem({
     kafka,
     env,
@@ -85,21 +89,11 @@ export async function api(base: string, method: string, path: string, body?: unk
 }
 
 /**
- * Resolves with the first truthy result of `check` (re-run every 20 ms: the
- * condition lives in another component, e.g. a worker's database write);
- * rejects after `timeoutMs` naming what it waited for.
+ * Resolves with the first truthy result of `check`, re-run every 20 ms (the
+ * condition lives in another component, e.g. a worker's database write, that
+ * announces nothing); a check that throws is retried. Rejects after
+ * `timeoutMs` naming what it waited for.
  */
-export async function eventually<T>(check: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const r = await check();
-      if (r) return r as T;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+export function eventually<T>(check: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 20_000): Promise<T> {
+  return waitFor(check, { what, timeout: timeoutMs, interval: 20, retryErrors: true });
 }

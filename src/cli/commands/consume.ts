@@ -10,6 +10,7 @@ import { closeForce, createConsumer, subscribe, type ConsumedRecord, type RawCon
 import { decodeText, decodeValue, knownTopics, type DecodedValue, type KnownTopic } from '../decode.js';
 import { cliKafkaConfig, errorText, exitOnClosedStdout, formatTimestamp, THROWAWAY_GROUP_PREFIX, toJson } from '../format.js';
 import { parseInteger, UsageError } from '../usage.js';
+import { processIo, type Io } from '../io.js';
 
 const HELP = `Usage: tributary consume <topic> [options]
 
@@ -39,8 +40,8 @@ export interface PrintedRecord {
   error?: string;
 }
 
-export async function consumeCommand(argv: string[]): Promise<number> {
-  exitOnClosedStdout();
+export async function consumeCommand(argv: string[], io: Io = processIo): Promise<number> {
+  exitOnClosedStdout(io);
   const { values, positionals } = parseArgs({
     args: argv,
     options: {
@@ -55,7 +56,7 @@ export async function consumeCommand(argv: string[]): Promise<number> {
     strict: true,
   });
   if (values.help) {
-    console.log(HELP);
+    io.out(HELP);
     return 0;
   }
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing topic' : 'one topic at a time', HELP);
@@ -63,8 +64,8 @@ export async function consumeCommand(argv: string[]): Promise<number> {
   const max = parseInteger('--max', values.max, 1);
   const kafka = cliKafkaConfig();
   // Loading the services takes a while: do it while the consumer joins its group.
-  const known = knownTopics(kafka).then((m) => m.get(topic));
-  const print = values.json ? (r: PrintedRecord) => console.log(toJson(r)) : printPretty;
+  const known = knownTopics(kafka, io.env).then((m) => m.get(topic));
+  const print = values.json ? (r: PrintedRecord) => io.out(toJson(r)) : (r: PrintedRecord) => printPretty(io, r);
 
   const consumer = createConsumer(kafka, {
     groupId: values.group ?? `${THROWAWAY_GROUP_PREFIX}${randomUUID()}`,
@@ -80,10 +81,10 @@ export async function consumeCommand(argv: string[]): Promise<number> {
       max,
       print,
     });
-    console.error(`% ${printed} record(s) from ${topic}`);
+    io.err(`% ${printed} record(s) from ${topic}`);
     return 0;
   } catch (err) {
-    console.error(`tributary consume: ${errorText(err)}`);
+    io.err(`tributary consume: ${errorText(err)}`);
     return 1;
   } finally {
     await closeForce(consumer);
@@ -203,7 +204,7 @@ export function toRecord(m: ConsumedRecord, known: KnownTopic | undefined): Prin
   };
 }
 
-function printPretty(r: PrintedRecord): void {
+function printPretty(io: Io, r: PrintedRecord): void {
   const lines = [`── ${r.topic} [${r.partition}] offset ${r.offset}  ${formatTimestamp(r.timestamp)}`, `key: ${r.key ?? '(none)'}`];
   const headers = Object.entries(r.headers);
   if (headers.length > 0) lines.push(`headers: ${headers.map(([k, v]) => `${k}=${v ?? '(null)'}`).join(', ')}`);
@@ -211,5 +212,5 @@ function printPretty(r: PrintedRecord): void {
   const label = r.format === 'protobuf' ? `value (${r.type ?? 'protobuf'}):` : r.format === 'binary' ? 'value (hex):' : 'value:';
   const body = r.format === 'json' || r.format === 'protobuf' ? toJson(r.value, 2) : r.format === 'null' ? '(null)' : String(r.value);
   lines.push(label, body, '');
-  console.log(lines.join('\n'));
+  io.out(lines.join('\n'));
 }

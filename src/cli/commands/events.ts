@@ -9,6 +9,7 @@ import { kafkaConfigFromEnv } from '../../stream/kafka-config.js';
 import { generateEvents } from '../../services/sessions/generate.js';
 import { parseInteger, UsageError, USAGE_EXIT_CODE } from '../usage.js';
 import { inputTopic } from '../../services/sessions/topics.js';
+import { processIo, type Io } from '../io.js';
 
 const HELP = `Usage: tributary events generate [options]
 
@@ -37,7 +38,7 @@ export interface GenerateReport {
 
 const MAX_EVENTS = 1_000_000;
 
-export async function eventsCommand(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function eventsCommand(argv: string[], io: Io = processIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     options: {
@@ -50,18 +51,18 @@ export async function eventsCommand(argv: string[], env: NodeJS.ProcessEnv = pro
     strict: true,
   });
   if (values.help) {
-    console.log(HELP);
+    io.out(HELP);
     return 0;
   }
   if (positionals.length !== 1 || positionals[0] !== 'generate') {
-    console.error(positionals.length === 0 ? HELP : `tributary events: unknown subcommand "${positionals.join(' ')}"\n\n${HELP}`);
+    io.err(positionals.length === 0 ? HELP : `tributary events: unknown subcommand "${positionals.join(' ')}"\n\n${HELP}`);
     return USAGE_EXIT_CODE;
   }
   const users = parseInteger('--users', values.users, 1, MAX_EVENTS) ?? 3;
   const perUser = parseInteger('--per-user', values['per-user'], 1, MAX_EVENTS) ?? 3;
   if (users * perUser > MAX_EVENTS) throw new UsageError(`--users × --per-user must be at most ${MAX_EVENTS}, got ${users * perUser}`);
 
-  const kafka = kafkaConfigFromEnv(env, { brokers: ['127.0.0.1:' + (env.BROKER_PORT ?? 9092)], clientId: 'tributary-cli' });
+  const kafka = kafkaConfigFromEnv(io.env, { brokers: ['127.0.0.1:' + (io.env.BROKER_PORT ?? 9092)], clientId: 'tributary-cli' });
   const topic = inputTopic();
   const admin = createAdmin(kafka);
   try {
@@ -80,11 +81,11 @@ export async function eventsCommand(argv: string[], env: NodeJS.ProcessEnv = pro
 
   const report = summarize(topic.name, events.map((e) => [e.userId, e.metadata.timestamp]));
   if (values.json) {
-    console.log(JSON.stringify(report, null, 2));
+    io.out(JSON.stringify(report, null, 2));
   } else {
-    console.log(`sent ${report.count} event(s) for ${report.users.length} user(s) to ${report.topic}`);
+    io.out(`sent ${report.count} event(s) for ${report.users.length} user(s) to ${report.topic}`);
     for (const u of report.users) {
-      console.log(`  ${u.userId}: ${u.events} event(s), firstSeen ${u.firstSeen} (${iso(u.firstSeen)}), lastSeen ${u.lastSeen} (${iso(u.lastSeen)})`);
+      io.out(`  ${u.userId}: ${u.events} event(s), firstSeen ${u.firstSeen} (${iso(u.firstSeen)}), lastSeen ${u.lastSeen} (${iso(u.lastSeen)})`);
     }
   }
   return 0;

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { createAdmin, type KafkaAdmin } from '../../stream/kafka.js';
 import { cliKafkaConfig, errorText, exitOnClosedStdout, table, THROWAWAY_GROUP_PREFIX, toJson } from '../format.js';
 import { UsageError } from '../usage.js';
+import { processIo, type Io } from '../io.js';
 
 const HELP = `Usage: tributary groups <action> [options]
 
@@ -17,8 +18,8 @@ const HELP = `Usage: tributary groups <action> [options]
 Connects to KAFKA_BROKERS (default 127.0.0.1:BROKER_PORT, 9092).
 `;
 
-export async function groupsCommand(argv: string[]): Promise<number> {
-  exitOnClosedStdout();
+export async function groupsCommand(argv: string[], io: Io = processIo): Promise<number> {
+  exitOnClosedStdout(io);
   const { values, positionals } = parseArgs({
     args: argv,
     options: {
@@ -31,7 +32,7 @@ export async function groupsCommand(argv: string[]): Promise<number> {
   });
   const [action, group, ...extra] = positionals;
   if (values.help) {
-    console.log(HELP);
+    io.out(HELP);
     return 0;
   }
   if (!action) throw new UsageError('missing action', HELP);
@@ -39,19 +40,19 @@ export async function groupsCommand(argv: string[]): Promise<number> {
   if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
   if (action === 'describe' && !group) throw new UsageError('groups describe needs a group id');
 
-  const admin = createAdmin(cliKafkaConfig());
+  const admin = createAdmin(cliKafkaConfig(undefined, io.env));
   try {
-    if (action === 'list') return await list(admin, values.all ?? false, values.json ?? false);
-    return await describe(admin, group!, values.json ?? false);
+    if (action === 'list') return await list(io, admin, values.all ?? false, values.json ?? false);
+    return await describe(io, admin, group!, values.json ?? false);
   } catch (err) {
-    console.error(`tributary groups ${action}: ${errorText(err)}`);
+    io.err(`tributary groups ${action}: ${errorText(err)}`);
     return 1;
   } finally {
     await admin.close().catch(() => {});
   }
 }
 
-async function list(admin: KafkaAdmin, all: boolean, json: boolean): Promise<number> {
+async function list(io: Io, admin: KafkaAdmin, all: boolean, json: boolean): Promise<number> {
   const listed = [...(await admin.listGroups()).values()].filter((g) => all || !g.id.startsWith(THROWAWAY_GROUP_PREFIX));
   const described = listed.length > 0 ? await admin.describeGroups({ groups: listed.map((g) => g.id) }) : new Map();
   const rows = listed
@@ -61,9 +62,9 @@ async function list(admin: KafkaAdmin, all: boolean, json: boolean): Promise<num
     })
     .sort((a, b) => a.group.localeCompare(b.group));
   if (json) {
-    for (const r of rows) console.log(toJson(r));
+    for (const r of rows) io.out(toJson(r));
   } else {
-    console.log(table(['GROUP', 'STATE', 'TYPE', 'PROTOCOL', 'MEMBERS'], rows.map((r) => [r.group, r.state, r.protocolType, r.protocol, r.members])));
+    io.out(table(['GROUP', 'STATE', 'TYPE', 'PROTOCOL', 'MEMBERS'], rows.map((r) => [r.group, r.state, r.protocolType, r.protocol, r.members])));
   }
   return 0;
 }
@@ -79,13 +80,13 @@ interface PartitionLag {
   member: string | null;
 }
 
-async function describe(admin: KafkaAdmin, groupId: string, json: boolean): Promise<number> {
+async function describe(io: Io, admin: KafkaAdmin, groupId: string, json: boolean): Promise<number> {
   const group = (await admin.describeGroups({ groups: [groupId] })).get(groupId);
   const [offsets] = await admin.listConsumerGroupOffsets({ groups: [groupId] });
   const committedTopics = (offsets?.topics ?? []).filter((t) => t.partitions.some((p) => p.committedOffset >= 0n));
   const members = [...(group?.members.values() ?? [])];
   if (!group || (group.state === 'DEAD' && committedTopics.length === 0)) {
-    console.error(`tributary groups describe: group ${groupId} does not exist`);
+    io.err(`tributary groups describe: group ${groupId} does not exist`);
     return 1;
   }
 
@@ -123,7 +124,7 @@ async function describe(admin: KafkaAdmin, groupId: string, json: boolean): Prom
   const totalLag = lags.reduce((n, l) => n + (l.lag ?? 0n), 0n);
 
   if (json) {
-    console.log(
+    io.out(
       toJson({
         group: groupId,
         state: group.state,
@@ -141,22 +142,22 @@ async function describe(admin: KafkaAdmin, groupId: string, json: boolean): Prom
     );
     return 0;
   }
-  console.log(`Group: ${groupId}  state: ${group.state}  protocol: ${group.protocolType || '-'}/${group.protocol || '-'}  members: ${members.length}`);
-  console.log('');
+  io.out(`Group: ${groupId}  state: ${group.state}  protocol: ${group.protocolType || '-'}/${group.protocol || '-'}  members: ${members.length}`);
+  io.out('');
   if (members.length > 0) {
     const assignment = (m: (typeof members)[number]) =>
       [...(m.assignments?.values() ?? [])].map((a) => `${a.topic}:${a.partitions.join(',') || '-'}`).join(' ') || '-';
-    console.log(table(['MEMBER', 'CLIENT', 'HOST', 'ASSIGNMENT'], members.map((m) => [m.id, m.clientId, m.clientHost, assignment(m)])));
-    console.log('');
+    io.out(table(['MEMBER', 'CLIENT', 'HOST', 'ASSIGNMENT'], members.map((m) => [m.id, m.clientId, m.clientHost, assignment(m)])));
+    io.out('');
   }
-  console.log(
+  io.out(
     table(
       ['TOPIC', 'PARTITION', 'COMMITTED', 'END', 'LAG', 'MEMBER'],
       lags.map((l) => [l.topic, l.partition, l.committed >= 0n ? l.committed : '-', l.end, l.lag ?? '-', l.member ?? '-']),
     ),
   );
-  console.log('');
-  console.log(`total lag: ${totalLag}`);
+  io.out('');
+  io.out(`total lag: ${totalLag}`);
   return 0;
 }
 

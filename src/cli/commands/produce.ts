@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { createProducer, type RawProducer } from '../../stream/kafka.js';
 import { cliKafkaConfig, errorText, exitOnClosedStdout } from '../format.js';
 import { parseInteger, UsageError } from '../usage.js';
+import { processIo, type Io } from '../io.js';
 
 const HELP = `Usage: tributary produce <topic> [options] < lines
 
@@ -26,8 +27,8 @@ interface Line {
   value: Buffer;
 }
 
-export async function produceCommand(argv: string[], input: NodeJS.ReadableStream = process.stdin): Promise<number> {
-  exitOnClosedStdout();
+export async function produceCommand(argv: string[], io: Io = processIo): Promise<number> {
+  exitOnClosedStdout(io);
   const { values, positionals } = parseArgs({
     args: argv,
     options: {
@@ -42,7 +43,7 @@ export async function produceCommand(argv: string[], input: NodeJS.ReadableStrea
     strict: true,
   });
   if (values.help) {
-    console.log(HELP);
+    io.out(HELP);
     return 0;
   }
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing topic' : 'one topic at a time', HELP);
@@ -54,21 +55,31 @@ export async function produceCommand(argv: string[], input: NodeJS.ReadableStrea
   const headers = parseHeaders(values.header ?? []);
   const toLine = lineParser(values.key, values['key-separator']);
 
-  const producer = createProducer(cliKafkaConfig(), { autocreateTopics: true });
+  const producer = createProducer(cliKafkaConfig(undefined, io.env), { autocreateTopics: true });
   const sender = new BatchSender(producer, topic, partition, headers, batchSize);
-  const lines = readline.createInterface({ input, crlfDelay: Infinity, terminal: false });
+  const lines = readline.createInterface({ input: io.stdin, crlfDelay: Infinity, terminal: false });
+  let closed = false;
   // Hold stdin while a batch is in flight and another is full, so memory stays bounded.
-  sender.onBackpressure = (waiting) => (waiting ? lines.pause() : lines.resume());
+  // Once stdin has ended there is nothing to hold: since Node 24 pause() and resume()
+  // on a closed interface throw, which would fail the last batch's send.
+  sender.onBackpressure = (waiting) => {
+    if (!closed) (waiting ? lines.pause() : lines.resume());
+  };
   lines.on('line', (text) => {
     if (text.length > 0) sender.add(toLine(text));
   });
-  await new Promise<void>((resolve) => lines.once('close', resolve));
-  const failure = await sender.finish();
-  await producer.close().catch(() => {});
+  await new Promise<void>((resolve) =>
+    lines.once('close', () => {
+      closed = true;
+      resolve();
+    }),
+  );
+  // The producer is closed whatever happens, or its sockets keep the process alive.
+  const failure = await sender.finish().finally(() => producer.close().catch(() => {}));
 
-  console.log(`${sender.acknowledged} record(s) acknowledged by ${topic}`);
+  io.out(`${sender.acknowledged} record(s) acknowledged by ${topic}`);
   if (failure !== undefined) {
-    console.error(`tributary produce: ${sender.received - sender.acknowledged} record(s) not acknowledged: ${errorText(failure)}`);
+    io.err(`tributary produce: ${sender.received - sender.acknowledged} record(s) not acknowledged: ${errorText(failure)}`);
     return 1;
   }
   return 0;

@@ -8,6 +8,7 @@ import { kafkaConfigFromEnv } from '../../stream/kafka-config.js';
 import type { StateMessage } from '../../services/state/schemas.js';
 import { stateTopicName, stateTopicOptions } from '../../services/state/topics.js';
 import { parseInteger, UsageError } from '../usage.js';
+import { processIo, type Io } from '../io.js';
 
 const USAGE = `Usage: tributary state send [--state N] [--text T]
 
@@ -39,16 +40,16 @@ export function parseStateArgs(argv: string[]): { help: true } | { help: false; 
   return { help: false, options: { state, text: values.text ?? `state changed to ${state}` } };
 }
 
-export async function stateCommand(argv: string[]): Promise<number> {
+export async function stateCommand(argv: string[], io: Io = processIo): Promise<number> {
   const parsed = parseStateArgs(argv);
   if (parsed.help) {
-    console.log(USAGE);
+    io.out(USAGE);
     return 0;
   }
 
-  const kafka = kafkaConfigFromEnv(process.env, { brokers: ['127.0.0.1:' + (process.env.BROKER_PORT ?? 9092)] });
+  const kafka = kafkaConfigFromEnv(io.env, { brokers: ['127.0.0.1:' + (io.env.BROKER_PORT ?? 9092)] });
   const app = createApp({ id: 'tributary-state-cli', kafka });
-  const topic = app.topic(stateTopicName(process.env), stateTopicOptions());
+  const topic = app.topic(stateTopicName(io.env), stateTopicOptions());
   const message: StateMessage = { message_id: randomUUID(), text: parsed.options.text, state: parsed.options.state };
   try {
     await app.createTopics();
@@ -59,6 +60,6 @@ export async function stateCommand(argv: string[]): Promise<number> {
   } finally {
     await app.closeProducer();
   }
-  console.log(JSON.stringify(message));
+  io.out(JSON.stringify(message));
   return 0;
 }

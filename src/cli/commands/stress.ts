@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { progressBar } from '../progress.js';
 import { parseInteger, UsageError } from '../usage.js';
 import { runStress, type Percentiles, type StressOptions, type StressResult } from '../stress/run.js';
+import { processIo, type Io } from '../io.js';
 
 const USAGE = `Usage: tributary stress [options]
 
@@ -68,16 +69,16 @@ export function parseStressArgs(argv: string[], env: NodeJS.ProcessEnv = process
   };
 }
 
-export async function stressCommand(argv: string[]): Promise<number> {
-  const options = parseStressArgs(argv);
+export async function stressCommand(argv: string[], io: Io = processIo): Promise<number> {
+  const options = parseStressArgs(argv, io.env);
   if (options === 'help') {
-    console.log(USAGE);
+    io.out(USAGE);
     return 0;
   }
   const { quiet } = options;
-  const result = await runStress({ ...options, progress: quiet ? undefined : (label, total) => progressBar({ label, total }) });
-  if (options.json) console.log(JSON.stringify(result, null, 2));
-  else console.log(formatResult(result));
+  const result = await runStress({ ...options, progress: quiet ? undefined : (label, total) => progressBar({ label, total, stream: io.stderr }) });
+  if (options.json) io.out(JSON.stringify(result, null, 2));
+  else io.out(formatResult(result));
   return result.ok ? 0 : 1;
 }
 

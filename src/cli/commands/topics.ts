@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { createAdmin, type KafkaAdmin } from '../../stream/kafka.js';
 import { cliKafkaConfig, errorText, exitOnClosedStdout, table, toJson } from '../format.js';
 import { parseInteger, UsageError } from '../usage.js';
+import { processIo, type Io } from '../io.js';
 
 const HELP = `Usage: tributary topics <action> [options]
 
@@ -20,8 +21,8 @@ Connects to KAFKA_BROKERS (default 127.0.0.1:BROKER_PORT, 9092).
 const TOPIC_RESOURCE = 2; // DescribeConfigs resource type of a topic
 const CONFIG_SOURCES: Record<number, string> = { 1: 'topic', 2: 'broker', 3: 'broker', 4: 'broker', 5: 'default', 6: 'broker' };
 
-export async function topicsCommand(argv: string[]): Promise<number> {
-  exitOnClosedStdout();
+export async function topicsCommand(argv: string[], io: Io = processIo): Promise<number> {
+  exitOnClosedStdout(io);
   const { values, positionals } = parseArgs({
     args: argv,
     options: {
@@ -37,7 +38,7 @@ export async function topicsCommand(argv: string[]): Promise<number> {
   });
   const [action, name, ...extra] = positionals;
   if (values.help) {
-    console.log(HELP);
+    io.out(HELP);
     return 0;
   }
   if (!action) throw new UsageError('missing action', HELP);
@@ -52,23 +53,23 @@ export async function topicsCommand(argv: string[]): Promise<number> {
     return { name: kv.slice(0, eq), value: kv.slice(eq + 1) };
   });
 
-  const admin = createAdmin(cliKafkaConfig());
+  const admin = createAdmin(cliKafkaConfig(undefined, io.env));
   try {
     switch (action) {
       case 'list':
-        return await list(admin, values.all ?? false, values.json ?? false);
+        return await list(io, admin, values.all ?? false, values.json ?? false);
       case 'create':
-        return await create(admin, name!, partitions, replicas, configs);
+        return await create(io, admin, name!, partitions, replicas, configs);
       case 'describe':
-        return await describe(admin, name!, values.json ?? false);
+        return await describe(io, admin, name!, values.json ?? false);
       case 'delete':
         await mustExist(admin, name!);
         await admin.deleteTopics({ topics: [name!] });
-        console.log(`deleted topic ${name}`);
+        io.out(`deleted topic ${name}`);
     }
     return 0;
   } catch (err) {
-    console.error(`tributary topics ${action}: ${errorText(err)}`);
+    io.err(`tributary topics ${action}: ${errorText(err)}`);
     return 1;
   } finally {
     await admin.close().catch(() => {});
@@ -85,7 +86,7 @@ async function mustExist(admin: KafkaAdmin, name: string): Promise<void> {
   }
 }
 
-async function list(admin: KafkaAdmin, all: boolean, json: boolean): Promise<number> {
+async function list(io: Io, admin: KafkaAdmin, all: boolean, json: boolean): Promise<number> {
   const names = (await admin.listTopics({ includeInternals: all })).filter((n) => all || !n.startsWith('__')).sort();
   const metadata = names.length > 0 ? await admin.metadata({ topics: names }) : undefined;
   const rows = names.map((n) => {
@@ -94,26 +95,26 @@ async function list(admin: KafkaAdmin, all: boolean, json: boolean): Promise<num
     return { name: n, partitions: t?.partitionsCount ?? null, replicas: t?.partitions[0]?.replicas.length ?? null };
   });
   if (json) {
-    for (const r of rows) console.log(toJson(r));
+    for (const r of rows) io.out(toJson(r));
   } else {
-    console.log(table(['TOPIC', 'PARTITIONS', 'REPLICAS'], rows.map((r) => [r.name, r.partitions ?? '-', r.replicas ?? '-'])));
+    io.out(table(['TOPIC', 'PARTITIONS', 'REPLICAS'], rows.map((r) => [r.name, r.partitions ?? '-', r.replicas ?? '-'])));
   }
   return 0;
 }
 
 async function create(
-  admin: KafkaAdmin,
+  io: Io,   admin: KafkaAdmin,
   name: string,
   partitions: number | undefined,
   replicas: number | undefined,
   configs: { name: string; value: string }[],
 ): Promise<number> {
   const [created] = await admin.createTopics({ topics: [name], partitions, replicas, configs });
-  console.log(`created topic ${name} with ${created?.partitions ?? partitions ?? '?'} partition(s), replication factor ${created?.replicas ?? replicas ?? '?'}`);
+  io.out(`created topic ${name} with ${created?.partitions ?? partitions ?? '?'} partition(s), replication factor ${created?.replicas ?? replicas ?? '?'}`);
   return 0;
 }
 
-async function describe(admin: KafkaAdmin, name: string, json: boolean): Promise<number> {
+async function describe(io: Io, admin: KafkaAdmin, name: string, json: boolean): Promise<number> {
   await mustExist(admin, name);
   const metadata = await admin.metadata({ topics: [name] });
   const t = metadata.topics.get(name);
@@ -138,21 +139,21 @@ async function describe(admin: KafkaAdmin, name: string, json: boolean): Promise
     .sort((a, b) => a.name.localeCompare(b.name));
 
   if (json) {
-    console.log(toJson({ name, id: t.id, partitions, configs: configEntries }));
+    io.out(toJson({ name, id: t.id, partitions, configs: configEntries }));
     return 0;
   }
   const records = partitions.reduce((n, p) => n + (p.endOffset - p.startOffset), 0n);
-  console.log(`Topic: ${name}  id: ${t.id}  partitions: ${t.partitionsCount}  replication factor: ${t.partitions[0]?.replicas.length ?? 0}  records: ${records}`);
-  console.log('');
-  console.log(
+  io.out(`Topic: ${name}  id: ${t.id}  partitions: ${t.partitionsCount}  replication factor: ${t.partitions[0]?.replicas.length ?? 0}  records: ${records}`);
+  io.out('');
+  io.out(
     table(
       ['PARTITION', 'LEADER', 'REPLICAS', 'ISR', 'START', 'END'],
       partitions.map((p) => [p.partition, p.leader, p.replicas.join(',') || '-', p.isr.join(',') || '-', p.startOffset, p.endOffset]),
     ),
   );
   if (configEntries.length > 0) {
-    console.log('');
-    console.log(table(['CONFIG', 'VALUE', 'SOURCE'], configEntries.map((c) => [c.name, c.value ?? '(null)', c.source])));
+    io.out('');
+    io.out(table(['CONFIG', 'VALUE', 'SOURCE'], configEntries.map((c) => [c.name, c.value ?? '(null)', c.source])));
   }
   return 0;
 }

@@ -6,74 +6,35 @@
 // after a broker restart on the same data dir.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import type { Consumer, Kafka, Producer } from 'kafkajs';
 import { startTestBroker, type TestBroker } from '../../helpers/broker.js';
 import { kafkajsClient } from '../../helpers/kafkajs.js';
-import { Signal, untilFullyCommitted } from '../groups/waiting.js';
+import { untilFullyCommitted } from '../groups/waiting.js';
+import { allJoined, assertExactlyOnce, consumeShared, forkMember, GroupWatch, HEARTBEAT_MS, SESSION_MS, tally, takeOverAfterKill, type Member, type ScenarioAdapter } from './group-scenario.js';
 
 const TOPIC = 'kj-orders';
 const GROUP = 'kj-group';
-const SESSION_MS = 5000;
-const HEARTBEAT_MS = 300;
 const BROKER_OPTIONS = { groupInitialRebalanceDelayMs: 200, groupMinSessionTimeoutMs: 1000 };
-
-interface Member {
-  name: string;
-  partitions: number[];
-  /** When the member last got an assignment (ms). */
-  joinedAt: number;
-  consumed: string[];
-}
 
 let broker: TestBroker;
 let kafka: Kafka;
 let producer: Producer;
-const signal = new Signal();
+const watch = new GroupWatch();
 const consumers: Consumer[] = [];
 let child: ChildProcess | undefined;
 
-function member(name: string): Member {
-  return { name, partitions: [], joinedAt: 0, consumed: [] };
-}
-
 async function startConsumer(client: Kafka, m: Member): Promise<Consumer> {
   const consumer = client.consumer({ groupId: GROUP, sessionTimeout: SESSION_MS, heartbeatInterval: HEARTBEAT_MS, maxWaitTimeInMs: 200 });
-  consumer.on(consumer.events.GROUP_JOIN, (e) => {
-    m.partitions = [...(e.payload.memberAssignment[TOPIC] ?? [])].sort((a, b) => a - b);
-    m.joinedAt = Date.now();
-    signal.notify();
-  });
+  consumer.on(consumer.events.GROUP_JOIN, (e) => watch.joined(m, e.payload.memberAssignment[TOPIC] ?? []));
   await consumer.connect();
   await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
   await consumer.run({
-    eachBatch: async ({ batch }) => {
-      for (const msg of batch.messages) m.consumed.push(msg.value!.toString());
-      signal.notify();
-    },
+    eachBatch: async ({ batch }) => watch.consumed(m, batch.messages.map((msg) => msg.value!.toString())),
   });
   consumers.push(consumer);
   return consumer;
-}
-
-/** The same consumer in a forked process, reporting over IPC. */
-function startChild(m: Member): ChildProcess {
-  const script = new URL('../groups/fixtures/kafkajs-member.ts', import.meta.url).pathname;
-  const proc = fork(script, [broker.address, GROUP, TOPIC, String(SESSION_MS), String(HEARTBEAT_MS)], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  proc.on('message', (msg: any) => {
-    if (msg.type === 'join') {
-      m.partitions = [...msg.partitions].sort((a: number, b: number) => a - b);
-      m.joinedAt = Date.now();
-    } else if (msg.type === 'batch') {
-      m.consumed.push(...msg.values);
-    }
-    signal.notify();
-  });
-  return proc;
 }
 
 async function produce(prefix: string, count: number): Promise<string[]> {
@@ -84,27 +45,10 @@ async function produce(prefix: string, count: number): Promise<string[]> {
   return values;
 }
 
-/** Every value consumed, across the given members, with its count. */
-function tally(members: Member[], prefix: string): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const m of members) for (const v of m.consumed) if (v.startsWith(`${prefix}-`)) counts.set(v, (counts.get(v) ?? 0) + 1);
-  return counts;
-}
-
-function assertExactlyOnce(counts: Map<string, number>, expected: string[], what: string): void {
-  assert.equal(counts.size, expected.length, `${what}: distinct messages`);
-  const dupes = [...counts].filter(([, n]) => n > 1);
-  assert.deepEqual(dupes, [], `${what}: consumed more than once`);
-  for (const v of expected) assert.ok(counts.has(v), `${what}: ${v} missing`);
-}
-
-const sharesEvenly = (members: Member[], each: number) => {
-  const all = members.flatMap((m) => m.partitions);
-  return members.every((m) => m.partitions.length === each) && new Set(all).size === 6 && all.length === 6;
-};
+const adapter: ScenarioAdapter = { broker: () => broker.broker, group: GROUP, topic: TOPIC, produce };
 
 before(async () => {
-  broker = await startTestBroker(BROKER_OPTIONS);
+  broker = await startTestBroker({ ...BROKER_OPTIONS, log: watch.log });
   kafka = kafkajsClient(broker.address);
   const admin = kafka.admin();
   await admin.connect();
@@ -121,40 +65,26 @@ after(async () => {
   await broker.destroy();
 });
 
-const a = member('a');
-const b = member('b');
-const c = member('c (child process)');
+const a = watch.member('a');
+const b = watch.member('b');
+const c = watch.member('c (child process)');
 
 test('three members share six partitions and consume 10,000 messages exactly once; a killed member\'s partitions move after its session timeout', async () => {
-  child = startChild(c);
+  child = forkMember(watch, c, 'kafkajs-member', [broker.address, GROUP, TOPIC, String(SESSION_MS), String(HEARTBEAT_MS)]);
   await startConsumer(kafka, a);
   await startConsumer(kafka, b);
-  await signal.until(() => sharesEvenly([a, b, c], 2), () => `two partitions each (a ${a.partitions}, b ${b.partitions}, c ${c.partitions})`);
+  await allJoined(watch, [a, b, c]);
   const group = broker.broker.groups.describeAll().find((g) => g.groupId === GROUP)!;
   assert.equal(group.state, 'Stable');
   assert.equal(group.protocolName, 'RoundRobinAssigner');
   assert.deepEqual(group.members.map((m) => m.assignment![0]!.partitions.length), [2, 2, 2]);
 
-  const phase1 = await produce('p1', 10_000);
-  await signal.until(() => tally([a, b, c], 'p1').size === phase1.length, () => `10,000 consumed (have ${tally([a, b, c], 'p1').size})`);
-  assertExactlyOnce(tally([a, b, c], 'p1'), phase1, 'phase 1');
-  assert.ok([a, b, c].every((m) => m.consumed.length > 0), 'every member consumed its share');
-  await untilFullyCommitted(broker.broker, GROUP, TOPIC);
-
+  await consumeShared(watch, adapter, [a, b, c]);
   // The child dies without a LeaveGroup: only its session timeout can tell.
-  child.kill('SIGKILL');
-  await once(child, 'exit');
-  const killedAt = Date.now();
-  const phase2 = await produce('p2', 2000);
-  await signal.until(
-    () => sharesEvenly([a, b], 3) && tally([a, b], 'p2').size === phase2.length,
-    () => `a and b to take over (a ${a.partitions}, b ${b.partitions}; ${tally([a, b], 'p2').size} of 2000)`,
-  );
-  const takeover = Math.min(a.joinedAt, b.joinedAt) - killedAt;
-  // Not before the session timeout (counted from the victim's last heartbeat, which may precede the kill).
-  assert.ok(takeover >= SESSION_MS - 1500, `partitions moved after ${takeover} ms, before the ${SESSION_MS} ms session timeout`);
-  assertExactlyOnce(tally([a, b], 'p2'), phase2, 'phase 2');
-  assert.equal(tally([c], 'p2').size, 0);
+  await takeOverAfterKill(watch, adapter, c, [a, b], async () => {
+    child!.kill('SIGKILL');
+    await once(child!, 'exit');
+  });
   await untilFullyCommitted(broker.broker, GROUP, TOPIC);
   assert.equal(broker.broker.groups.describeAll().find((g) => g.groupId === GROUP)!.members.length, 2);
 });
@@ -165,9 +95,9 @@ test('a restarted consumer resumes from the committed offsets, also after a brok
   const generation = broker.broker.groups.group(GROUP)!.generationId;
 
   const phase3 = await produce('p3', 500);
-  const d = member('d');
+  const d = watch.member('d');
   const consumer = await startConsumer(kafka, d);
-  await signal.until(() => tally([d], 'p3').size === phase3.length, () => `d to consume phase 3 (${tally([d], 'p3').size})`);
+  await watch.until(() => tally([d], 'p3').size === phase3.length, () => `d to consume phase 3 (${tally([d], 'p3').size})`);
   // Per partition, anything older would have come first: d saw phase 3 and nothing else.
   assert.equal(d.consumed.length, phase3.length);
   assertExactlyOnce(tally([d], 'p3'), phase3, 'phase 3');
@@ -187,9 +117,9 @@ test('a restarted consumer resumes from the committed offsets, also after a brok
   const restoredGeneration = restored.generationId;
   assert.ok(restoredGeneration > generation, 'the generation survived the restart');
 
-  const e = member('e');
+  const e = watch.member('e');
   await startConsumer(kafka, e);
-  await signal.until(() => tally([e], 'p4').size === phase4.length, () => `e to consume phase 4 (${tally([e], 'p4').size})`);
+  await watch.until(() => tally([e], 'p4').size === phase4.length, () => `e to consume phase 4 (${tally([e], 'p4').size})`);
   assert.equal(e.consumed.length, phase4.length, 'nothing before the committed offsets was consumed again');
   assertExactlyOnce(tally([e], 'p4'), phase4, 'phase 4');
   assert.equal(broker.broker.groups.group(GROUP)!.generationId, restoredGeneration + 1);

@@ -12,17 +12,17 @@ import type { Kafka, Producer } from 'kafkajs';
 import { startTestBroker, type TestBroker } from '../../helpers/broker.js';
 import { kafkajsClient } from '../../helpers/kafkajs.js';
 import { kcat } from '../../helpers/kcat.js';
-import { Signal, untilFullyCommitted } from '../groups/waiting.js';
+import { untilFullyCommitted } from '../groups/waiting.js';
+import { allJoined, assertExactlyOnce, consumeShared, GroupWatch, SESSION_MS, tally, takeOverAfterKill, type Member, type ScenarioAdapter } from './group-scenario.js';
 
 const TOPIC = 'kc-orders';
 const GROUP = 'kc-group';
-const SESSION_MS = 5000;
 const BROKER_OPTIONS = { groupInitialRebalanceDelayMs: 300, groupMinSessionTimeoutMs: 1000 };
 
 let broker: TestBroker;
 let kafka: Kafka;
 let producer: Producer;
-const signal = new Signal();
+const watch = new GroupWatch();
 const running = new Set<ChildProcess>();
 
 /**
@@ -38,24 +38,20 @@ const consumerArgs = () => [
   '-f', '%p %s\n', '-u',
 ];
 
-interface KcatMember {
+interface KcatMember extends Member {
   proc: ChildProcess;
-  partitions: number[];
-  joinedAt: number;
-  consumed: string[];
 }
 
 /** Starts `kcat -G`, following its assignment on stderr ("% Group ... rebalanced ...: assigned: t [0], t [1]"). */
-function startKcat(): KcatMember {
+function startKcat(name: string): KcatMember {
   const proc = spawn('kcat', [...consumerArgs(), TOPIC], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const m: KcatMember = { proc, partitions: [], joinedAt: 0, consumed: [] };
+  const m: KcatMember = { ...watch.member(name), proc };
   let out = '';
   proc.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
     out += chunk;
     const lines = out.split('\n');
     out = lines.pop()!;
-    for (const line of lines) m.consumed.push(line.slice(line.indexOf(' ') + 1));
-    signal.notify();
+    watch.consumed(m, lines.map((line) => line.slice(line.indexOf(' ') + 1)));
   });
   let err = '';
   proc.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -64,14 +60,9 @@ function startKcat(): KcatMember {
     err = lines.pop()!;
     for (const line of lines) {
       const assigned = /rebalanced .*: assigned: (.*)$/.exec(line);
-      if (assigned) {
-        m.partitions = [...assigned[1]!.matchAll(/\[(\d+)\]/g)].map((x) => Number(x[1])).sort((a, b) => a - b);
-        m.joinedAt = Date.now();
-      } else if (/rebalanced .*: revoked/.test(line)) {
-        m.partitions = [];
-      }
+      if (assigned) watch.joined(m, [...assigned[1]!.matchAll(/\[(\d+)\]/g)].map((x) => Number(x[1])));
+      else if (/rebalanced .*: revoked/.test(line)) watch.joined(m, []);
     }
-    signal.notify();
   });
   running.add(proc);
   proc.on('exit', () => running.delete(proc));
@@ -92,24 +83,10 @@ async function produce(prefix: string, count: number): Promise<string[]> {
   return values;
 }
 
-function tally(members: { consumed: string[] }[], prefix: string): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const m of members) for (const v of m.consumed) if (v.startsWith(`${prefix}-`)) counts.set(v, (counts.get(v) ?? 0) + 1);
-  return counts;
-}
-
-function assertExactlyOnce(counts: Map<string, number>, expected: string[], what: string): void {
-  assert.equal(counts.size, expected.length, `${what}: distinct messages`);
-  assert.deepEqual([...counts].filter(([, n]) => n > 1), [], `${what}: consumed more than once`);
-}
-
-const sharesEvenly = (members: KcatMember[], each: number) => {
-  const all = members.flatMap((m) => m.partitions);
-  return members.every((m) => m.partitions.length === each) && new Set(all).size === 6 && all.length === 6;
-};
+const adapter: ScenarioAdapter = { broker: () => broker.broker, group: GROUP, topic: TOPIC, produce };
 
 before(async () => {
-  broker = await startTestBroker(BROKER_OPTIONS);
+  broker = await startTestBroker({ ...BROKER_OPTIONS, log: watch.log });
   kafka = kafkajsClient(broker.address);
   const admin = kafka.admin();
   await admin.connect();
@@ -126,30 +103,16 @@ after(async () => {
 });
 
 test('three kcat consumers share six partitions, consume 10,000 messages exactly once, and survive one being killed', async () => {
-  const members = [startKcat(), startKcat(), startKcat()];
-  await signal.until(() => sharesEvenly(members, 2), () => `two partitions each (${members.map((m) => `[${m.partitions}]`).join(' ')})`);
+  const members = [startKcat('kcat-1'), startKcat('kcat-2'), startKcat('kcat-3')];
+  await allJoined(watch, members);
   const group = broker.broker.groups.describeAll().find((g) => g.groupId === GROUP)!;
   assert.equal(group.state, 'Stable');
   assert.equal(group.protocolName, 'range', "librdkafka's first choice, supported by all");
 
-  const phase1 = await produce('p1', 10_000);
-  await signal.until(() => tally(members, 'p1').size === phase1.length, () => `10,000 consumed (have ${tally(members, 'p1').size})`);
-  assertExactlyOnce(tally(members, 'p1'), phase1, 'phase 1');
-  // librdkafka auto-commits every 5 s: wait for it, so the victim dies with nothing uncommitted.
-  await untilFullyCommitted(broker.broker, GROUP, TOPIC);
-
+  // librdkafka auto-commits every 5 s: the scenario waits for it, so the victim dies with nothing uncommitted.
+  await consumeShared(watch, adapter, members);
   const [victim, ...survivors] = members as [KcatMember, KcatMember, KcatMember];
-  await stop(victim, 'SIGKILL');
-  const killedAt = Date.now();
-  const phase2 = await produce('p2', 2000);
-  await signal.until(
-    () => sharesEvenly(survivors, 3) && tally(survivors, 'p2').size === phase2.length,
-    () => `the survivors to take over (${survivors.map((m) => `[${m.partitions}]`).join(' ')}; ${tally(survivors, 'p2').size} of 2000)`,
-  );
-  const takeover = Math.min(...survivors.map((m) => m.joinedAt)) - killedAt;
-  // Not before the session timeout (counted from the victim's last heartbeat, which may precede the kill).
-  assert.ok(takeover >= SESSION_MS - 1500, `partitions moved after ${takeover} ms, before the ${SESSION_MS} ms session timeout`);
-  assertExactlyOnce(tally(survivors, 'p2'), phase2, 'phase 2');
+  await takeOverAfterKill(watch, adapter, victim, survivors, () => stop(victim, 'SIGKILL'));
   // A clean stop commits and leaves the group.
   for (const m of survivors) await stop(m, 'SIGTERM');
   await untilFullyCommitted(broker.broker, GROUP, TOPIC);

@@ -1,67 +1,29 @@
-// Waiting without sleeps: conditions are re-checked when something happens
-// (a client event, an IPC message, an append to __consumer_offsets), never on
-// a timer. The timeout only turns a hang into a readable failure.
+// Group waits on the one wait helper (src/stream/wait.ts): conditions are
+// re-checked when something happens (a client event through a Signal, an
+// append to __consumer_offsets), never on a timer.
 import type { Broker } from '../../../src/broker/broker.js';
 import { OFFSETS_TOPIC } from '../../../src/broker/groups/offset-records.js';
+import { Signal, waitFor } from '../../../src/stream/wait.js';
 
-export class Signal {
-  private readonly waiters = new Set<() => void>();
-
-  /** Something changed: re-check every pending condition. */
-  notify = (): void => {
-    for (const w of [...this.waiters]) w();
-  };
-
-  /** Resolves once `cond()` holds, checking now and after every notify(). */
-  until(cond: () => boolean, what: string | (() => string), timeoutMs = 30_000): Promise<void> {
-    if (cond()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        let ok = false;
-        try {
-          ok = cond();
-        } catch (err) {
-          cleanup();
-          reject(err);
-          return;
-        }
-        if (ok) {
-          cleanup();
-          resolve();
-        }
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'function' ? what() : what}`));
-      }, timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        this.waiters.delete(check);
-      };
-      this.waiters.add(check);
-    });
-  }
-}
+export { Signal };
 
 /** Resolves once `cond()` holds, re-checked after every append to __consumer_offsets (commits, rebalances). */
 export function untilOffsetsWrite(broker: Broker, cond: () => boolean, what: string | (() => string), timeoutMs = 30_000): Promise<void> {
   const partitions = broker.topics.get(OFFSETS_TOPIC)!.partitions;
-  const signal = new Signal();
-  const cancels: (() => void)[] = [];
-  const arm = () => {
-    for (const c of cancels.splice(0)) c();
-    for (const p of partitions) {
-      cancels.push(p.onAppend(() => {
-        // Appends are applied synchronously; re-arm, then look.
-        arm();
-        signal.notify();
-      }));
-    }
+  // Appends wake once and are applied synchronously: re-arm, then look.
+  const onOffsetsWrite = (check: () => void) => {
+    const cancels: (() => void)[] = [];
+    const cancel = () => {
+      for (const c of cancels.splice(0)) c();
+    };
+    const arm = () => {
+      cancel();
+      for (const p of partitions) cancels.push(p.onAppend(() => (arm(), check())));
+    };
+    arm();
+    return cancel;
   };
-  arm();
-  return signal.until(cond, what, timeoutMs).finally(() => {
-    for (const c of cancels.splice(0)) c();
-  });
+  return waitFor(() => cond() || undefined, { what, timeout: timeoutMs, wake: onOffsetsWrite }).then(() => {});
 }
 
 /** Waits until the group's committed offsets for `topic` reach every partition's high watermark. */

@@ -6,6 +6,7 @@ import { buildBatch, decodeRecords, parseBatches } from '../../../src/broker/rec
 import type { Broker } from '../../../src/broker/broker.js';
 import type { TxnStateName } from '../../../src/broker/txn/txn-state.js';
 import type { RawClient } from '../../helpers/raw-client.js';
+import { waitFor } from '../../../src/stream/wait.js';
 
 export interface BatchSpec {
   producerId: number;
@@ -65,22 +66,23 @@ export function codeName(code: number): string {
   return errorName(code);
 }
 
-/** Resolves when the coordinator moves `transactionalId` to `state` (or has already). */
+/** Resolves when the coordinator moves `transactionalId` to `state` (or has already), woken by its transitions. */
 export function transitionTo(broker: Broker, transactionalId: string, state: TxnStateName, timeoutMs = 10_000): Promise<void> {
-  if (broker.txns.describe(transactionalId)?.state === state) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      broker.txns.off('transition', listener);
-      reject(new Error(`${transactionalId} did not reach ${state} in ${timeoutMs} ms (is ${broker.txns.describe(transactionalId)?.state})`));
-    }, timeoutMs);
+  let reached = broker.txns.describe(transactionalId)?.state === state;
+  const onTransition = (check: () => void) => {
     const listener = (e: { transactionalId: string; state: TxnStateName }) => {
       if (e.transactionalId !== transactionalId || e.state !== state) return;
-      clearTimeout(timer);
-      broker.txns.off('transition', listener);
-      resolve();
+      reached = true;
+      check();
     };
     broker.txns.on('transition', listener);
-  });
+    return () => void broker.txns.off('transition', listener);
+  };
+  return waitFor(() => reached, {
+    what: () => `${transactionalId} to reach ${state} (is ${broker.txns.describe(transactionalId)?.state})`,
+    timeout: timeoutMs,
+    wake: onTransition,
+  }).then(() => {});
 }
 
 export interface FetchedPartition {
