@@ -10,6 +10,7 @@ import { Metrics } from '../http/metrics.js';
 import { buildHttpServer, type HttpServer } from '../http/server.js';
 import type { KafkaConfig } from '../stream/kafka-config.js';
 import { SERVICES, SERVICE_NAMES } from './index.js';
+import { workerInstanceId } from './instance-id.js';
 import type { Service, ServiceContext } from './service.js';
 
 export interface SystemOptions {
@@ -88,6 +89,12 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   };
 
   try {
+    if (workers.length > 0) {
+      const instance = await workerInstanceId(ctx.env, workers.map((s) => s.name));
+      ctx.groupInstanceId = instance.id;
+      started.push(() => instance.release());
+      ctx.log.info({ groupInstanceId: instance.id }, 'worker group.instance.id');
+    }
     // Topics first, so neither side races the other's creation.
     for (const s of services) await s.app.createTopics();
     // Services start side by side: each one's group joins and catch-ups wait on the broker, not on each other.
