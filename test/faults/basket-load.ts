@@ -59,8 +59,8 @@ export class BasketLoad {
       }
       if (!ok) {
         this.failed++;
-        // The API is down (killed): give the event loop a turn instead of spinning.
-        await new Promise((r) => setImmediate(r));
+        // The API is down (killed): do not spin on refused connections while it restarts.
+        await new Promise((r) => setTimeout(r, 20));
         continue;
       }
       this.acked.set(id, expected);
