@@ -32,7 +32,7 @@ async function storeBaskets(database: Database, from: number, to: number): Promi
       .raw(
         `insert into baskets (id, store, date, day, total_price, products, received_at, processed_at)
          select 'bench-' || g, (${stores})[1 + g % ${STORES.length}], '2024-05-01', date '2024-05-01',
-                ((g * 7919) % 20000) / 100.0,
+                ((g::bigint * 7919) % 20000) / 100.0,
                 jsonb_build_array(
                   jsonb_build_object('id', 'p1', 'name', 'apple', 'price', 1, 'category', (array['Fruit','Bakery','Drink','Other'])[1 + g % 4]),
                   jsonb_build_object('id', 'p2', 'name', 'bread', 'price', 2, 'category', (array['Bakery','Drink'])[1 + g % 2])),
