@@ -17,7 +17,7 @@ export async function lockDataDir(dataDir: string): Promise<() => Promise<void>>
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw err;
       const owner = Number.parseInt(await readFile(file, 'utf8').catch(() => ''), 10);
-      if (owner > 0 && owner !== process.pid && isAlive(owner)) throw inUse(dataDir, owner);
+      if (owner > 0 && owner !== process.pid && isProcessAlive(owner)) throw inUse(dataDir, owner);
       await unlink(file).catch(() => {}); // stale: its process is gone
     }
   }
@@ -28,7 +28,7 @@ export async function lockDataDir(dataDir: string): Promise<() => Promise<void>>
   };
 }
 
-function isAlive(pid: number): boolean {
+export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -99,7 +99,7 @@ export async function openDatabase(opts: OpenDatabaseOptions = {}): Promise<Data
 }
 
 export type { Schema, BasketProduct, UsersTable, BasketsTable } from './schema.js';
-export { ConflictError, isUniqueViolation } from './errors.js';
+export { ConflictError, DatabaseUnavailableError, isDatabaseUnavailable, isUniqueViolation } from './errors.js';
 export { migrations, migrateToLatest } from './migrations/index.js';
 export { PGliteDialect } from './pglite-dialect.js';
 export * from './queries/index.js';

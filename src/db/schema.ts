@@ -6,6 +6,8 @@ import type { ColumnType, Generated } from 'kysely';
 export interface Schema {
   users: UsersTable;
   baskets: BasketsTable;
+  basket_store_totals: BasketStoreTotalsTable;
+  basket_category_counts: BasketCategoryCountsTable;
 }
 
 export interface UsersTable {
@@ -32,4 +34,17 @@ export interface BasketsTable {
   products: ColumnType<BasketProduct[], string, string>; // jsonb; written as JSON text
   received_at: ColumnType<Date, Date | string | undefined, Date | string>;
   processed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+/** Baskets and their summed total_price per store, kept by triggers on `baskets` (migration 002). */
+export interface BasketStoreTotalsTable {
+  store: string;
+  baskets: ColumnType<string, number | string, number | string>; // int8
+  total_price: ColumnType<string, number | string, number | string>; // numeric
+}
+
+/** Stored products per category ('Unknown' for none), kept by triggers on `baskets`. */
+export interface BasketCategoryCountsTable {
+  category: string;
+  products: ColumnType<string, number | string, number | string>; // int8
 }

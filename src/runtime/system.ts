@@ -13,6 +13,7 @@ import type { KafkaConfig } from '../stream/kafka-config.js';
 import type { Service, ServiceContext } from '../services/service.js';
 import { buildApiServer } from './http.js';
 import { SERVICES, SERVICE_NAMES } from './services.js';
+import { workerInstanceId } from './instance-id.js';
 
 export interface SystemOptions {
   kafka: KafkaConfig;
@@ -102,6 +103,12 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   try {
     // A bad API_KEYS or RATE_LIMIT fails the start before anything runs.
     const access = options.api !== false ? httpAccessFromEnv(ctx.env) : undefined;
+    if (workers.length > 0) {
+      const instance = await workerInstanceId(ctx.env, workers.map((s) => s.name));
+      ctx.groupInstanceId = instance.id;
+      started.push(() => instance.release());
+      ctx.log.info({ groupInstanceId: instance.id }, 'worker group.instance.id');
+    }
     // Topics first, so neither side races the other's creation.
     for (const s of services) await s.app.createTopics();
     // Services start side by side: each one's group joins and catch-ups wait on the broker, not on each other.

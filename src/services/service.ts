@@ -18,6 +18,8 @@ export interface ServiceContext {
   /** Opens the database on first call (migrations run once) and shares it between services. */
   database(): Promise<Database>;
   metrics: Metrics;
+  /** The group.instance.id of this process's workers (instance-id.ts), set before they start. */
+  groupInstanceId?: string;
 }
 
 export interface Service {

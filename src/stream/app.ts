@@ -22,6 +22,11 @@ export interface AppOptions {
    * restarted process the same id so its exactly-once agents fence the old one.
    */
   instanceId?: string;
+  /**
+   * group.instance.id of this process's agents (static membership), or a function
+   * read when they start; default none (dynamic members).
+   */
+  groupInstanceId?: string | (() => string | undefined);
   /** Partitions of declared topics that do not say. Default 1. */
   defaultPartitions?: number;
   log?: (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
@@ -125,8 +130,10 @@ export class App {
     if (this.started) return;
     await this.createTopics();
     this.started = true;
+    const { groupInstanceId } = this.options;
+    const staticId = typeof groupInstanceId === 'function' ? groupInstanceId() : groupInstanceId;
     try {
-      await Promise.all(this.agents.map((a) => a.start(this.kafka, this.options.log, this.instanceId)));
+      await Promise.all(this.agents.map((a) => a.start(this.kafka, this.options.log, this.instanceId, staticId)));
     } catch (err) {
       await this.stop();
       throw err;

@@ -2,10 +2,12 @@
 // tsx and from dist/), and the function that brings a database up to date.
 import { Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResult } from 'kysely';
 import { initial } from './001_initial.js';
+import { basketAggregates } from './002_basket_aggregates.js';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
   '001_initial': initial,
+  '002_basket_aggregates': basketAggregates,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -188,37 +188,33 @@ export async function countBasketsWithPrefix(db: Kysely<Schema>, prefix: string)
   return Number(row.n);
 }
 
-/** The analytics of system 5, from one consistent snapshot. */
+/**
+ * The analytics of system 5, from the aggregates the triggers on `baskets` keep
+ * (migration 002): one statement, so one snapshot, reading a row per store and
+ * per category. The same figures as aggregating every basket: averages are the
+ * exact numeric sum over the count, rounded to cents in SQL as round(avg(), 2)
+ * would; shares are float8 divisions of the same counts.
+ */
 export async function basketAnalytics(db: Kysely<Schema>): Promise<BasketAnalytics> {
-  return db
-    .transaction()
-    .setIsolationLevel('repeatable read')
-    .setAccessMode('read only')
-    .execute(async (trx) => {
-      const totals = await trx
-        .selectFrom('baskets')
-        .select([sql<string>`count(*)`.as('baskets'), sql<string | null>`round(avg(total_price), 2)`.as('average')])
-        .executeTakeFirstOrThrow();
-      const byStore = await trx
-        .selectFrom('baskets')
-        .select(['store', sql<string>`round(avg(total_price), 2)`.as('average')])
-        .groupBy('store')
-        .orderBy('store')
-        .execute();
-      const shares = await sql<{ category: string; share: number }>`
-        select coalesce(p.product ->> 'category', 'Unknown') as category,
-               count(*)::float8 / (sum(count(*)) over ())::float8 as share
-        from baskets cross join lateral jsonb_array_elements(baskets.products) as p(product)
-        group by 1
-        order by 1`.execute(trx);
-
-      return {
-        categoryShare: Object.fromEntries(shares.rows.map((r) => [r.category, Number(r.share)])),
-        averageTotal: toMoney(totals.average),
-        averageTotalByStore: Object.fromEntries(byStore.map((r) => [r.store, toMoney(r.average)])),
-        baskets: Number(totals.baskets),
-      };
-    });
+  const { rows } = await sql<{ part: number; key: string | null; n: string | null; average: string | null; share: number | null }>`
+    with s as (select store, baskets, total_price from basket_store_totals where baskets > 0),
+         c as (select category, products from basket_category_counts where products > 0)
+    select 0 as part, null::text as key, sum(baskets)::text as n,
+           round(sum(total_price) / sum(baskets), 2)::text as average, null::float8 as share from s
+    union all
+    select 1, store, baskets::text, round(total_price / baskets, 2)::text, null from s
+    union all
+    select 2, category, products::text, null, products::float8 / (sum(products) over ())::float8 from c
+    order by part, key`.execute(db);
+  const result: BasketAnalytics = { categoryShare: {}, averageTotal: 0, averageTotalByStore: {}, baskets: 0 };
+  for (const r of rows) {
+    if (r.part === 0) {
+      result.baskets = Number(r.n ?? 0);
+      result.averageTotal = toMoney(r.average);
+    } else if (r.part === 1) result.averageTotalByStore[r.key!] = toMoney(r.average);
+    else result.categoryShare[r.key!] = Number(r.share);
+  }
+  return result;
 }
 
 /** 'YYYY-MM-DD…' → 'YYYY-MM-DD' when it is a real calendar date, else null. */

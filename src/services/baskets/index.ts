@@ -14,6 +14,8 @@ export const createBasketsService: ServiceFactory = (ctx) => {
   const app = createApp({
     id: 'tributary-baskets',
     kafka: ctx.kafka,
+    // Static membership: a worker restarted after a crash gets its partitions back at once.
+    groupInstanceId: () => ctx.groupInstanceId,
     log: (level, msg, extra) => ctx.log[level]({ ...extra, service: 'baskets' }, msg),
   });
   const topic = declareBasketsTopic(app, partitions);

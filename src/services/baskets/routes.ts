@@ -1,6 +1,6 @@
 // The HTTP side of system 5: POST /data puts a validated basket on
 // delhaize_shop and answers only once the broker has acknowledged it (acks=all);
-// GET /analytics reads the stored baskets; GET /baskets/:id and POST
+// GET /analytics reads the aggregates kept per store and category; GET /baskets/:id and POST
 // /baskets/lookup say which baskets the database holds, exactly, so `tributary
 // stress` can tell what was lost and measure end-to-end latency; GET
 // /baskets/count?prefix= is its cheap progress check while it waits.
@@ -13,6 +13,7 @@ import type { HttpServer } from '../../http/server.js';
 import type { App } from '../../stream/app.js';
 import type { Topic } from '../../stream/topic.js';
 import { z } from 'zod';
+import { sharedRead } from './shared-read.js';
 import { Analytics, Basket, LookupRequest, LookupResponse, Ok, StoredBasket } from './schemas.js';
 
 export interface BasketRoutesDeps {
@@ -25,6 +26,8 @@ const tags = ['baskets'];
 
 export function basketRoutes(http: HttpServer, deps: BasketRoutesDeps): void {
   const { app, topic } = deps;
+  // Concurrent requests share one read of the aggregates (shared-read.ts).
+  const analytics = sharedRead(async () => basketAnalytics((await deps.database()).db));
 
   http.post(
     '/data',
@@ -47,7 +50,7 @@ export function basketRoutes(http: HttpServer, deps: BasketRoutesDeps): void {
   http.get(
     '/analytics',
     { schema: { tags, summary: 'Share of products per category, average basket total, average total per store', response: { 200: Analytics } } },
-    async () => basketAnalytics((await deps.database()).db),
+    analytics,
   );
 
   http.get(

@@ -5,7 +5,7 @@
 // The record's timestamp, set by the API when it received the basket, becomes
 // received_at; the database sets processed_at, so the end-to-end latency of
 // every basket can be read from its row.
-import type { Database } from '../../db/index.js';
+import { DatabaseUnavailableError, isDatabaseUnavailable, type Database } from '../../db/index.js';
 import { upsertBaskets, type BasketInput } from '../../db/queries/baskets.js';
 import type { AgentEvent } from '../../stream/agent.js';
 import { enrichBasket } from './catalog.js';
@@ -35,6 +35,18 @@ export function toBasketInput(event: Pick<AgentEvent<Basket, string>, 'value' | 
   return { ...enriched, received_at: ms > 0 ? new Date(ms) : undefined };
 }
 
+/**
+ * A basket the API accepted is storable, so a write fails only when the database
+ * is away: that error is marked as such (DatabaseUnavailableError), and if it
+ * outlasts the agent's retries the dead letter says `database unavailable`, with
+ * the attempts.
+ */
 export function basketHandler(writer: () => BasketWriter): (event: AgentEvent<Basket, string>) => Promise<void> {
-  return (event) => writer().write(toBasketInput(event));
+  return async (event) => {
+    try {
+      await writer().write(toBasketInput(event));
+    } catch (err) {
+      throw isDatabaseUnavailable(err) ? new DatabaseUnavailableError(err) : err;
+    }
+  };
 }

@@ -11,20 +11,9 @@ import { apis, apiList, ApiKey, requestHeaderVersion, responseHeaderVersion } fr
 import { handlers } from '../../../src/broker/apis/index.js';
 import { ErrorCode, errorMessage, errorName } from '../../../src/broker/protocol/error-codes.js';
 import { schemas, type FieldSchema, type MessageSchema } from './fixtures/schemas.js';
+import { seeded, type Rng } from '../../helpers/seeded.js';
 
-type Rng = () => number;
-
-/** mulberry32: small deterministic PRNG. */
-function rng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seeded;
 
 const inRange = (r: [number, number] | null | undefined, v: number): boolean => !!r && v >= r[0] && v <= r[1];
 const ZERO_UUID = '00000000-0000-0000-0000-000000000000';

@@ -1,0 +1,109 @@
+// `npm run bench` (fourth part): GET /analytics latency with 1,000 and then
+// 1,000,000 baskets stored, under 64 concurrent clients. The baskets go into an
+// in-memory PGlite in bulk statements that fire the same triggers as the
+// worker's upsert (so the aggregates are what the worker would have built);
+// the route is the baskets service's own, answered through fastify.inject().
+// Target: p99 < 20 ms at 1,000,000 baskets, i.e. independent of how many are stored.
+import Fastify from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { sql } from 'kysely';
+import { openDatabase, basketAnalytics, type Database } from '../src/db/index.js';
+import type { HttpServer } from '../src/http/server.js';
+import { basketRoutes } from '../src/services/baskets/routes.js';
+import { Basket } from '../src/services/baskets/schemas.js';
+import { STORES } from '../src/cli/stress/baskets.js';
+import { percentiles } from '../src/cli/stress/run.js';
+import { createApp } from '../src/stream/app.js';
+import { fixed, int, ratio, seconds, table } from './report.js';
+
+const quick = process.argv.includes('--quick');
+const SIZES = quick ? [1_000, 100_000] : [1_000, 1_000_000];
+const CLIENTS = 64;
+const PER_CLIENT = 40;
+const TARGET_P99_MS = 20;
+const CHUNK = 50_000;
+
+/** Stores baskets `from`..`to`-1 in statements of CHUNK rows (each fires the aggregate triggers once). */
+async function storeBaskets(database: Database, from: number, to: number): Promise<void> {
+  const stores = `array[${STORES.map((s) => `'${s.replace(/'/g, "''")}'`).join(',')}]`;
+  for (let start = from; start < to; start += CHUNK) {
+    const end = Math.min(to, start + CHUNK) - 1;
+    await sql
+      .raw(
+        `insert into baskets (id, store, date, day, total_price, products, received_at, processed_at)
+         select 'bench-' || g, (${stores})[1 + g % ${STORES.length}], '2024-05-01', date '2024-05-01',
+                ((g::bigint * 7919) % 20000) / 100.0,
+                jsonb_build_array(
+                  jsonb_build_object('id', 'p1', 'name', 'apple', 'price', 1, 'category', (array['Fruit','Bakery','Drink','Other'])[1 + g % 4]),
+                  jsonb_build_object('id', 'p2', 'name', 'bread', 'price', 2, 'category', (array['Bakery','Drink'])[1 + g % 2])),
+                now(), now()
+         from generate_series(${start}, ${end}) as g`,
+      )
+      .execute(database.db);
+  }
+}
+
+async function measure(http: HttpServer): Promise<{ p50: number; p99: number; max: number; cpuMs: number; requests: number }> {
+  const latencies: number[] = [];
+  const cpu = process.cpuUsage();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      for (let i = 0; i < PER_CLIENT; i++) {
+        const started = performance.now();
+        const res = await http.inject({ method: 'GET', url: '/analytics' });
+        latencies.push(performance.now() - started);
+        if (res.statusCode !== 200) throw new Error(`GET /analytics: ${res.statusCode} ${res.body.slice(0, 200)}`);
+      }
+    }),
+  );
+  const used = process.cpuUsage(cpu);
+  const p = percentiles(latencies);
+  return { p50: p.p50, p99: p.p99, max: p.max, cpuMs: (used.user + used.system) / 1000 / latencies.length, requests: latencies.length };
+}
+
+async function main(): Promise<void> {
+  const database = await openDatabase({ url: null, dataDir: ':memory:' });
+  // The routes need an app and a topic for POST /data; nothing is sent in this bench.
+  const app = createApp({ id: 'bench-analytics', kafka: { brokers: ['127.0.0.1:9'], clientId: 'bench' } as never });
+  const topic = app.topic<Basket, string>('delhaize_shop', { schema: Basket });
+  const http = Fastify().withTypeProvider<ZodTypeProvider>() as unknown as HttpServer;
+  http.setValidatorCompiler(validatorCompiler);
+  http.setSerializerCompiler(serializerCompiler);
+  basketRoutes(http, { app, topic, database: async () => database });
+  await http.ready();
+
+  const rows: string[][] = [];
+  let stored = 0;
+  let firstP99 = 0;
+  try {
+    for (const size of SIZES) {
+      const started = performance.now();
+      await storeBaskets(database, stored, size);
+      stored = size;
+      const loadMs = performance.now() - started;
+      const answer = await basketAnalytics(database.db);
+      if (answer.baskets !== size) throw new Error(`expected ${size} baskets in the analytics, got ${answer.baskets}`);
+      await measure(http); // warm-up
+      const r = await measure(http);
+      if (size === SIZES[0]) firstP99 = r.p99;
+      rows.push([
+        int(size),
+        seconds(loadMs),
+        int(r.requests),
+        `${fixed(r.p50, 2)} ms`,
+        `${fixed(r.p99, 2)} ms`,
+        `${fixed(r.max, 2)} ms`,
+        `${fixed(r.cpuMs, 3)} ms`,
+        r.p99 < TARGET_P99_MS ? `yes (< ${TARGET_P99_MS} ms)` : `NO (>= ${TARGET_P99_MS} ms)`,
+        ratio(r.p99, firstP99),
+      ]);
+    }
+  } finally {
+    await http.close();
+    await database.close();
+  }
+  console.log(`\nGET /analytics, ${CLIENTS} concurrent clients (fastify.inject, PGlite in memory)\n`);
+  console.log(table(['baskets stored', 'stored in', 'requests', 'p50', 'p99', 'max', 'CPU/request', 'p99 on target', 'p99 vs 1,000'], rows));
+}
+
+await main();
