@@ -1,7 +1,7 @@
 // The app as an AsyncAPI 3.0 document: a channel per topic (with its Kafka
 // bindings and the JSON Schema of its messages), a receive operation per agent
 // and a send operation per topic an agent writes.
-import type { App } from './app.js';
+import type { KafkaConfig } from './kafka-config.js';
 import type { Topic } from './topic.js';
 
 export interface AsyncApiInfo {
@@ -25,7 +25,19 @@ function messageFor(t: Topic<any, any>): Record<string, unknown> {
   };
 }
 
-export function asyncApiDocument(app: App, info: Partial<AsyncApiInfo> = {}): Record<string, unknown> {
+/**
+ * What the document is drawn from: an app's declaration (App satisfies it).
+ * Structural, so this module needs nothing of app.ts.
+ */
+export interface AsyncApiSource {
+  readonly id: string;
+  allTopics(): Topic<any, any>[];
+  readonly agents: readonly { name: string; group: string; input: { name: string }; outputs: Iterable<{ name: string }> }[];
+  /** Throws when no cluster is configured. */
+  readonly kafka: KafkaConfig;
+}
+
+export function asyncApiDocument(app: AsyncApiSource, info: Partial<AsyncApiInfo> = {}): Record<string, unknown> {
   const channels: Record<string, unknown> = {};
   const messages: Record<string, unknown> = {};
   for (const t of app.allTopics()) {
@@ -63,7 +75,7 @@ export function asyncApiDocument(app: App, info: Partial<AsyncApiInfo> = {}): Re
     }
   }
   const servers: Record<string, unknown> = {};
-  let kafka: App['kafka'] | undefined;
+  let kafka: KafkaConfig | undefined;
   try {
     kafka = app.kafka;
   } catch {

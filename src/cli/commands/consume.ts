@@ -62,7 +62,7 @@ export async function consumeCommand(argv: string[], io: Io = processIo): Promis
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing topic' : 'one topic at a time', HELP);
   const topic = positionals[0]!;
   const max = parseInteger('--max', values.max, 1);
-  const kafka = cliKafkaConfig();
+  const kafka = cliKafkaConfig(undefined, io.env);
   // Loading the services takes a while: do it while the consumer joins its group.
   const known = knownTopics(kafka, io.env).then((m) => m.get(topic));
   const print = values.json ? (r: PrintedRecord) => io.out(toJson(r)) : (r: PrintedRecord) => printPretty(io, r);
