@@ -10,6 +10,7 @@ import type { ApiHandler } from './apis/types.js';
 import { topicMetrics, type TopicMetrics } from './metrics/topic-metrics.js';
 import { TransactionCoordinator } from './txn/transaction-coordinator.js';
 import { GroupCoordinator } from './groups/coordinator.js';
+import { LogCleaner } from './log/cleaner-scheduler.js';
 
 export class Broker {
   readonly handlers: Map<number, ApiHandler>;
@@ -20,6 +21,8 @@ export class Broker {
   port = 0;
   /** Consumer groups and committed offsets (set by startBroker); `groups.describeAll()` for metrics. */
   groups!: GroupCoordinator;
+  /** Compacts cleanup.policy=compact topics in the background; `cleaner.cleanNow()` runs a round at once. */
+  readonly cleaner: LogCleaner;
 
   constructor(
     readonly config: BrokerConfig,
@@ -28,6 +31,13 @@ export class Broker {
     readonly txns: TransactionCoordinator,
   ) {
     this.handlers = new Map(handlers.map((h) => [h.apiKey, h]));
+    this.cleaner = new LogCleaner(
+      () => topics.list().flatMap((t) => {
+        const configs = topics.effectiveConfigs(t);
+        return t.partitions.map((p) => ({ name: `${t.name}-${p.index}`, log: p.log, configs }));
+      }),
+      { backoffMs: config.logCleanerBackoffMs, log: config.log, onPhase: config.logCleanerOnPhase },
+    );
     const dispatch = createDispatcher(this, this.handlers);
     this.server = net.createServer((socket) => {
       const conn = new Connection(socket, dispatch, {
@@ -68,6 +78,7 @@ export class Broker {
       }
     }, this.config.retentionCheckIntervalMs);
     this.retentionTimer.unref();
+    if (this.config.logCleanerEnable) this.cleaner.start();
   }
 
   /** Offsets, sizes and append rates of every topic-partition. */
@@ -84,6 +95,7 @@ export class Broker {
   close(): Promise<void> {
     this.closing ??= (async () => {
       clearInterval(this.retentionTimer);
+      await this.cleaner.stop();
       const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
       for (const c of this.connections) c.destroy();
       await closed;

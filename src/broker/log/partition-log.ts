@@ -27,6 +27,7 @@ import { defaultLogConfig, validateLogConfig, type LogConfig } from './config.js
 import { LogError, LogStorageError, OffsetOutOfRangeError } from './errors.js';
 import { GroupCommit } from './group-commit.js';
 import { LogSegment, MAX_RELATIVE_OFFSET, parseSegmentFileName } from './segment.js';
+import { completeInterruptedSwaps } from './cleaner-files.js';
 
 const EMPTY = Buffer.alloc(0);
 const LOG_START_OFFSET_FILE = 'log-start-offset';
@@ -139,6 +140,7 @@ export class PartitionLog {
     const now = options.now ?? Date.now();
     const warn = options.onWarning ?? (() => undefined);
     mkdirSync(dir, { recursive: true });
+    completeInterruptedSwaps(dir);
     const names = readdirSync(dir);
     const logBases = new Set<number>();
     for (const name of names) {
@@ -516,8 +518,10 @@ export class PartitionLog {
       result.deletedBytes += seg.size;
       this.deleteSegment(seg);
     };
+    // cleanup.policy=compact alone keeps everything the cleaner leaves (Kafka's rule).
+    const timeAndSize = this.cfg.cleanupPolicy !== 'compact';
     const { retentionMs, retentionBytes } = this.cfg;
-    if (retentionMs >= 0) {
+    if (timeAndSize && retentionMs >= 0) {
       while (this.segs.length > 1) {
         const seg = this.segs[0];
         const newest = seg.maxTimestamp >= 0 ? seg.maxTimestamp : seg.lastModifiedMs;
@@ -525,7 +529,7 @@ export class PartitionLog {
         drop();
       }
     }
-    if (retentionBytes >= 0) {
+    if (timeAndSize && retentionBytes >= 0) {
       let excess = this.totalBytes - retentionBytes;
       while (this.segs.length > 1 && excess - this.segs[0].size >= 0) {
         excess -= this.segs[0].size;
@@ -536,6 +540,34 @@ export class PartitionLog {
     if (this.segs[0].baseOffset > this.startOffset) this.startOffset = this.segs[0].baseOffset;
     result.logStartOffset = this.startOffset;
     return result;
+  }
+
+  // ---- Log cleaner hooks ----
+
+  /** The sealed segments, oldest first (never the active one): what the log cleaner may rewrite. */
+  sealedSegments(): readonly LogSegment[] {
+    return this.segs.slice(0, -1);
+  }
+
+  /**
+   * Swaps the consecutive sealed segments `old` for the segment `install()`
+   * returns (it renames the cleaned files over theirs and loads the result).
+   * Synchronous, so every read sees either the old segments or the new one.
+   * Returns false, without calling `install`, when `old` is no longer a run of
+   * sealed segments (retention or truncation got there first). The old
+   * segments keep their open descriptors for the caller to release.
+   */
+  replaceSegments(old: readonly LogSegment[], install: () => LogSegment): boolean {
+    this.ensureOpen();
+    const i = this.segs.indexOf(old[0]);
+    if (old.length === 0 || i < 0 || i + old.length > this.segs.length - 1 || old.some((s, j) => this.segs[i + j] !== s)) return false;
+    const seg = install();
+    this.segs.splice(i, old.length, seg);
+    this.unsyncedSealed = this.unsyncedSealed.filter((s) => !old.includes(s));
+    this.totalBytes += seg.size - old.reduce((n, s) => n + s.size, 0);
+    this.dirDirty = true;
+    this.generation++;
+    return true;
   }
 
   private deleteSegment(seg: LogSegment): void {

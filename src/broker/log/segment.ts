@@ -86,12 +86,13 @@ export class LogSegment {
   timeIndex = new TimeIndex();
   private lastIndexedPosition = 0;
 
-  private constructor(dir: string, baseOffset: number, indexIntervalBytes: number, writable: boolean, now: number) {
+  /** `suffix` names a segment built aside (the log cleaner's `.cleaned` files). */
+  private constructor(dir: string, baseOffset: number, indexIntervalBytes: number, writable: boolean, now: number, suffix = '') {
     this.baseOffset = baseOffset;
     this.nextOffset = baseOffset;
-    this.logPath = join(dir, segmentFileName(baseOffset, '.log'));
-    this.indexPath = join(dir, segmentFileName(baseOffset, '.index'));
-    this.timeIndexPath = join(dir, segmentFileName(baseOffset, '.timeindex'));
+    this.logPath = join(dir, segmentFileName(baseOffset, '.log') + suffix);
+    this.indexPath = join(dir, segmentFileName(baseOffset, '.index') + suffix);
+    this.timeIndexPath = join(dir, segmentFileName(baseOffset, '.timeindex') + suffix);
     this.indexIntervalBytes = indexIntervalBytes;
     this.writable = writable;
     this.createdMs = now;
@@ -99,8 +100,8 @@ export class LogSegment {
   }
 
   /** Creates a new empty active segment (replacing any stale files of that name). */
-  static create(dir: string, baseOffset: number, indexIntervalBytes: number, now: number): LogSegment {
-    const seg = new LogSegment(dir, baseOffset, indexIntervalBytes, true, now);
+  static create(dir: string, baseOffset: number, indexIntervalBytes: number, now: number, suffix = ''): LogSegment {
+    const seg = new LogSegment(dir, baseOffset, indexIntervalBytes, true, now, suffix);
     seg.fdValue = openSync(seg.logPath, 'w+');
     unlinkQuiet(seg.indexPath);
     unlinkQuiet(seg.timeIndexPath);
