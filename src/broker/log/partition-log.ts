@@ -15,7 +15,13 @@
 import { closeSync, fsync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, fsyncSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  BATCH_LENGTH_POS,
   Compression,
+  LAST_OFFSET_DELTA_POS,
+  LOG_OVERHEAD,
+  RECORD_COUNT_POS,
+  RECORDS_POS,
+  readInt64,
   setBaseOffset,
   setLogAppendTime,
   setPartitionLeaderEpoch,
@@ -397,12 +403,17 @@ export class PartitionLog {
     const limit = Math.min(maxOffset ?? end, end);
     if (fetchOffset >= limit) return result;
     const minOne = opts.minOneBatch ?? true;
+    let from = fetchOffset;
     for (let i = this.segmentIndexFor(fetchOffset); i < this.segs.length; i++) {
-      const records = this.segs[i].read(fetchOffset, Math.max(maxBytes, 0), limit, minOne);
-      if (records !== null) {
-        result.records = records;
-        break;
-      }
+      const records = this.segs[i].read(from, Math.max(maxBytes - result.records.length, 0), limit, minOne);
+      if (records === null) continue;
+      result.records = result.records.length === 0 ? records : Buffer.concat([result.records, records]);
+      // A compacted segment can end in batches emptied by the cleaner (kept for
+      // their producer's sequence). Clients read a response holding only those
+      // as "no more data", so the next segment's batches are added to it.
+      const next = records.length > 0 ? endIfOnlyEmptyBatches(records) : -1;
+      if (next < 0) break;
+      from = next;
     }
     return result;
   }
@@ -652,6 +663,16 @@ export class PartitionLog {
     }
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** The offset after the batches in `buf` when none of them holds a record, else -1. */
+function endIfOnlyEmptyBatches(buf: Buffer): number {
+  let end = -1;
+  for (let p = 0; p + RECORDS_POS <= buf.length; p += LOG_OVERHEAD + buf.readInt32BE(p + BATCH_LENGTH_POS)) {
+    if (buf.readInt32BE(p + RECORD_COUNT_POS) !== 0) return -1;
+    end = readInt64(buf, p) + buf.readInt32BE(p + LAST_OFFSET_DELTA_POS) + 1;
+  }
+  return end;
 }
 
 // ---- log-start-offset checkpoint ----
