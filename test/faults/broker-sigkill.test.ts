@@ -2,7 +2,7 @@
 // while idempotent acks=all kafkajs producers write, a consumer group commits,
 // and the log cleaner compacts a compacted topic. Kills come on events: after
 // N acknowledged sends, or from the broker itself at a point of a cleaning
-// pass (KILL_AT_PHASE). After each kill every segment file is walked with the
+// pass (armed over its stdin). After each kill every segment file is walked with the
 // project's batch decoder (CRCs), and after each restart and at the end:
 // every acknowledged record is present exactly once and in order per
 // producer and partition, committed offsets never went back, and the latest
@@ -35,11 +35,8 @@ interface Life {
   exited: Promise<string>;
 }
 
-async function startChild(dataDir: string, port: number, killAt?: string): Promise<Life> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fixture, dataDir, String(port)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, KILL_AT_PHASE: killAt ?? '' },
-  });
+async function startChild(dataDir: string, port: number): Promise<Life> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fixture, dataDir, String(port)], { stdio: ['pipe', 'pipe', 'inherit'] });
   const exited = new Promise<string>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? `code ${code}`)));
   const lines = createInterface({ input: child.stdout! });
   const ready = await new Promise<number>((resolve, reject) => {
@@ -81,6 +78,7 @@ test(`the broker survives ${KILLS} SIGKILLs with nothing acknowledged lost, doub
   const figures = { kills: 0, phaseKills: 0, acknowledged: 0, lost: 0, duplicated: 0, reordered: 0, crcErrors: 0, tornTails: 0, committedBack: 0, compactLost: 0 };
   let port = 0;
   let seq = 0;
+  let life: Life | undefined;
 
   const check = async (address: string, final: boolean): Promise<void> => {
     const kafka = kafkajsClient(address);
@@ -124,7 +122,7 @@ test(`the broker survives ${KILLS} SIGKILLs with nothing acknowledged lost, doub
   };
 
   try {
-    let life = await startChild(dataDir, port);
+    life = await startChild(dataDir, port);
     port = life.port;
     {
       const admin = kafkajsClient(life.address).admin();
@@ -142,15 +140,17 @@ test(`the broker survives ${KILLS} SIGKILLs with nothing acknowledged lost, doub
     for (let round = 0; round < KILLS; round++) {
       const phaseKill = round % 2 === 1;
       if (round > 0) {
-        life = await startChild(dataDir, port, phaseKill ? PHASES[(round >> 1) % PHASES.length] : undefined);
+        life = await startChild(dataDir, port);
         await check(life.address, false);
       }
+      if (phaseKill) life.child.stdin!.write(`arm ${PHASES[(round >> 1) % PHASES.length]}\n`);
       const kafka = kafkajsClient(life.address, `sigkill-${round}`);
       const producers = Array.from({ length: PRODUCERS }, () => kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false }));
       const consumer = kafka.consumer({ groupId: 'sk-group', maxWaitTimeInMs: 50, sessionTimeout: 6000, heartbeatInterval: 500 });
       let ackedThisLife = 0;
       let dead = false;
-      const died = life.exited.then(() => {
+      const current = life;
+      const died = current.exited.then(() => {
         dead = true;
       });
       let killTimer: Promise<void> | undefined;
@@ -158,7 +158,7 @@ test(`the broker survives ${KILLS} SIGKILLs with nothing acknowledged lost, doub
         ackedThisLife++;
         // Kill on an event: the Nth acknowledgement of this life (phase lives give the cleaner 10x longer).
         if (!killTimer && ackedThisLife >= ACKS_PER_LIFE * (phaseKill ? 10 : 1)) {
-          killTimer = Promise.resolve().then(() => void life.child.kill('SIGKILL'));
+          killTimer = Promise.resolve().then(() => void current.child.kill('SIGKILL'));
         }
       };
       try {
@@ -196,10 +196,12 @@ test(`the broker survives ${KILLS} SIGKILLs with nothing acknowledged lost, doub
     }
     life = await startChild(dataDir, port);
     await check(life.address, true);
-    life.child.kill('SIGKILL');
-    await life.exited;
-    figures.acknowledged = acked.size;
   } finally {
+    if (life && life.child.exitCode === null && life.child.signalCode === null) {
+      life.child.kill('SIGKILL');
+      await life.exited;
+    }
+    figures.acknowledged = acked.size;
     report('broker-sigkill', figures);
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
