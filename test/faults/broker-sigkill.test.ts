@@ -156,8 +156,8 @@ test(`the broker survives ${KILLS} SIGKILLs with nothing acknowledged lost, doub
       let killTimer: Promise<void> | undefined;
       const onAck = (): void => {
         ackedThisLife++;
-        // Kill on an event: the Nth acknowledgement of this life (phase lives give the cleaner 10x longer).
-        if (!killTimer && ackedThisLife >= ACKS_PER_LIFE * (phaseKill ? 10 : 1)) {
+        // Kill on an event: the Nth acknowledgement of this life (phase lives give the cleaner longer to reach its kill point).
+        if (!killTimer && ackedThisLife >= ACKS_PER_LIFE * (phaseKill ? scaled(5, 10) : 1)) {
           killTimer = Promise.resolve().then(() => void current.child.kill('SIGKILL'));
         }
       };
