@@ -1,6 +1,7 @@
 // The log cleaner on a partition log: compaction to the latest record per key,
 // tombstones and their delete horizon, aborted transactions and markers, the
-// dirty ratio and compaction lag, and crash safety at every point of a swap.
+// dirty ratio and compaction lag, crash safety at every point of a swap, and
+// readers of replaced segments keeping their old files through the fd cache.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -8,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildBatch, buildControlBatch, decodeRecords, parseBatches } from '../../../src/broker/records/index.js';
 import { cleanLog, defaultCleanerSettings, type CleanOptions } from '../../../src/broker/log/cleaner.js';
+import { FdCache } from '../../../src/broker/log/fd-cache.js';
 import { PartitionLog } from '../../../src/broker/log/partition-log.js';
 import { appendBuf, config, harness } from './helpers.js';
 
@@ -209,4 +211,25 @@ test('a crash at any point of a pass recovers to the old or the new state, keepi
       await recovered.close();
     }
   }
+});
+
+test('a reader holding a replaced segment reads its old file after the swap, even when the descriptor cache is full', async (t) => {
+  const h = harness(t);
+  // Two descriptors for seven segments: every other file use evicts one.
+  const cache = new FdCache(2);
+  const log = await h.open(h.dir(), cfg, { fdCache: cache });
+  writeUpdates(log, 30, 30);
+  log.roll();
+  const old = log.sealedSegments().slice();
+  const bytesOf = (s: (typeof old)[number]): Buffer | null => s.read(s.baseOffset, 1 << 20, Number.MAX_SAFE_INTEGER, true);
+  const before = old.map((s) => Buffer.from(bytesOf(s) ?? Buffer.alloc(0)));
+  assert.ok(before.every((b) => b.length > 0));
+  const r = await cleanLog(log, opts({ fileDeleteDelayMs: 60_000 }));
+  assert.ok(r.cleaned, r.skipped);
+  assert.ok(old.every((s) => !log.sealedSegments().includes(s)), 'every old segment was replaced');
+  // Reads of the cleaned log use the cache too; the pinned old descriptors
+  // survive them, holding the cache over its capacity until they are retired.
+  assert.equal(readLog(log).records.length, 30);
+  assert.ok(cache.stats().open > cache.capacity, `${cache.stats().open} descriptors open, capacity ${cache.capacity}`);
+  old.forEach((s, i) => assert.deepEqual(bytesOf(s), before[i], `old segment ${s.baseOffset} still reads its own file`));
 });
