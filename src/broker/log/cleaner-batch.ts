@@ -2,7 +2,8 @@
 // keep their offsets and timestamps, the batch keeps its base offset, offset
 // span (lastOffsetDelta), producer id/epoch/base sequence, leader epoch,
 // transactional/control bits, timestamp type and codec; a batch emptied of
-// records can stay as a bare header so its producer's sequence survives.
+// records can stay as a bare header so its producer's sequence survives (and
+// reads spot a response holding only such emptied batches).
 import { createHash } from 'node:crypto';
 import {
   ATTRIBUTES_POS,
@@ -22,9 +23,11 @@ import {
   PRODUCER_EPOCH_POS,
   PRODUCER_ID_POS,
   RECORD_COUNT_POS,
+  RECORDS_POS,
   TIMESTAMP_TYPE_BIT,
   TRANSACTIONAL_BIT,
   computeBatchCrc,
+  readInt64,
   writeInt64,
   type BatchInfo,
 } from '../records/batch.js';
@@ -87,4 +90,14 @@ export function rebuildBatch(info: BatchInfo, records: DecodedRecord[], deleteHo
     maxTimestamp: logAppendTime ? info.maxTimestamp : undefined,
     lastOffsetDelta: info.lastOffsetDelta,
   });
+}
+
+/** The offset after the batches in `buf` when none of them holds a record, else -1. */
+export function endIfOnlyEmptyBatches(buf: Buffer): number {
+  let end = -1;
+  for (let p = 0; p + RECORDS_POS <= buf.length; p += LOG_OVERHEAD + buf.readInt32BE(p + BATCH_LENGTH_POS)) {
+    if (buf.readInt32BE(p + RECORD_COUNT_POS) !== 0) return -1;
+    end = readInt64(buf, p) + buf.readInt32BE(p + LAST_OFFSET_DELTA_POS) + 1;
+  }
+  return end;
 }

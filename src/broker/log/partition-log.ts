@@ -21,13 +21,7 @@
 import { mkdirSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
-  BATCH_LENGTH_POS,
   Compression,
-  LAST_OFFSET_DELTA_POS,
-  LOG_OVERHEAD,
-  RECORD_COUNT_POS,
-  RECORDS_POS,
-  readInt64,
   setBaseOffset,
   setLogAppendTime,
   setPartitionLeaderEpoch,
@@ -42,80 +36,12 @@ import { sharedFdCache, type FdCache } from './fd-cache.js';
 import { GroupCommit } from './group-commit.js';
 import { LogSegment, MAX_RELATIVE_OFFSET, parseSegmentFileName, segmentFileName } from './segment.js';
 import { CLEANED, SWAP, completeInterruptedSwaps } from './cleaner-files.js';
+import { endIfOnlyEmptyBatches } from './cleaner-batch.js';
+import type { OpenOptions, AppendOptions, AppendResult, ReadOptions, ReadResult, SegmentInfo, RecoveryReport, RetentionResult, TimestampOffset } from './partition-log-types.js';
+
+export type { OpenOptions, AppendOptions, AppendResult, ReadOptions, ReadResult, SegmentInfo, RecoveryReport, RetentionResult, TimestampOffset } from './partition-log-types.js';
 
 const EMPTY = Buffer.alloc(0);
-
-export interface OpenOptions {
-  /** Clock for segment bookkeeping (tests inject it). */
-  now?: number;
-  /** Recovery notes and background flush failures. */
-  onWarning?: (message: string, error?: unknown) => void;
-  /** Where descriptors come from (default: one cache shared by the process). */
-  fdCache?: FdCache;
-  /** Offset below which everything was flushed (the log dir's checkpoint); batches from here on get their CRC checked. Default 0. */
-  recoveryPoint?: number;
-  /** The previous run closed cleanly: the active segment's index files, written by that close, are trusted. */
-  clean?: boolean;
-}
-
-export interface AppendOptions {
-  now?: number;
-  /** Written into each batch's partitionLeaderEpoch; defaults to `log.leaderEpoch`. */
-  leaderEpoch?: number;
-}
-
-export interface AppendResult {
-  baseOffset: number;
-  lastOffset: number;
-  /** The append time for LogAppendTime topics, else -1. */
-  logAppendTime: number;
-  logStartOffset: number;
-}
-
-export interface ReadOptions {
-  /** Return at least one whole batch even above maxBytes (KIP-74). Default true. */
-  minOneBatch?: boolean;
-}
-
-export interface ReadResult {
-  /** ErrorCode.NONE or ErrorCode.OFFSET_OUT_OF_RANGE (then `records` is empty). */
-  errorCode: number;
-  /** Whole batches, straight from the segment file. */
-  records: Buffer;
-  logStartOffset: number;
-  /** Single replica: the high watermark is the log end offset. */
-  highWatermark: number;
-  logEndOffset: number;
-}
-
-export interface SegmentInfo {
-  baseOffset: number;
-  nextOffset: number;
-  size: number;
-  maxTimestamp: number;
-  active: boolean;
-  path: string;
-}
-
-export interface RecoveryReport {
-  segments: number;
-  /** Bytes cut from torn/corrupt tails. */
-  truncatedBytes: number;
-  notes: string[];
-  /** The recovery point the open started from: CRCs were checked from this offset on. */
-  recoveredFrom: number;
-}
-
-export interface RetentionResult {
-  deletedSegments: number;
-  deletedBytes: number;
-  logStartOffset: number;
-}
-
-export interface TimestampOffset {
-  offset: number;
-  timestamp: number;
-}
 
 export class PartitionLog {
   readonly dir: string;
@@ -758,14 +684,4 @@ export class PartitionLog {
     }
     rmSync(this.dir, { recursive: true, force: true });
   }
-}
-
-/** The offset after the batches in `buf` when none of them holds a record, else -1. */
-function endIfOnlyEmptyBatches(buf: Buffer): number {
-  let end = -1;
-  for (let p = 0; p + RECORDS_POS <= buf.length; p += LOG_OVERHEAD + buf.readInt32BE(p + BATCH_LENGTH_POS)) {
-    if (buf.readInt32BE(p + RECORD_COUNT_POS) !== 0) return -1;
-    end = readInt64(buf, p) + buf.readInt32BE(p + LAST_OFFSET_DELTA_POS) + 1;
-  }
-  return end;
 }
