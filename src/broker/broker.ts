@@ -13,6 +13,7 @@ import type { ApiHandler, BrokerServices } from './apis/types.js';
 import { topicMetrics, type TopicMetrics } from './metrics/topic-metrics.js';
 import { TransactionCoordinator } from './txn/transaction-coordinator.js';
 import { GroupCoordinator } from './groups/coordinator.js';
+import { LogCleaner } from './log/cleaner-scheduler.js';
 
 export class Broker implements BrokerServices {
   readonly handlers: Map<number, ApiHandler>;
@@ -26,6 +27,8 @@ export class Broker implements BrokerServices {
   private retentionTimer: NodeJS.Timeout | undefined;
   private closing: Promise<void> | undefined;
   port = 0;
+  /** Compacts cleanup.policy=compact topics in the background; `cleaner.cleanNow()` runs a round at once. */
+  readonly cleaner: LogCleaner;
 
   constructor(
     readonly config: BrokerConfig,
@@ -36,6 +39,13 @@ export class Broker implements BrokerServices {
     readonly txns: TransactionCoordinator,
   ) {
     this.handlers = new Map(handlers.map((h) => [h.apiKey, h]));
+    this.cleaner = new LogCleaner(
+      () => topics.list().flatMap((t) => {
+        const configs = topics.effectiveConfigs(t);
+        return t.partitions.map((p) => ({ name: `${t.name}-${p.index}`, log: p.log, configs }));
+      }),
+      { backoffMs: config.logCleanerBackoffMs, log: config.log, onPhase: config.logCleanerOnPhase },
+    );
     const dispatch = createDispatcher(this, this.handlers);
     this.partitionBudget = new PartitionBudget(topics, config.maxPartitionsPerRequest, config.maxBrokerPartitions);
     this.requestMemory = new RequestMemory(config.queuedMaxRequestBytes);
@@ -90,6 +100,7 @@ export class Broker implements BrokerServices {
       }
     }, this.config.retentionCheckIntervalMs);
     this.retentionTimer.unref();
+    if (this.config.logCleanerEnable) this.cleaner.start();
   }
 
   /** Open connections, request memory in use and bytes of half-read frames held. */
@@ -115,6 +126,7 @@ export class Broker implements BrokerServices {
   close(): Promise<void> {
     this.closing ??= (async () => {
       clearInterval(this.retentionTimer);
+      await this.cleaner.stop();
       const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
       for (const c of this.connections) c.destroy();
       await closed;

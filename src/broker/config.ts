@@ -65,6 +65,12 @@ export interface BrokerOptions {
   groupMinSessionTimeoutMs?: number;
   /** group.max.session.timeout.ms: the longest session timeout accepted. Default 1800000. */
   groupMaxSessionTimeoutMs?: number;
+  /** log.cleaner.enable: run the log cleaner for compacted topics. Default true. */
+  logCleanerEnable?: boolean;
+  /** log.cleaner.backoff.ms: pause between the cleaner's rounds. Default 15000. */
+  logCleanerBackoffMs?: number;
+  /** Called at each point of a cleaning pass (fault tests stop the process there). */
+  logCleanerOnPhase?: (phase: string, info: { dir: string; baseOffset: number }) => void;
   /** Receives one line per notable event; silent when absent. */
   log?: (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
 }
@@ -99,6 +105,9 @@ export interface BrokerConfig {
   groupInitialRebalanceDelayMs: number;
   groupMinSessionTimeoutMs: number;
   groupMaxSessionTimeoutMs: number;
+  logCleanerEnable: boolean;
+  logCleanerBackoffMs: number;
+  logCleanerOnPhase: BrokerOptions['logCleanerOnPhase'];
   log: NonNullable<BrokerOptions['log']>;
 }
 
@@ -145,6 +154,9 @@ export function resolveConfig(opts: BrokerOptions = {}): BrokerConfig {
     groupInitialRebalanceDelayMs: opts.groupInitialRebalanceDelayMs ?? 3000,
     groupMinSessionTimeoutMs: opts.groupMinSessionTimeoutMs ?? 6000,
     groupMaxSessionTimeoutMs: opts.groupMaxSessionTimeoutMs ?? 1_800_000,
+    logCleanerEnable: opts.logCleanerEnable ?? true,
+    logCleanerBackoffMs: opts.logCleanerBackoffMs ?? 15_000,
+    logCleanerOnPhase: opts.logCleanerOnPhase,
     log: opts.log ?? (() => {}),
   };
   if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) {
@@ -158,6 +170,9 @@ export function resolveConfig(opts: BrokerOptions = {}): BrokerConfig {
   }
   for (const key of ['transactionMaxTimeoutMs', 'transactionAbortCheckIntervalMs', 'transactionalIdExpirationMs', 'producerIdExpirationMs'] as const) {
     if (!Number.isInteger(config[key]) || config[key] < 1) throw new RangeError(`${key} must be a positive integer, got ${config[key]}`);
+  }
+  if (!Number.isInteger(config.logCleanerBackoffMs) || config.logCleanerBackoffMs < 1) {
+    throw new RangeError(`logCleanerBackoffMs must be a positive integer, got ${config.logCleanerBackoffMs}`);
   }
   for (const key of ['groupInitialRebalanceDelayMs', 'groupMinSessionTimeoutMs', 'groupMaxSessionTimeoutMs'] as const) {
     if (!Number.isInteger(config[key]) || config[key] < 0) throw new RangeError(`${key} must be a non-negative integer, got ${config[key]}`);

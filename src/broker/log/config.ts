@@ -29,7 +29,7 @@ export interface LogConfig {
   /** fsync interval for flushPolicy 'interval' (flush.ms). */
   flushMs: number;
   messageTimestampType: TimestampTypeName;
-  /** Kept for the broker; compaction itself is not implemented. */
+  /** 'compact' alone turns time/size retention off; the log cleaner (cleaner.ts) compacts. */
   cleanupPolicy: CleanupPolicy;
   /** Largest batch accepted (max.message.bytes). */
   maxMessageBytes: number;

@@ -35,80 +35,13 @@ import { readLogStartOffset, syncDir, writeLogStartOffset } from './checkpoints.
 import { sharedFdCache, type FdCache } from './fd-cache.js';
 import { GroupCommit } from './group-commit.js';
 import { LogSegment, MAX_RELATIVE_OFFSET, parseSegmentFileName, segmentFileName } from './segment.js';
+import { CLEANED, SWAP, completeInterruptedSwaps } from './cleaner-files.js';
+import { endIfOnlyEmptyBatches } from './cleaner-batch.js';
+import type { OpenOptions, AppendOptions, AppendResult, ReadOptions, ReadResult, SegmentInfo, RecoveryReport, RetentionResult, TimestampOffset } from './partition-log-types.js';
+
+export type { OpenOptions, AppendOptions, AppendResult, ReadOptions, ReadResult, SegmentInfo, RecoveryReport, RetentionResult, TimestampOffset } from './partition-log-types.js';
 
 const EMPTY = Buffer.alloc(0);
-
-export interface OpenOptions {
-  /** Clock for segment bookkeeping (tests inject it). */
-  now?: number;
-  /** Recovery notes and background flush failures. */
-  onWarning?: (message: string, error?: unknown) => void;
-  /** Where descriptors come from (default: one cache shared by the process). */
-  fdCache?: FdCache;
-  /** Offset below which everything was flushed (the log dir's checkpoint); batches from here on get their CRC checked. Default 0. */
-  recoveryPoint?: number;
-  /** The previous run closed cleanly: the active segment's index files, written by that close, are trusted. */
-  clean?: boolean;
-}
-
-export interface AppendOptions {
-  now?: number;
-  /** Written into each batch's partitionLeaderEpoch; defaults to `log.leaderEpoch`. */
-  leaderEpoch?: number;
-}
-
-export interface AppendResult {
-  baseOffset: number;
-  lastOffset: number;
-  /** The append time for LogAppendTime topics, else -1. */
-  logAppendTime: number;
-  logStartOffset: number;
-}
-
-export interface ReadOptions {
-  /** Return at least one whole batch even above maxBytes (KIP-74). Default true. */
-  minOneBatch?: boolean;
-}
-
-export interface ReadResult {
-  /** ErrorCode.NONE or ErrorCode.OFFSET_OUT_OF_RANGE (then `records` is empty). */
-  errorCode: number;
-  /** Whole batches, straight from the segment file. */
-  records: Buffer;
-  logStartOffset: number;
-  /** Single replica: the high watermark is the log end offset. */
-  highWatermark: number;
-  logEndOffset: number;
-}
-
-export interface SegmentInfo {
-  baseOffset: number;
-  nextOffset: number;
-  size: number;
-  maxTimestamp: number;
-  active: boolean;
-  path: string;
-}
-
-export interface RecoveryReport {
-  segments: number;
-  /** Bytes cut from torn/corrupt tails. */
-  truncatedBytes: number;
-  notes: string[];
-  /** The recovery point the open started from: CRCs were checked from this offset on. */
-  recoveredFrom: number;
-}
-
-export interface RetentionResult {
-  deletedSegments: number;
-  deletedBytes: number;
-  logStartOffset: number;
-}
-
-export interface TimestampOffset {
-  offset: number;
-  timestamp: number;
-}
 
 export class PartitionLog {
   readonly dir: string;
@@ -133,7 +66,8 @@ export class PartitionLog {
   private parentDirty = false;
   private readonly group: GroupCommit;
   private flushTimer: NodeJS.Timeout | null = null;
-  private readonly fdCache: FdCache;
+  /** Where this log's segments get their descriptors (the log cleaner builds its segments on it too). */
+  readonly fdCache: FdCache;
   private flushedOffset: number;
   /** Bumped by truncateTo, so a sync running across one does not move the recovery point. */
   private truncations = 0;
@@ -182,6 +116,12 @@ export class PartitionLog {
       const seg = LogSegment.create(dir, 0, config.indexIntervalBytes, now, cache, true);
       return new PartitionLog(dir, config, [seg], 0, recovery, warn, cache, false);
     }
+    // A cleaner swap cut short by a crash is finished (or undone) before the segments are read.
+    let swapNotes: string[] = [];
+    if (names.some((n) => n.endsWith(CLEANED) || n.endsWith(SWAP))) {
+      swapNotes = completeInterruptedSwaps(dir);
+      names = readdirSync(dir);
+    }
     const logBases = new Set<number>();
     for (const name of names) {
       const parsed = parseSegmentFileName(name);
@@ -198,7 +138,7 @@ export class PartitionLog {
     const bases = [...logBases].sort((a, b) => a - b);
     const checkpoint = readLogStartOffset(dir);
     const recoveryPoint = options.recoveryPoint ?? 0;
-    const recovery: RecoveryReport = { segments: bases.length, truncatedBytes: 0, notes: [], recoveredFrom: recoveryPoint };
+    const recovery: RecoveryReport = { segments: bases.length, truncatedBytes: 0, notes: swapNotes, recoveredFrom: recoveryPoint };
     const present = new Set(names);
     const segs: LogSegment[] = [];
     try {
@@ -467,12 +407,17 @@ export class PartitionLog {
     const limit = Math.min(maxOffset ?? end, end);
     if (fetchOffset >= limit) return result;
     const minOne = opts.minOneBatch ?? true;
+    let from = fetchOffset;
     for (let i = this.segmentIndexFor(fetchOffset); i < this.segs.length; i++) {
-      const records = this.segs[i].read(fetchOffset, Math.max(maxBytes, 0), limit, minOne);
-      if (records !== null) {
-        result.records = records;
-        break;
-      }
+      const records = this.segs[i].read(from, Math.max(maxBytes - result.records.length, 0), limit, minOne);
+      if (records === null) continue;
+      result.records = result.records.length === 0 ? records : Buffer.concat([result.records, records]);
+      // A compacted segment can end in batches emptied by the cleaner (kept for
+      // their producer's sequence). Clients read a response holding only those
+      // as "no more data", so the next segment's batches are added to it.
+      const next = records.length > 0 ? endIfOnlyEmptyBatches(records) : -1;
+      if (next < 0) break;
+      from = next;
     }
     return result;
   }
@@ -589,8 +534,10 @@ export class PartitionLog {
       result.deletedBytes += seg.size;
       this.deleteSegment(seg);
     };
+    // cleanup.policy=compact alone keeps everything the cleaner leaves (Kafka's rule).
+    const timeAndSize = this.cfg.cleanupPolicy !== 'compact';
     const { retentionMs, retentionBytes } = this.cfg;
-    if (retentionMs >= 0) {
+    if (timeAndSize && retentionMs >= 0) {
       while (this.segs.length > 1) {
         const seg = this.segs[0];
         const newest = seg.maxTimestamp >= 0 ? seg.maxTimestamp : seg.lastModifiedMs;
@@ -598,7 +545,7 @@ export class PartitionLog {
         drop();
       }
     }
-    if (retentionBytes >= 0) {
+    if (timeAndSize && retentionBytes >= 0) {
       let excess = this.totalBytes - retentionBytes;
       while (this.segs.length > 1 && excess - this.segs[0].size >= 0) {
         excess -= this.segs[0].size;
@@ -609,6 +556,49 @@ export class PartitionLog {
     if (this.segs[0].baseOffset > this.startOffset) this.startOffset = this.segs[0].baseOffset;
     result.logStartOffset = this.startOffset;
     return result;
+  }
+
+  // ---- Log cleaner hooks ----
+
+  /** The sealed segments, oldest first (never the active one): what the log cleaner may rewrite. */
+  sealedSegments(): readonly LogSegment[] {
+    return this.segs.slice(0, -1);
+  }
+
+  /**
+   * Creates the active segment's file if no write has yet. Recovery takes the
+   * last file for the active segment and checks its offsets are contiguous, so
+   * a cleaned (gapped) segment must never be the last file on disk: the
+   * cleaner calls this before it syncs the directory ahead of a swap.
+   */
+  createActiveFile(): void {
+    this.ensureOpen();
+    if (!this.dirExists) this.createDir();
+    if (!this.active.fileCreated) {
+      void this.active.fd;
+      this.dirDirty = true;
+    }
+  }
+
+  /**
+   * Swaps the consecutive sealed segments `old` for the segment `install()`
+   * returns (it renames the cleaned files over theirs and loads the result).
+   * Synchronous, so every read sees either the old segments or the new one.
+   * Returns false, without calling `install`, when `old` is no longer a run of
+   * sealed segments (retention or truncation got there first). The old
+   * segments keep their open descriptors for the caller to release.
+   */
+  replaceSegments(old: readonly LogSegment[], install: () => LogSegment): boolean {
+    this.ensureOpen();
+    const i = this.segs.indexOf(old[0]);
+    if (old.length === 0 || i < 0 || i + old.length > this.segs.length - 1 || old.some((s, j) => this.segs[i + j] !== s)) return false;
+    const seg = install();
+    this.segs.splice(i, old.length, seg);
+    this.unsyncedSealed = this.unsyncedSealed.filter((s) => !old.includes(s));
+    this.totalBytes += seg.size - old.reduce((n, s) => n + s.size, 0);
+    this.dirDirty = true;
+    this.generation++;
+    return true;
   }
 
   private deleteSegment(seg: LogSegment): void {

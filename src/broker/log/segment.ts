@@ -105,12 +105,14 @@ export class LogSegment {
   timeIndex = new TimeIndex();
   private lastIndexedPosition = 0;
 
-  private constructor(dir: string, baseOffset: number, indexIntervalBytes: number, writable: boolean, now: number, cache: FdCache, flags: string) {
+  /** `suffix` names a segment built aside (the log cleaner's `.cleaned` files). */
+  private constructor(dir: string, baseOffset: number, indexIntervalBytes: number, writable: boolean, now: number, cache: FdCache, flags: string,
+    suffix = '') {
     this.baseOffset = baseOffset;
     this.nextOffset = baseOffset;
-    this.logPath = join(dir, segmentFileName(baseOffset, '.log'));
-    this.indexPath = join(dir, segmentFileName(baseOffset, '.index'));
-    this.timeIndexPath = join(dir, segmentFileName(baseOffset, '.timeindex'));
+    this.logPath = join(dir, segmentFileName(baseOffset, '.log') + suffix);
+    this.indexPath = join(dir, segmentFileName(baseOffset, '.index') + suffix);
+    this.timeIndexPath = join(dir, segmentFileName(baseOffset, '.timeindex') + suffix);
     this.indexIntervalBytes = indexIntervalBytes;
     this.writable = writable;
     this.createdMs = now;
@@ -122,9 +124,11 @@ export class LogSegment {
   /**
    * A new empty active segment. Its file is created (replacing a stale one of
    * that name) on first use; `fresh` says the directory has no stale files.
+   * `suffix` names a segment built aside (the log cleaner's `.cleaned` files).
    */
-  static create(dir: string, baseOffset: number, indexIntervalBytes: number, now: number, cache: FdCache, fresh = false): LogSegment {
-    const seg = new LogSegment(dir, baseOffset, indexIntervalBytes, true, now, cache, 'w+');
+  static create(dir: string, baseOffset: number, indexIntervalBytes: number, now: number, cache: FdCache, fresh = false,
+    suffix = ''): LogSegment {
+    const seg = new LogSegment(dir, baseOffset, indexIntervalBytes, true, now, cache, 'w+', suffix);
     if (!fresh) {
       unlinkQuiet(seg.indexPath);
       unlinkQuiet(seg.timeIndexPath);
@@ -242,6 +246,23 @@ export class LogSegment {
       this.file.flags = 'r+';
     }
     this.writable = true;
+  }
+
+  /**
+   * Opens the file and holds this descriptor until the returned function is
+   * called: it is neither evicted nor reopened by path meanwhile, so reads
+   * keep seeing this file after another one is renamed over its name (the
+   * log cleaner's swap). Calling the returned function again does nothing.
+   */
+  pinFile(): () => void {
+    void this.fd; // opens it, with the create-then-keep rule of a new file
+    this.cache.pin(this.file);
+    let pinned = true;
+    return () => {
+      if (!pinned) return;
+      pinned = false;
+      this.cache.unpin(this.file);
+    };
   }
 
   /** Closes the descriptor (once no async operation uses it); it reopens on next use. */
@@ -409,6 +430,9 @@ export class LogSegment {
   seal(): void {
     if (this.maxTimestamp >= 0) this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp - this.baseOffset);
     this.writeIndexFiles();
+    // A sealed segment is opened read-only by path: one never written (the
+    // cleaner's output when nothing survives) must exist first.
+    if (!this.fileCreated) void this.fd;
     this.writable = false;
     this.file.flags = 'r';
   }

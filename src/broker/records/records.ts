@@ -2,7 +2,7 @@
 // builder for whole batches. The broker itself stores client batches untouched;
 // this is for batches it writes (control markers, internal topics) and tests.
 
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import {
   ATTRIBUTES_POS,
   BATCH_LENGTH_POS,
@@ -12,6 +12,7 @@ import {
   Compression,
   CONTROL_BIT,
   CRC_POS,
+  DELETE_HORIZON_BIT,
   CURRENT_MAGIC,
   LAST_OFFSET_DELTA_POS,
   LOG_OVERHEAD,
@@ -145,30 +146,46 @@ export interface BuildBatchOptions {
   baseSequence?: number; // default -1
   isTransactional?: boolean;
   isControl?: boolean;
-  /** Only 'none' is supported: the broker never compresses what it writes. */
-  compression?: 'none';
+  /** 'gzip' only for the log cleaner, which keeps a rewritten batch's codec. */
+  compression?: 'none' | 'gzip';
   /** Sets the LogAppendTime bit (maxTimestamp is then the append time). */
   logAppendTime?: boolean;
+  /** Default: the largest record timestamp (a LogAppendTime batch keeps its append time). */
+  maxTimestamp?: number;
+  /** Default: the largest offsetDelta (a compacted batch keeps its original span). */
+  lastOffsetDelta?: number;
+  /** Sets the delete-horizon bit; the base timestamp is then this horizon (KIP-534). */
+  deleteHorizonMs?: number;
 }
 
 /** Builds a complete uncompressed v2 batch with a valid CRC. */
 export function buildBatch(opts: BuildBatchOptions): Buffer {
   const { records } = opts;
   if (records.length === 0) throw new RangeError('buildBatch: a batch needs at least one record');
-  if (opts.compression !== undefined && opts.compression !== 'none') {
-    throw new RangeError('buildBatch: only uncompressed batches can be built');
+  const gzip = opts.compression === 'gzip';
+  if (opts.compression !== undefined && opts.compression !== 'none' && !gzip) {
+    throw new RangeError('buildBatch: only uncompressed and gzip batches can be built');
   }
-  const baseTimestamp = opts.baseTimestamp ?? records[0].timestamp ?? Date.now();
+  const baseTimestamp = opts.deleteHorizonMs ?? opts.baseTimestamp ?? records[0].timestamp ?? Date.now();
   let maxTimestamp = -1;
   let lastOffsetDelta = 0;
   records.forEach((r, i) => {
     maxTimestamp = Math.max(maxTimestamp, r.timestamp ?? baseTimestamp);
     lastOffsetDelta = Math.max(lastOffsetDelta, r.offsetDelta ?? i);
   });
+  maxTimestamp = opts.maxTimestamp ?? maxTimestamp;
+  lastOffsetDelta = opts.lastOffsetDelta ?? lastOffsetDelta;
   const { prepared, size } = prepare(records, baseTimestamp);
-  const total = BATCH_HEADER_SIZE + size;
+  let body: Buffer | undefined;
+  if (gzip) {
+    const raw = Buffer.allocUnsafe(size);
+    writePrepared(raw, 0, prepared);
+    body = gzipSync(raw);
+  }
+  const total = BATCH_HEADER_SIZE + (body?.length ?? size);
   const buf = Buffer.allocUnsafe(total);
-  let attributes = 0;
+  let attributes = gzip ? Compression.GZIP : 0;
+  if (opts.deleteHorizonMs !== undefined) attributes |= DELETE_HORIZON_BIT;
   if (opts.isTransactional) attributes |= TRANSACTIONAL_BIT;
   if (opts.isControl) attributes |= CONTROL_BIT;
   if (opts.logAppendTime) attributes |= TIMESTAMP_TYPE_BIT;
@@ -184,7 +201,8 @@ export function buildBatch(opts: BuildBatchOptions): Buffer {
   buf.writeInt16BE(opts.producerEpoch ?? -1, PRODUCER_EPOCH_POS);
   buf.writeInt32BE(opts.baseSequence ?? -1, BASE_SEQUENCE_POS);
   buf.writeInt32BE(records.length, RECORD_COUNT_POS);
-  writePrepared(buf, RECORDS_POS, prepared);
+  if (body) body.copy(buf, RECORDS_POS);
+  else writePrepared(buf, RECORDS_POS, prepared);
   buf.writeUInt32BE(computeBatchCrc(buf, 0, total), CRC_POS);
   return buf;
 }

@@ -4,7 +4,7 @@
 import { ErrorCode } from '../protocol/error-codes.js';
 import { KafkaError } from '../errors.js';
 
-type Kind = 'long' | 'int' | 'enum' | 'list' | 'boolean' | 'string';
+type Kind = 'long' | 'int' | 'double' | 'enum' | 'list' | 'boolean' | 'string';
 
 interface ConfigDef {
   default: string;
@@ -13,6 +13,8 @@ interface ConfigDef {
   values?: readonly string[];
   /** Smallest accepted number (-1 often means "unlimited"). */
   min?: number;
+  /** Largest accepted number (doubles). */
+  max?: number;
   /** The broker-level name of the same setting, reported as its synonym. */
   brokerName?: string;
 }
@@ -33,7 +35,7 @@ export const topicConfigDefs: Record<string, ConfigDef> = {
   'max.compaction.lag.ms': { default: '9223372036854775807', kind: 'long', min: 1, brokerName: 'log.cleaner.max.compaction.lag.ms' },
   'max.message.bytes': { default: '1048588', kind: 'int', min: 0, brokerName: 'message.max.bytes' },
   'message.timestamp.type': { default: 'CreateTime', kind: 'enum', values: ['CreateTime', 'LogAppendTime'], brokerName: 'log.message.timestamp.type' },
-  'min.cleanable.dirty.ratio': { default: '0.5', kind: 'string', brokerName: 'log.cleaner.min.cleanable.ratio' },
+  'min.cleanable.dirty.ratio': { default: '0.5', kind: 'double', min: 0, max: 1, brokerName: 'log.cleaner.min.cleanable.ratio' },
   'min.compaction.lag.ms': { default: '0', kind: 'long', min: 0, brokerName: 'log.cleaner.min.compaction.lag.ms' },
   'min.insync.replicas': { default: '1', kind: 'int', min: 1, brokerName: 'min.insync.replicas' },
   'preallocate': { default: 'false', kind: 'boolean', brokerName: 'log.preallocate' },
@@ -69,6 +71,14 @@ export function validateTopicConfig(name: string, value: string | null): void {
       }
       return;
     }
+    case 'double': {
+      const n = Number(value.trim());
+      if (value.trim() === '' || !Number.isFinite(n)) throw invalidConfig(`Invalid value ${value} for configuration ${name}: not a number`);
+      if ((def.min !== undefined && n < def.min) || (def.max !== undefined && n > def.max)) {
+        throw invalidConfig(`Invalid value ${value} for configuration ${name}: Value must be between ${def.min} and ${def.max}`);
+      }
+      return;
+    }
     case 'boolean':
       if (value !== 'true' && value !== 'false') throw invalidConfig(`Invalid value ${value} for configuration ${name}: expected true or false`);
       return;
@@ -98,6 +108,8 @@ export function configTypeCode(name: string): number {
       return 3;
     case 'long':
       return 4;
+    case 'double':
+      return 6;
     case 'list':
       return 7;
     case 'string':
