@@ -8,32 +8,7 @@ import { HttpError } from '../../http/errors.js';
 import { ErrorResponse, bodyErrors } from '../../http/schemas.js';
 import { MAX_ID_LENGTH } from '../../http/storable.js';
 import type { HttpServer } from '../../http/server.js';
-
-const required = (what: string) => (issue: { input: unknown }) => (issue.input === undefined ? 'is required' : `must be ${what}`);
-
-export const NewUser = z
-  .object(
-    {
-      name: z
-        .string({ error: required('a string') })
-        .trim()
-        .min(1, { error: 'must not be empty' })
-        .max(200, { error: 'must be at most 200 characters' })
-        .describe('Display name, 1 to 200 characters (trimmed)'),
-      email: z.email({ error: required('a valid email address') }).max(320, { error: 'must be at most 320 characters' }).describe('Unique email address'),
-    },
-    { error: 'must be a JSON object like {"name": "Ada", "email": "ada@example.com"}' },
-  )
-  .describe('A user to create');
-
-export const User = z
-  .object({
-    id: z.uuid().describe('Assigned by the database'),
-    name: z.string(),
-    email: z.string(),
-    createdAt: z.iso.datetime().describe('When the user was created (ISO 8601)'),
-  })
-  .describe('A user');
+import { NewUser, User } from './schemas.js';
 
 const UserParams = z.object({ id: z.string().max(MAX_ID_LENGTH).describe('The user id (a uuid)') });
 
