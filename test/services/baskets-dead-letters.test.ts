@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { countBaskets, lookupBaskets, openDatabase } from '../../src/db/index.js';
+import { basketsRetryBudget } from '../../src/services/baskets/topics.js';
 import { DLQ_HEADERS } from '../../src/stream/dlq.js';
 import { closeForce, createConsumer } from '../../src/stream/kafka.js';
 import { BasketLoad, verdict } from '../faults/basket-load.js';
@@ -18,6 +19,14 @@ import { eventually, startTestSystem } from '../helpers/system.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
 
 const DLQ = 'delhaize_shop.dlq';
+
+test('the retry budget: BASKETS_RETRIES (0 allowed) and BASKETS_RETRY_BACKOFF_MS, else 6 from 100 ms', () => {
+  assert.deepEqual(basketsRetryBudget({}), { retries: 6, backoffMs: 100 });
+  assert.deepEqual(basketsRetryBudget({ BASKETS_RETRIES: '0', BASKETS_RETRY_BACKOFF_MS: '25' }), { retries: 0, backoffMs: 25 });
+  for (const env of [{ BASKETS_RETRIES: '-1' }, { BASKETS_RETRIES: 'many' }, { BASKETS_RETRY_BACKOFF_MS: '0' }]) {
+    assert.throws(() => basketsRetryBudget(env), /BASKETS_RETR/, JSON.stringify(env));
+  }
+});
 
 test('baskets dead-lettered while the database is away are replayed and stored exactly once', { timeout: 60_000 }, async (t) => {
   const database = await createTestDatabase(t, 'tributary_dlq_replay');
