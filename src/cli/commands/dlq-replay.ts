@@ -214,7 +214,8 @@ class Replay {
         finished = true;
         clearInterval(timer);
         stream.removeAllListeners('data');
-        const work = err ? Promise.reject(err) : flush();
+        // On a failure, the batch in flight still settles (and commits) before the consumer closes.
+        const work = err ? chain.then(() => Promise.reject(err), () => Promise.reject(err)) : flush();
         void work.finally(() => stream.close().catch(() => {})).then(() => resolve(), reject);
       };
       // A partition is done once its last record at start was read, or once the position
