@@ -5,10 +5,12 @@
 // instead of compiling through tsx's loader hooks, which costs about two seconds
 // of CPU per process; inline source maps keep stack traces pointing at the .ts
 // lines. The tree is rebuilt on every run (well under a second), so it is never
-// stale. .test-build/ has no package.json of its own: modules resolve through the
+// stale. The PGlite template `npm run build` packed into dist/db/ is copied to
+// the same place in the tree, so a test of a first start takes the path a user's
+// does. .test-build/ has no package.json of its own: modules resolve through the
 // project's package.json and node_modules, as from src/.
 import { buildSync } from 'esbuild';
-import { cpSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 
 export const OUT = '.test-build';
@@ -41,6 +43,9 @@ export function buildTests() {
   for (const f of files.filter((f) => !f.endsWith('.ts'))) {
     mkdirSync(dirname(join(OUT, f)), { recursive: true });
     cpSync(f, join(OUT, f));
+  }
+  if (existsSync('dist/db')) {
+    for (const name of readdirSync('dist/db').filter((n) => /^pglite-.*\.tar\.gz$/.test(n))) cpSync(join('dist/db', name), join(OUT, 'src/db', name));
   }
   return (p) => join(OUT, relative('.', p)).replace(/\.ts$/, '.js');
 }

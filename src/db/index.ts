@@ -21,6 +21,8 @@ export interface OpenDatabaseOptions {
   schema?: string;
   /** PostgreSQL pool size (default 10). */
   poolSize?: number;
+  /** The packed cluster a new PGlite folder starts from (default: the one `npm run build` made, pglite-template.ts). */
+  template?: string;
   log?: DbLog;
 }
 
@@ -55,7 +57,7 @@ export async function openDatabase(opts: OpenDatabaseOptions = {}): Promise<Data
   } else {
     const dataDir = opts.dataDir ?? join(process.env.DATA_DIR || './data', 'db');
     const unlock = dataDir === ':memory:' ? async () => {} : await lockDataDir(dataDir);
-    const pglite = await openPGlite(dataDir, wanted).catch(async (err: unknown) => {
+    const pglite = await openPGlite(dataDir, wanted, opts.template).catch(async (err: unknown) => {
       await unlock();
       throw err;
     });

@@ -1,13 +1,20 @@
 // Opens the embedded PGlite database: in memory (':memory:') or persisted in a folder.
-// The WASM build loads once per process; opening a new folder also runs initdb.
+// The WASM build loads once per process; a new folder gets the cluster packed at
+// build time (pglite-template.ts), or else runs initdb.
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import { PGlite, types } from '@electric-sql/pglite';
+import { readTemplate } from './pglite-template.js';
 import { quoteIdent } from './sql-utils.js';
 
-export async function openPGlite(dataDir: string, schema?: string): Promise<PGlite> {
+export async function openPGlite(dataDir: string, schema?: string, template?: string): Promise<PGlite> {
   if (dataDir !== ':memory:') await mkdir(dataDir, { recursive: true });
+  // A folder without a cluster yet (no PG_VERSION) starts from the template, if there is one.
+  const loadDataDir = dataDir !== ':memory:' && !existsSync(path.join(dataDir, 'PG_VERSION')) ? readTemplate(template) : undefined;
   const pglite = await PGlite.create({
     dataDir: dataDir === ':memory:' ? undefined : dataDir,
+    loadDataDir,
     // Return the same JS types as `pg` (see ./schema.ts): int8 and date as text.
     parsers: { [types.INT8]: (v: string) => v, [types.DATE]: (v: string) => v },
   });
