@@ -119,7 +119,9 @@ export function outputMismatch(shown: string[], actual: string[]): string | null
     else if (j === actual.length) ok = fail(i, `nothing printed reads like ${JSON.stringify(shown[i])}`);
     else {
       const why = lineMismatch(shown[i]!, actual[j]!);
-      ok = why === null ? go(i + 1, j + 1) : fail(i, `line ${j + 1}: ${why}`);
+      // After a `…` line any printed line could have been the one: name the shown one.
+      const afterAny = i > 0 && shown[i - 1]!.trim() === '…';
+      ok = why === null ? go(i + 1, j + 1) : fail(i, afterAny ? `nothing printed reads like ${JSON.stringify(shown[i])}` : `line ${j + 1}: ${why}`);
     }
     memo.set(key, ok);
     return ok;
