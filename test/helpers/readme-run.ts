@@ -7,13 +7,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { tempDir } from './broker.js';
+import { repoRoot } from './paths.js';
 
-export const repo = fileURLToPath(new URL('../..', import.meta.url));
+export const repo = repoRoot;
 
 const COPIED = ['package.json', 'bin', '.env.example'];
-const LINKED = ['dist', 'node_modules', 'src', 'proto', 'tsconfig.json', 'tsconfig.build.json'];
+const LINKED = ['dist', 'node_modules', 'scripts', 'src', 'proto', 'tsconfig.json', 'tsconfig.build.json'];
 
 /** A fresh folder that looks like an installed clone of the repository. */
 export function makeClone(): string {
