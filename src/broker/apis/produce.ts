@@ -12,7 +12,8 @@
 // not stored again; a sequence gap → OUT_OF_ORDER_SEQUENCE_NUMBER; an old epoch →
 // INVALID_PRODUCER_EPOCH; a transactional write to a partition not in the
 // producer's ongoing transaction → INVALID_TXN_STATE; control batches from
-// clients → INVALID_RECORD.
+// clients → INVALID_RECORD. A compacted topic refuses records without a key
+// (INVALID_RECORD, each one in record_errors: compacted-keys.ts).
 import { ApiKey } from '../protocol/apis.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import type { ProduceRequest, PartitionProduceData } from '../protocol/messages/produce-request.js';
@@ -22,6 +23,7 @@ import { errorCodeOf, errorMessageOf } from '../errors.js';
 import type { Topic } from '../topics/topic-manager.js';
 import type { Partition } from '../topics/partition.js';
 import type { TransactionCoordinator } from '../txn/transaction-coordinator.js';
+import { keylessRecords } from './compacted-keys.js';
 import type { ApiHandler, RequestContext } from './types.js';
 
 const NO_LEADER = { leaderId: -1, leaderEpoch: -1 };
@@ -83,6 +85,10 @@ function appendPartition(topic: Topic, pd: PartitionProduceData, toFlush: Partit
       if (b.size > maxBytes) {
         return errorPartition(pd.index, ErrorCode.MESSAGE_TOO_LARGE, `batch of ${b.size} bytes exceeds max.message.bytes ${maxBytes}`);
       }
+    }
+    if (partition.log.config.cleanupPolicy !== 'delete') {
+      const keyless = keylessRecords(records, batches, topic.name, pd.index);
+      if (keyless) return { ...errorPartition(pd.index, ErrorCode.INVALID_RECORD, keyless.errorMessage), recordErrors: keyless.recordErrors };
     }
     // Idempotence and transactions: O(1) per batch; a retried batch is answered with its original offset.
     const check = partition.producers.check(batches, partition.log.logStartOffset, (producerId, epoch) =>
