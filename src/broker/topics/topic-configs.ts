@@ -53,7 +53,8 @@ export const topicConfigDefs: Record<string, ConfigDef> = {
   'segment.ms': { default: '604800000', kind: 'long', min: 1, brokerName: 'log.roll.ms' },
   'unclean.leader.election.enable': { default: 'false', kind: 'boolean', brokerName: 'unclean.leader.election.enable' },
   'message.downconversion.enable': { default: 'true', kind: 'boolean', brokerName: 'log.message.downconversion.enable' },
-  // Deprecated in Kafka 3.x but valid there: accepted and shown, with no effect here.
+  // Deprecated in Kafka 3.x but valid there. The first is applied to CreateTime records (apis/record-errors.ts);
+  // message.format.version has no effect (every batch is v2).
   'message.timestamp.difference.max.ms': { default: '9223372036854775807', kind: 'long', min: 0, brokerName: 'log.message.timestamp.difference.max.ms' },
   'message.format.version': {
     default: DEFAULT_MESSAGE_FORMAT_VERSION,

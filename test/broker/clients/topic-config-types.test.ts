@@ -2,7 +2,8 @@
 // ConfigType (LONG 5, INT 3, ...), and the deprecated 3.x configs
 // message.timestamp.difference.max.ms, message.format.version and
 // message.downconversion.enable are accepted on CreateTopics, AlterConfigs and
-// IncrementalAlterConfigs with Kafka's defaults and validation. kafkajs for
+// IncrementalAlterConfigs with Kafka's defaults and validation (what the first
+// does to produced records: record-errors.test.ts). kafkajs for
 // what it speaks (DescribeConfigs v2 has no config type), raw requests for the rest.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';

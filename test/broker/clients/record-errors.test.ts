@@ -1,7 +1,11 @@
-// A compacted topic refuses records without a key, as Kafka does: the
-// partition answers INVALID_RECORD (87), and from Produce v8 on lists each
-// keyless record's index in record_errors; nothing of the batch is stored.
-// Keyed records, and keyless ones on a delete-policy topic, are accepted.
+// The per-record checks a Produce goes through, as in Kafka: a batch holding
+// a failing record is refused whole, the partition answers with the error and,
+// from Produce v8 on, names each failing record's index in record_errors.
+// - A compacted topic refuses records without a key: INVALID_RECORD (87).
+//   Keyed records, and keyless ones on a delete-policy topic, are accepted.
+// - message.timestamp.difference.max.ms (CreateTime topics) refuses records
+//   that far from the broker's clock: INVALID_TIMESTAMP (32). LogAppendTime
+//   topics, and the default (Long.MAX_VALUE), take any timestamp.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { CompressionTypes, type Admin, type Kafka, type Producer } from 'kafkajs';
@@ -12,6 +16,9 @@ import { ApiKey } from '../../../src/broker/protocol/apis.js';
 import { ErrorCode } from '../../../src/broker/protocol/error-codes.js';
 import { buildBatch, type RecordInput } from '../../../src/broker/records/index.js';
 
+const HOUR = 3_600_000;
+const YEAR = 365 * 24 * HOUR;
+
 let broker: TestBroker;
 let kafka: Kafka;
 let admin: Admin;
@@ -20,11 +27,14 @@ let producer: Producer;
 before(async () => {
   broker = await startTestBroker();
   ({ kafka, admin } = await kafkajsAdmin(broker.address));
+  const diff = { name: 'message.timestamp.difference.max.ms', value: String(HOUR) };
   await admin.createTopics({
     topics: [
       { topic: 'compacted', numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },
       { topic: 'compact-delete', numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact,delete' }] },
       { topic: 'plain', numPartitions: 1 },
+      { topic: 'recent', numPartitions: 1, configEntries: [diff] },
+      { topic: 'appended', numPartitions: 1, configEntries: [diff, { name: 'message.timestamp.type', value: 'LogAppendTime' }] },
     ],
   });
   producer = kafka.producer();
@@ -83,4 +93,43 @@ test('Produce v8+: record_errors names every keyless record by index, error_mess
   const ok = await rawProduce('compact-delete', 9, [{ key: 'k0', value: 'a' }]);
   assert.equal(ok.errorCode, ErrorCode.NONE);
   assert.deepEqual(ok.recordErrors, []);
+});
+
+test('kafkajs: a record a year old is refused with INVALID_TIMESTAMP on a topic allowing an hour', async () => {
+  await assert.rejects(
+    producer.send({ topic: 'recent', messages: [{ key: 'k', value: 'old', timestamp: String(Date.now() - YEAR) }] }),
+    (err: any) => err.type === 'INVALID_TIMESTAMP',
+  );
+  assert.equal(endOffset('recent'), 0);
+  await producer.send({ topic: 'recent', messages: [{ key: 'k', value: 'now', timestamp: String(Date.now()) }] });
+  assert.equal(endOffset('recent'), 1);
+  await producer.send({ topic: 'plain', messages: [{ key: 'k', value: 'old', timestamp: String(Date.now() - YEAR) }] });
+  assert.equal(endOffset('plain'), 2, 'the default takes any timestamp');
+  await producer.send({ topic: 'appended', messages: [{ key: 'k', value: 'old', timestamp: String(Date.now() - YEAR) }] });
+  assert.equal(endOffset('appended'), 1, 'LogAppendTime replaces the timestamp: nothing to check');
+});
+
+test('Produce v9: record_errors names the records out of range, past and future', async () => {
+  const now = Date.now();
+  const p = await rawProduce('recent', 9, [
+    { key: 'a', value: '1', timestamp: now },
+    { key: 'b', value: '2', timestamp: now - 2 * HOUR },
+    { key: 'c', value: '3', timestamp: now + 2 * HOUR },
+  ]);
+  assert.equal(p.errorCode, ErrorCode.INVALID_TIMESTAMP);
+  assert.equal(p.errorCode, 32);
+  assert.deepEqual(p.recordErrors.map((e: any) => e.batchIndex), [1, 2]);
+  assert.match(p.recordErrors[0].batchIndexErrorMessage, new RegExp(`^Timestamp ${now - 2 * HOUR} of message with offset 1 is out of range`));
+  assert.match(p.errorMessage, /invalid timestamp/);
+  assert.equal(endOffset('recent'), 1, 'nothing of the batch stored');
+});
+
+test('the limit follows AlterConfigs: raised to a year and a day, the old record goes in', async () => {
+  await admin.alterConfigs({
+    validateOnly: false,
+    resources: [{ type: 2, name: 'recent', configEntries: [{ name: 'message.timestamp.difference.max.ms', value: String(YEAR + 24 * HOUR) }] }],
+  });
+  const p = await rawProduce('recent', 9, [{ key: 'k', value: 'old', timestamp: Date.now() - YEAR }]);
+  assert.equal(p.errorCode, ErrorCode.NONE, p.errorMessage);
+  assert.equal(endOffset('recent'), 2);
 });
