@@ -52,3 +52,9 @@ function rangeText(min: number, max: number): string {
 export function parsePort(name: string, value: string): number {
   return parseInteger(name, value, 0, 65535);
 }
+
+/** The one topic a command works on (consume, produce): its only positional argument. */
+export function oneTopic(positionals: readonly string[], usage: string): string {
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing topic' : 'one topic at a time', usage);
+  return positionals[0]!;
+}

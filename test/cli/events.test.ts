@@ -9,7 +9,7 @@ import { eventsCommand, type GenerateReport } from '../../src/cli/commands/event
 import { captureIo } from '../../src/cli/io.js';
 import { UserEvent } from '../../src/services/sessions/schemas.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
-import { kafkajsClient, readAll } from '../helpers/kafkajs.js';
+import { kafkajsAdmin, readAll } from '../helpers/kafkajs.js';
 
 /** Runs the command in-process, returning its exit code and what it printed. */
 async function events(argv: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; out: string; err: string }> {
@@ -27,9 +27,7 @@ describe('tributary events', () => {
   before(async () => {
     broker = await startTestBroker();
     env = { KAFKA_BROKERS: broker.address };
-    kafka = kafkajsClient(broker.address);
-    admin = kafka.admin();
-    await admin.connect();
+    ({ kafka, admin } = await kafkajsAdmin(broker.address));
   });
   after(async () => {
     await admin?.disconnect();

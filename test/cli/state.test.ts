@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { Admin, Kafka } from 'kafkajs';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { runCli } from '../helpers/cli.js';
-import { kafkajsClient, readAll } from '../helpers/kafkajs.js';
+import { kafkajsAdmin, readAll } from '../helpers/kafkajs.js';
 
 describe('tributary state', () => {
   let broker: TestBroker;
@@ -13,9 +13,7 @@ describe('tributary state', () => {
   let admin: Admin;
   before(async () => {
     broker = await startTestBroker();
-    kafka = kafkajsClient(broker.address);
-    admin = kafka.admin();
-    await admin.connect();
+    ({ kafka, admin } = await kafkajsAdmin(broker.address));
   });
   after(async () => {
     await admin?.disconnect();

@@ -83,3 +83,11 @@ export async function readAll(kafka: Kafka, admin: Admin, topic: string, options
     await cluster.disconnect();
   }
 }
+
+/** A kafkajs client on the broker at `address` and an admin connected through it (the caller disconnects it). */
+export async function kafkajsAdmin(address: string): Promise<{ kafka: Kafka; admin: Admin }> {
+  const kafka = kafkajsClient(address);
+  const admin = kafka.admin();
+  await admin.connect();
+  return { kafka, admin };
+}

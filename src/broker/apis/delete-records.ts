@@ -6,6 +6,7 @@ import { ErrorCode } from '../protocol/error-codes.js';
 import type { DeleteRecordsRequest } from '../protocol/messages/delete-records-request.js';
 import type { DeleteRecordsResponse } from '../protocol/messages/delete-records-response.js';
 import { errorCodeOf } from '../errors.js';
+import { eachPartition } from './each-partition.js';
 import type { ApiHandler } from './types.js';
 
 export const deleteRecords: ApiHandler<DeleteRecordsRequest, DeleteRecordsResponse> = {
@@ -16,26 +17,19 @@ export const deleteRecords: ApiHandler<DeleteRecordsRequest, DeleteRecordsRespon
   handle(req, ctx) {
     return {
       throttleTimeMs: 0,
-      topics: req.topics.map((t) => {
-        const topic = ctx.broker.topics.get(t.name);
-        return {
-          name: t.name,
-          partitions: t.partitions.map((p) => {
-            const partition = topic?.partitions[p.partitionIndex];
-            if (!partition) return { partitionIndex: p.partitionIndex, lowWatermark: -1n, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
-            const hw = partition.highWatermark;
-            const target = p.offset === -1n ? hw : Number(p.offset);
-            if (target < 0 || target > hw) {
-              return { partitionIndex: p.partitionIndex, lowWatermark: -1n, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE };
-            }
-            try {
-              partition.log.deleteRecordsBefore(target);
-              return { partitionIndex: p.partitionIndex, lowWatermark: BigInt(partition.log.logStartOffset), errorCode: ErrorCode.NONE };
-            } catch (err) {
-              return { partitionIndex: p.partitionIndex, lowWatermark: -1n, errorCode: errorCodeOf(err) };
-            }
-          }),
-        };
+      topics: eachPartition(ctx.broker.topics, req.topics, (p, partition) => {
+        if (!partition) return { partitionIndex: p.partitionIndex, lowWatermark: -1n, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
+        const hw = partition.highWatermark;
+        const target = p.offset === -1n ? hw : Number(p.offset);
+        if (target < 0 || target > hw) {
+          return { partitionIndex: p.partitionIndex, lowWatermark: -1n, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE };
+        }
+        try {
+          partition.log.deleteRecordsBefore(target);
+          return { partitionIndex: p.partitionIndex, lowWatermark: BigInt(partition.log.logStartOffset), errorCode: ErrorCode.NONE };
+        } catch (err) {
+          return { partitionIndex: p.partitionIndex, lowWatermark: -1n, errorCode: errorCodeOf(err) };
+        }
       }),
     };
   },

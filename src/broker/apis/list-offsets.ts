@@ -9,6 +9,7 @@ import type { ListOffsetsRequest } from '../protocol/messages/list-offsets-reque
 import type { ListOffsetsResponse, ListOffsetsPartitionResponse } from '../protocol/messages/list-offsets-response.js';
 import type { Partition } from '../topics/partition.js';
 import { errorCodeOf } from '../errors.js';
+import { eachPartition } from './each-partition.js';
 import type { ApiHandler } from './types.js';
 
 const LATEST = -1n;
@@ -26,21 +27,14 @@ export const listOffsets: ApiHandler<ListOffsetsRequest, ListOffsetsResponse> = 
     const committed = ctx.version >= 2 && req.isolationLevel === READ_COMMITTED;
     return {
       throttleTimeMs: 0,
-      topics: req.topics.map((t) => {
-        const topic = ctx.broker.topics.get(t.name);
-        return {
-          name: t.name,
-          partitions: t.partitions.map((p) => {
-            const partition = topic?.partitions[p.partitionIndex];
-            if (!partition) return answer(p.partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, -1n, -1n, ctx.version);
-            try {
-              const found = lookup(partition, p.timestamp, committed);
-              return answer(p.partitionIndex, ErrorCode.NONE, found.timestamp, found.offset, ctx.version);
-            } catch (err) {
-              return answer(p.partitionIndex, errorCodeOf(err), -1n, -1n, ctx.version);
-            }
-          }),
-        };
+      topics: eachPartition(ctx.broker.topics, req.topics, (p, partition) => {
+        if (!partition) return answer(p.partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, -1n, -1n, ctx.version);
+        try {
+          const found = lookup(partition, p.timestamp, committed);
+          return answer(p.partitionIndex, ErrorCode.NONE, found.timestamp, found.offset, ctx.version);
+        } catch (err) {
+          return answer(p.partitionIndex, errorCodeOf(err), -1n, -1n, ctx.version);
+        }
       }),
     };
   },

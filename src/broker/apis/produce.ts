@@ -12,7 +12,10 @@
 // not stored again; a sequence gap → OUT_OF_ORDER_SEQUENCE_NUMBER; an old epoch →
 // INVALID_PRODUCER_EPOCH; a transactional write to a partition not in the
 // producer's ongoing transaction → INVALID_TXN_STATE; control batches from
-// clients → INVALID_RECORD.
+// clients → INVALID_RECORD. A compacted topic refuses records without a key
+// (INVALID_RECORD), a CreateTime topic records outside
+// message.timestamp.difference.max.ms (INVALID_TIMESTAMP), each one named in
+// record_errors (record-errors.ts).
 import { ApiKey } from '../protocol/apis.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import type { ProduceRequest, PartitionProduceData } from '../protocol/messages/produce-request.js';
@@ -22,6 +25,7 @@ import { errorCodeOf, errorMessageOf } from '../errors.js';
 import type { Topic } from '../topics/topic-manager.js';
 import type { Partition } from '../topics/partition.js';
 import type { TransactionCoordinator } from '../txn/transaction-coordinator.js';
+import { rejectedRecords } from './record-errors.js';
 import type { ApiHandler, RequestContext } from './types.js';
 
 const NO_LEADER = { leaderId: -1, leaderEpoch: -1 };
@@ -84,6 +88,8 @@ function appendPartition(topic: Topic, pd: PartitionProduceData, toFlush: Partit
         return errorPartition(pd.index, ErrorCode.MESSAGE_TOO_LARGE, `batch of ${b.size} bytes exceeds max.message.bytes ${maxBytes}`);
       }
     }
+    const rejected = rejectedRecords(records, batches, partition.log.config, topic.name, pd.index, Date.now());
+    if (rejected) return { ...errorPartition(pd.index, rejected.errorCode, rejected.errorMessage), recordErrors: rejected.recordErrors };
     // Idempotence and transactions: O(1) per batch; a retried batch is answered with its original offset.
     const check = partition.producers.check(batches, partition.log.logStartOffset, (producerId, epoch) =>
       txns.verifyProduce(producerId, epoch, topic.name, pd.index),

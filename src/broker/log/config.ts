@@ -33,6 +33,8 @@ export interface LogConfig {
   cleanupPolicy: CleanupPolicy;
   /** Largest batch accepted (max.message.bytes). */
   maxMessageBytes: number;
+  /** CreateTime records further than this from the broker's clock are refused (message.timestamp.difference.max.ms; Long.MAX_VALUE, clamped, = off). */
+  messageTimestampDifferenceMaxMs: number;
 }
 
 export const defaultLogConfig: Readonly<LogConfig> = Object.freeze({
@@ -46,6 +48,7 @@ export const defaultLogConfig: Readonly<LogConfig> = Object.freeze({
   messageTimestampType: 'CreateTime',
   cleanupPolicy: 'delete',
   maxMessageBytes: 1048588,
+  messageTimestampDifferenceMaxMs: Number.MAX_SAFE_INTEGER,
 });
 
 const INT32_MAX = 2147483647;
@@ -100,6 +103,9 @@ export function logConfigFromTopicConfigs(configs: Record<string, string | null 
         break;
       case 'max.message.bytes':
         cfg.maxMessageBytes = parseIntConfig(key, raw, 0, INT32_MAX);
+        break;
+      case 'message.timestamp.difference.max.ms':
+        cfg.messageTimestampDifferenceMaxMs = parseIntConfig(key, raw, 0);
         break;
       case 'message.timestamp.type': {
         const v = raw.trim();

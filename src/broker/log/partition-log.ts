@@ -16,27 +16,27 @@
 // The recovery point (offset below which every batch was flushed) lets an
 // open after a crash check CRCs only from there.
 //
-// Offsets and timestamps are JS numbers (exact below 2^53).
+// Offsets and timestamps are JS numbers (exact below 2^53). The log's state
+// and its changes live here; opening a directory (recover.ts), lookups across
+// segments (lookup.ts), stamping appended batches (append-batches.ts), the
+// flush.ms timer (flush-timer.ts) and choosing what retention deletes
+// (retention.ts) are helpers beside it.
 
-import { mkdirSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import {
-  Compression,
-  setBaseOffset,
-  setLogAppendTime,
-  setPartitionLeaderEpoch,
-  type BatchInfo,
-} from '../records/batch.js';
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { BatchInfo } from '../records/batch.js';
 import { ErrorCode } from '../protocol/error-codes.js';
-import { decodeRecords } from '../records/records.js';
 import { defaultLogConfig, validateLogConfig, type LogConfig } from './config.js';
 import { LogError, LogStorageError, OffsetOutOfRangeError } from './errors.js';
-import { readLogStartOffset, syncDir, writeLogStartOffset } from './checkpoints.js';
+import { syncDir, writeLogStartOffset } from './checkpoints.js';
 import { sharedFdCache, type FdCache } from './fd-cache.js';
 import { GroupCommit } from './group-commit.js';
-import { LogSegment, MAX_RELATIVE_OFFSET, parseSegmentFileName, segmentFileName } from './segment.js';
-import { CLEANED, SWAP, completeInterruptedSwaps } from './cleaner-files.js';
-import { endIfOnlyEmptyBatches } from './cleaner-batch.js';
+import { FlushTimer } from './flush-timer.js';
+import { LogSegment } from './segment.js';
+import { recoverSegments } from './recover.js';
+import { describeSegments, maxTimestampOffset, offsetForTimestamp, readSegments, segmentIndexFor } from './lookup.js';
+import { checkBatches, rollNeeded, stampBatches } from './append-batches.js';
+import { expiredSegmentCount } from './retention.js';
 import type { OpenOptions, AppendOptions, AppendResult, ReadOptions, ReadResult, SegmentInfo, RecoveryReport, RetentionResult, TimestampOffset } from './partition-log-types.js';
 
 export type { OpenOptions, AppendOptions, AppendResult, ReadOptions, ReadResult, SegmentInfo, RecoveryReport, RetentionResult, TimestampOffset } from './partition-log-types.js';
@@ -65,7 +65,9 @@ export class PartitionLog {
   private dirExists: boolean;
   private parentDirty = false;
   private readonly group: GroupCommit;
-  private flushTimer: NodeJS.Timeout | null = null;
+  private readonly flushTimer = new FlushTimer(() => {
+    this.flush().catch((err) => this.warn(`${this.dir}: background flush failed`, err));
+  });
   /** Where this log's segments get their descriptors (the log cleaner builds its segments on it too). */
   readonly fdCache: FdCache;
   private flushedOffset: number;
@@ -106,62 +108,8 @@ export class PartitionLog {
     const now = options.now ?? Date.now();
     const warn = options.onWarning ?? (() => undefined);
     const cache = options.fdCache ?? sharedFdCache;
-    let names: string[];
-    try {
-      names = readdirSync(dir);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new LogStorageError(`cannot open partition log ${dir}: ${(err as Error).message}`, err);
-      // Never written: stays without a directory until the first write.
-      const recovery: RecoveryReport = { segments: 0, truncatedBytes: 0, notes: [], recoveredFrom: 0 };
-      const seg = LogSegment.create(dir, 0, config.indexIntervalBytes, now, cache, true);
-      return new PartitionLog(dir, config, [seg], 0, recovery, warn, cache, false);
-    }
-    // A cleaner swap cut short by a crash is finished (or undone) before the segments are read.
-    let swapNotes: string[] = [];
-    if (names.some((n) => n.endsWith(CLEANED) || n.endsWith(SWAP))) {
-      swapNotes = completeInterruptedSwaps(dir);
-      names = readdirSync(dir);
-    }
-    const logBases = new Set<number>();
-    for (const name of names) {
-      const parsed = parseSegmentFileName(name);
-      if (parsed?.ext === '.log') logBases.add(parsed.baseOffset);
-    }
-    // Leftovers: temp files, and index files whose segment is gone (a crash
-    // in the middle of a segment deletion).
-    for (const name of names) {
-      const parsed = parseSegmentFileName(name);
-      if (name.endsWith('.tmp') || (parsed !== null && parsed.ext !== '.log' && !logBases.has(parsed.baseOffset))) {
-        unlinkSync(join(dir, name));
-      }
-    }
-    const bases = [...logBases].sort((a, b) => a - b);
-    const checkpoint = readLogStartOffset(dir);
-    const recoveryPoint = options.recoveryPoint ?? 0;
-    const recovery: RecoveryReport = { segments: bases.length, truncatedBytes: 0, notes: swapNotes, recoveredFrom: recoveryPoint };
-    const present = new Set(names);
-    const segs: LogSegment[] = [];
-    try {
-      bases.forEach((base, i) => {
-        const segRecovery = {
-          verifyFromOffset: recoveryPoint,
-          clean: options.clean ?? false,
-          indexFiles: present.has(segmentFileName(base, '.index')) || present.has(segmentFileName(base, '.timeindex')),
-        };
-        const res = LogSegment.load(dir, base, config.indexIntervalBytes, i === bases.length - 1, now, cache, segRecovery);
-        recovery.truncatedBytes += res.truncatedBytes;
-        recovery.notes.push(...res.notes);
-        segs.push(res.segment);
-      });
-      if (segs.length === 0) segs.push(LogSegment.create(dir, Math.max(checkpoint, 0), config.indexIntervalBytes, now, cache));
-    } catch (err) {
-      for (const s of segs) s.close();
-      throw new LogStorageError(`cannot open partition log ${dir}: ${(err as Error).message}`, err);
-    }
-    for (const note of recovery.notes) warn(`${dir}: ${note}`);
-    const end = segs[segs.length - 1].nextOffset;
-    const startOffset = Math.min(Math.max(checkpoint, segs[0].baseOffset), end);
-    return new PartitionLog(dir, config, segs, startOffset, recovery, warn, cache, true);
+    const { segs, startOffset, recovery, dirExists } = recoverSegments(dir, config, options, cache, now, warn);
+    return new PartitionLog(dir, config, segs, startOffset, recovery, warn, cache, dirExists);
   }
 
   // ---- State ----
@@ -174,10 +122,7 @@ export class PartitionLog {
   updateConfig(config: LogConfig): void {
     validateLogConfig(config);
     this.cfg = { ...config };
-    if (config.flushPolicy !== 'interval' && this.flushTimer !== null) {
-      clearTimeout(this.flushTimer);
-      this.flushTimer = null;
-    }
+    if (config.flushPolicy !== 'interval') this.flushTimer.stop();
   }
 
   get logStartOffset(): number {
@@ -200,14 +145,7 @@ export class PartitionLog {
   }
 
   get segments(): SegmentInfo[] {
-    return this.segs.map((s, i) => ({
-      baseOffset: s.baseOffset,
-      nextOffset: s.nextOffset,
-      size: s.size,
-      maxTimestamp: s.maxTimestamp,
-      active: i === this.segs.length - 1,
-      path: s.logPath,
-    }));
+    return describeSegments(this.segs);
   }
 
   /** Offset below which every batch is known to be on disk (the recovery point to checkpoint). */
@@ -240,45 +178,14 @@ export class PartitionLog {
    */
   append(records: Buffer, batches: BatchInfo[], opts: AppendOptions = {}): AppendResult {
     this.ensureOpen();
-    if (batches.length === 0) throw new LogError(ErrorCode.CORRUPT_MESSAGE, 'append needs at least one batch');
-    let expectPos = 0;
-    for (const b of batches) {
-      if (b.position !== expectPos) throw new LogError(ErrorCode.CORRUPT_MESSAGE, 'batches must cover the records buffer back to back');
-      if (b.size > this.cfg.maxMessageBytes) {
-        throw new LogError(ErrorCode.MESSAGE_TOO_LARGE,
-          `record batch of ${b.size} bytes exceeds max.message.bytes ${this.cfg.maxMessageBytes}`);
-      }
-      expectPos += b.size;
-    }
-    if (expectPos !== records.length) throw new LogError(ErrorCode.CORRUPT_MESSAGE, 'batches must cover the records buffer exactly');
-    if (records.length > this.cfg.segmentBytes) {
-      throw new LogError(ErrorCode.RECORD_LIST_TOO_LARGE,
-        `${records.length} bytes of records exceed segment.bytes ${this.cfg.segmentBytes}`);
-    }
-
+    checkBatches(records, batches, this.cfg);
     const now = opts.now ?? Date.now();
     const epoch = opts.leaderEpoch ?? this.leaderEpoch;
     const logAppendTime = this.cfg.messageTimestampType === 'LogAppendTime' ? now : -1;
-    let next = this.logEndOffset;
-    const baseOffset = next;
-    let incomingMaxTs = -1;
-    for (const b of batches) {
-      setBaseOffset(records, b.position, next);
-      setPartitionLeaderEpoch(records, b.position, epoch);
-      b.baseOffset = next;
-      b.partitionLeaderEpoch = epoch;
-      if (logAppendTime >= 0) {
-        b.crc = setLogAppendTime(records, b.position, logAppendTime);
-        b.attributes |= 0x08;
-        b.timestampType = 1;
-        b.maxTimestamp = logAppendTime;
-      }
-      if (b.maxTimestamp > incomingMaxTs) incomingMaxTs = b.maxTimestamp;
-      next += b.lastOffsetDelta + 1;
-    }
-    const lastOffset = next - 1;
+    const baseOffset = this.logEndOffset;
+    const { lastOffset, maxTimestamp: incomingMaxTs } = stampBatches(records, batches, baseOffset, epoch, logAppendTime);
 
-    if (this.shouldRoll(records.length, lastOffset, incomingMaxTs, now)) this.roll(now);
+    if (rollNeeded(this.active, this.cfg, records.length, lastOffset, incomingMaxTs, now)) this.roll(now);
     try {
       if (!this.dirExists) this.createDir();
       this.active.append(records, batches, now);
@@ -287,7 +194,7 @@ export class PartitionLog {
     }
     this.totalBytes += records.length;
     this.generation++;
-    if (this.cfg.flushPolicy === 'interval') this.scheduleFlush();
+    if (this.cfg.flushPolicy === 'interval') this.flushTimer.schedule(this.cfg.flushMs);
     return { baseOffset, lastOffset, logAppendTime, logStartOffset: this.startOffset };
   }
 
@@ -297,18 +204,6 @@ export class PartitionLog {
     this.dirExists = true;
     this.dirDirty = true;
     this.parentDirty = true;
-  }
-
-  /** Kafka's roll rules: size, relative-offset overflow, and segment.ms measured on record timestamps. */
-  private shouldRoll(bytes: number, lastOffset: number, incomingMaxTs: number, now: number): boolean {
-    const seg = this.active;
-    if (seg.size === 0) return false;
-    if (seg.size + bytes > this.cfg.segmentBytes) return true;
-    if (lastOffset - seg.baseOffset > MAX_RELATIVE_OFFSET) return true;
-    const waited = seg.firstBatchTimestamp >= 0 && incomingMaxTs >= 0
-      ? incomingMaxTs - seg.firstBatchTimestamp
-      : now - seg.createdMs;
-    return waited > this.cfg.segmentMs;
   }
 
   /** Seals the active segment and starts a new one at the log end (no-op when the active one is empty). */
@@ -341,17 +236,6 @@ export class PartitionLog {
   flush(): Promise<void> {
     if (this.closed) return Promise.resolve();
     return this.group.request();
-  }
-
-  private scheduleFlush(): void {
-    // Timers cap at 2^31-1 ms (Node turns larger delays into 1 ms); a longer
-    // flush.ms (Kafka's default is Long.MAX_VALUE) means "never".
-    if (this.flushTimer !== null || this.cfg.flushMs > 2147483647) return;
-    this.flushTimer = setTimeout(() => {
-      this.flushTimer = null;
-      this.flush().catch((err) => this.warn(`${this.dir}: background flush failed`, err));
-    }, this.cfg.flushMs);
-    this.flushTimer.unref();
   }
 
   private async syncNow(): Promise<void> {
@@ -406,37 +290,8 @@ export class PartitionLog {
     }
     const limit = Math.min(maxOffset ?? end, end);
     if (fetchOffset >= limit) return result;
-    const minOne = opts.minOneBatch ?? true;
-    let from = fetchOffset;
-    for (let i = this.segmentIndexFor(fetchOffset); i < this.segs.length; i++) {
-      const records = this.segs[i].read(from, Math.max(maxBytes - result.records.length, 0), limit, minOne);
-      if (records === null) continue;
-      result.records = result.records.length === 0 ? records : Buffer.concat([result.records, records]);
-      // A compacted segment can end in batches emptied by the cleaner (kept for
-      // their producer's sequence). Clients read a response holding only those
-      // as "no more data", so the next segment's batches are added to it.
-      const next = records.length > 0 ? endIfOnlyEmptyBatches(records) : -1;
-      if (next < 0) break;
-      from = next;
-    }
+    result.records = readSegments(this.segs, fetchOffset, maxBytes, limit, opts.minOneBatch ?? true);
     return result;
-  }
-
-  /** Index of the last segment with baseOffset <= offset (0 if none). */
-  private segmentIndexFor(offset: number): number {
-    let lo = 0;
-    let hi = this.segs.length - 1;
-    let found = 0;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.segs[mid].baseOffset <= offset) {
-        found = mid;
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    return found;
   }
 
   /**
@@ -446,7 +301,7 @@ export class PartitionLog {
    */
   scanBatches(fromOffset: number, visit: (info: BatchInfo) => boolean | void): void {
     this.ensureOpen();
-    for (let i = this.segmentIndexFor(fromOffset); i < this.segs.length; i++) {
+    for (let i = segmentIndexFor(this.segs, fromOffset); i < this.segs.length; i++) {
       if (!this.segs[i].scan(fromOffset, visit)) return;
     }
   }
@@ -462,42 +317,13 @@ export class PartitionLog {
    */
   offsetForTimestamp(timestamp: number): TimestampOffset | null {
     this.ensureOpen();
-    for (const seg of this.segs) {
-      if (seg.maxTimestamp < timestamp || seg.nextOffset <= this.startOffset) continue;
-      const batch = seg.findBatchByTimestamp(timestamp, this.startOffset);
-      if (batch === null) continue;
-      const exact = this.refine(seg, batch, (ts, offset) => ts >= timestamp && offset >= this.startOffset);
-      return exact ?? { offset: Math.max(batch.baseOffset, this.startOffset), timestamp: batch.maxTimestamp };
-    }
-    return null;
+    return offsetForTimestamp(this.segs, this.startOffset, timestamp);
   }
 
   /** ListOffsets MAX_TIMESTAMP (-3): the record with the largest timestamp; {-1,-1} if none. */
   maxTimestampOffset(): TimestampOffset {
     this.ensureOpen();
-    let best: LogSegment | null = null;
-    for (const seg of this.segs) {
-      if (seg.maxTimestamp >= 0 && (best === null || seg.maxTimestamp > best.maxTimestamp)) best = seg;
-    }
-    if (best === null) return { offset: -1, timestamp: -1 };
-    const maxTs = best.maxTimestamp;
-    const batch = best.findBatch(best.offsetOfMaxTimestamp);
-    if (batch === null) return { offset: best.offsetOfMaxTimestamp, timestamp: maxTs };
-    return this.refine(best, batch, (ts) => ts === maxTs) ?? { offset: batch.baseOffset, timestamp: maxTs };
-  }
-
-  /** First record of `batch` matching `pred`, when its records can be decoded. */
-  private refine(seg: LogSegment, batch: BatchInfo, pred: (ts: number, offset: number) => boolean): TimestampOffset | null {
-    if (batch.timestampType === 1) return null; // LogAppendTime: all records carry maxTimestamp
-    if (batch.compression !== Compression.NONE && batch.compression !== Compression.GZIP) return null;
-    try {
-      for (const r of decodeRecords(seg.readBatch(batch))) {
-        if (pred(r.timestamp, r.offset)) return { offset: r.offset, timestamp: r.timestamp };
-      }
-    } catch {
-      // Undecodable records: fall back to batch granularity.
-    }
-    return null;
+    return maxTimestampOffset(this.segs);
   }
 
   // ---- Deletion ----
@@ -528,31 +354,12 @@ export class PartitionLog {
   enforceRetention(now: number = Date.now()): RetentionResult {
     this.ensureOpen();
     const result: RetentionResult = { deletedSegments: 0, deletedBytes: 0, logStartOffset: this.startOffset };
-    const drop = (): void => {
-      const seg = this.segs[0];
+    const expired = this.segs.slice(0, expiredSegmentCount(this.segs, this.cfg, this.totalBytes, this.startOffset, now));
+    for (const seg of expired) {
       result.deletedSegments++;
       result.deletedBytes += seg.size;
       this.deleteSegment(seg);
-    };
-    // cleanup.policy=compact alone keeps everything the cleaner leaves (Kafka's rule).
-    const timeAndSize = this.cfg.cleanupPolicy !== 'compact';
-    const { retentionMs, retentionBytes } = this.cfg;
-    if (timeAndSize && retentionMs >= 0) {
-      while (this.segs.length > 1) {
-        const seg = this.segs[0];
-        const newest = seg.maxTimestamp >= 0 ? seg.maxTimestamp : seg.lastModifiedMs;
-        if (now - newest <= retentionMs) break;
-        drop();
-      }
     }
-    if (timeAndSize && retentionBytes >= 0) {
-      let excess = this.totalBytes - retentionBytes;
-      while (this.segs.length > 1 && excess - this.segs[0].size >= 0) {
-        excess -= this.segs[0].size;
-        drop();
-      }
-    }
-    while (this.segs.length > 1 && this.segs[1].baseOffset <= this.startOffset) drop();
     if (this.segs[0].baseOffset > this.startOffset) this.startOffset = this.segs[0].baseOffset;
     result.logStartOffset = this.startOffset;
     return result;
@@ -605,7 +412,6 @@ export class PartitionLog {
     const i = this.segs.indexOf(seg);
     if (i < 0 || i === this.segs.length - 1) return;
     this.segs.splice(i, 1);
-    this.unsyncedSealed = this.unsyncedSealed.filter((s) => s !== seg);
     this.discard(seg);
     if (this.segs[0].baseOffset > this.startOffset) this.startOffset = this.segs[0].baseOffset;
   }
@@ -660,10 +466,7 @@ export class PartitionLog {
   async close(options: { clean?: boolean } = {}): Promise<void> {
     if (this.closed) return;
     this.closed = true; // appends/reads now fail; the final sync below still runs
-    if (this.flushTimer !== null) {
-      clearTimeout(this.flushTimer);
-      this.flushTimer = null;
-    }
+    this.flushTimer.stop();
     try {
       await this.group.request();
       await this.group.idle();
@@ -676,8 +479,7 @@ export class PartitionLog {
   /** Closes the log and removes its directory. */
   async delete(): Promise<void> {
     if (!this.closed) {
-      if (this.flushTimer !== null) clearTimeout(this.flushTimer);
-      this.flushTimer = null;
+      this.flushTimer.stop();
       await this.group.idle();
       this.closed = true;
       for (const s of this.segs) s.close();

@@ -3,6 +3,10 @@
 // unknown name or a bad value is refused with INVALID_CONFIG naming the key.
 import { ErrorCode } from '../protocol/error-codes.js';
 import { KafkaError } from '../errors.js';
+import { DEFAULT_MESSAGE_FORMAT_VERSION, isMessageFormatVersion } from './message-format-versions.js';
+
+const INT64_MAX = 2n ** 63n - 1n;
+const INT64_MIN = -(2n ** 63n);
 
 type Kind = 'long' | 'int' | 'double' | 'enum' | 'list' | 'boolean' | 'string';
 
@@ -17,6 +21,8 @@ interface ConfigDef {
   max?: number;
   /** The broker-level name of the same setting, reported as its synonym. */
   brokerName?: string;
+  /** For strings: the values accepted, and what an error says of the others. */
+  accepts?: { test: (value: string) => boolean; reason: (value: string) => string };
 }
 
 export const topicConfigDefs: Record<string, ConfigDef> = {
@@ -47,6 +53,15 @@ export const topicConfigDefs: Record<string, ConfigDef> = {
   'segment.ms': { default: '604800000', kind: 'long', min: 1, brokerName: 'log.roll.ms' },
   'unclean.leader.election.enable': { default: 'false', kind: 'boolean', brokerName: 'unclean.leader.election.enable' },
   'message.downconversion.enable': { default: 'true', kind: 'boolean', brokerName: 'log.message.downconversion.enable' },
+  // Deprecated in Kafka 3.x but valid there. The first is applied to CreateTime records (apis/record-errors.ts);
+  // message.format.version has no effect (every batch is v2).
+  'message.timestamp.difference.max.ms': { default: '9223372036854775807', kind: 'long', min: 0, brokerName: 'log.message.timestamp.difference.max.ms' },
+  'message.format.version': {
+    default: DEFAULT_MESSAGE_FORMAT_VERSION,
+    kind: 'string',
+    brokerName: 'log.message.format.version',
+    accepts: { test: isMessageFormatVersion, reason: (v) => `Version ${v} is not a valid version` },
+  },
 };
 
 export function invalidConfig(message: string): KafkaError {
@@ -63,6 +78,10 @@ export function validateTopicConfig(name: string, value: string | null): void {
     case 'int': {
       if (!/^-?\d+$/.test(value.trim())) throw invalidConfig(`Invalid value ${value} for configuration ${name}: not a number`);
       const n = Number(value);
+      const big = BigInt(value.trim());
+      if (def.kind === 'long' && (big > INT64_MAX || big < INT64_MIN)) {
+        throw invalidConfig(`Invalid value ${value} for configuration ${name}: not a 64-bit integer`);
+      }
       if (def.kind === 'int' && (n > 2147483647 || n < -2147483648)) {
         throw invalidConfig(`Invalid value ${value} for configuration ${name}: not a 32-bit integer`);
       }
@@ -95,11 +114,16 @@ export function validateTopicConfig(name: string, value: string | null): void {
       }
       return;
     case 'string':
+      if (def.accepts && !def.accepts.test(value)) throw invalidConfig(`Invalid value ${value} for configuration ${name}: ${def.accepts.reason(value)}`);
       return;
   }
 }
 
-/** Kafka's ConfigType codes, as DescribeConfigs v3+ reports them. */
+/**
+ * Kafka's ConfigType codes, as DescribeConfigs v3+ reports them: UNKNOWN 0,
+ * BOOLEAN 1, STRING 2, INT 3, SHORT 4, LONG 5, DOUBLE 6, LIST 7, CLASS 8,
+ * PASSWORD 9 (enums are strings to Kafka).
+ */
 export function configTypeCode(name: string): number {
   switch (topicConfigDefs[name]?.kind) {
     case 'boolean':
@@ -107,7 +131,7 @@ export function configTypeCode(name: string): number {
     case 'int':
       return 3;
     case 'long':
-      return 4;
+      return 5;
     case 'double':
       return 6;
     case 'list':

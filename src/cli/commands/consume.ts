@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { closeForce, createConsumer, subscribe, type ConsumedRecord, type RawConsumer } from '../../stream/kafka.js';
 import { decodeText, decodeValue, knownTopics, type DecodedValue, type KnownTopic } from '../decode.js';
 import { cliKafkaConfig, errorText, exitOnClosedStdout, formatTimestamp, THROWAWAY_GROUP_PREFIX, toJson } from '../format.js';
-import { parseInteger, UsageError } from '../usage.js';
+import { oneTopic, parseInteger } from '../usage.js';
 import { processIo, type Io } from '../io.js';
 
 const HELP = `Usage: tributary consume <topic> [options]
@@ -59,8 +59,7 @@ export async function consumeCommand(argv: string[], io: Io = processIo): Promis
     io.out(HELP);
     return 0;
   }
-  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing topic' : 'one topic at a time', HELP);
-  const topic = positionals[0]!;
+  const topic = oneTopic(positionals, HELP);
   const max = parseInteger('--max', values.max, 1);
   const kafka = cliKafkaConfig(undefined, io.env);
   // Loading the services takes a while: do it while the consumer joins its group.

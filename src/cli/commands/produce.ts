@@ -6,7 +6,7 @@ import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { createProducer, type RawProducer } from '../../stream/kafka.js';
 import { cliKafkaConfig, errorText, exitOnClosedStdout } from '../format.js';
-import { parseInteger, UsageError } from '../usage.js';
+import { oneTopic, parseInteger, UsageError } from '../usage.js';
 import { processIo, type Io } from '../io.js';
 
 const HELP = `Usage: tributary produce <topic> [options] < lines
@@ -46,8 +46,7 @@ export async function produceCommand(argv: string[], io: Io = processIo): Promis
     io.out(HELP);
     return 0;
   }
-  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing topic' : 'one topic at a time', HELP);
-  const topic = positionals[0]!;
+  const topic = oneTopic(positionals, HELP);
   if (values.key !== undefined && values['key-separator'] !== undefined) throw new UsageError('use --key or --key-separator, not both');
   if (values['key-separator'] === '') throw new UsageError('--key-separator cannot be empty');
   const partition = parseInteger('--partition', values.partition, 0);

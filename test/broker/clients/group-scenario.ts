@@ -10,6 +10,9 @@ import { fork, type ChildProcess } from 'node:child_process';
 import type { BrokerOptions } from '../../../src/broker/config.js';
 import type { Broker } from '../../../src/broker/broker.js';
 import { Signal } from '../../../src/stream/wait.js';
+import type { Kafka, Producer } from 'kafkajs';
+import { startTestBroker, type TestBroker } from '../../helpers/broker.js';
+import { kafkajsClient } from '../../helpers/kafkajs.js';
 import { untilFullyCommitted } from '../groups/waiting.js';
 import { nodeModule } from '../../helpers/paths.js';
 
@@ -135,4 +138,39 @@ export function forkMember(watch: GroupWatch, m: Member, fixture: string, args: 
     else if (msg.type === 'batch') watch.consumed(m, msg.values ?? []);
   });
   return proc;
+}
+
+/** The kafkajs side of a scenario: a broker with the 6-partition `topic` and a connected kafkajs producer. */
+export async function startKafkajsScenario(options: BrokerOptions, topic: string): Promise<{ broker: TestBroker; kafka: Kafka; producer: Producer }> {
+  const broker = await startTestBroker(options);
+  const kafka = kafkajsClient(broker.address);
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 6 }] });
+  await admin.disconnect();
+  return { broker, kafka, producer: await connectedProducer(kafka) };
+}
+
+/** Stops the producer and the broker, then starts the broker again on the same data dir, with a new producer. */
+export async function restartKafkajsScenario(broker: TestBroker, producer: Producer, options: BrokerOptions): Promise<{ broker: TestBroker; kafka: Kafka; producer: Producer }> {
+  await producer.disconnect();
+  await broker.close();
+  const restarted = await startTestBroker({ ...options, dataDir: broker.dataDir });
+  const kafka = kafkajsClient(restarted.address);
+  return { broker: restarted, kafka, producer: await connectedProducer(kafka) };
+}
+
+async function connectedProducer(kafka: Kafka): Promise<Producer> {
+  const producer = kafka.producer();
+  await producer.connect();
+  return producer;
+}
+
+/** ScenarioAdapter.produce through a kafkajs producer: 1000 messages a request, acks all, keyed `k<i>`. */
+export async function produceWithKafkajs(producer: Producer, topic: string, prefix: string, count: number): Promise<string[]> {
+  const values = Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
+  for (let i = 0; i < count; i += 1000) {
+    await producer.send({ topic, acks: -1, messages: values.slice(i, i + 1000).map((value, j) => ({ key: `k${i + j}`, value })) });
+  }
+  return values;
 }

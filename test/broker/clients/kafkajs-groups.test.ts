@@ -9,10 +9,9 @@ import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import type { Consumer, Kafka, Producer } from 'kafkajs';
-import { startTestBroker, type TestBroker } from '../../helpers/broker.js';
-import { kafkajsClient } from '../../helpers/kafkajs.js';
+import type { TestBroker } from '../../helpers/broker.js';
 import { untilFullyCommitted } from '../groups/waiting.js';
-import { allJoined, assertExactlyOnce, consumeShared, forkMember, GroupWatch, HEARTBEAT_MS, SESSION_MS, tally, takeOverAfterKill, type Member, type ScenarioAdapter } from './group-scenario.js';
+import { allJoined, assertExactlyOnce, consumeShared, forkMember, GroupWatch, HEARTBEAT_MS, SESSION_MS, tally, takeOverAfterKill, produceWithKafkajs, restartKafkajsScenario, startKafkajsScenario, type Member, type ScenarioAdapter } from './group-scenario.js';
 
 const TOPIC = 'kj-orders';
 const GROUP = 'kj-group';
@@ -37,25 +36,12 @@ async function startConsumer(client: Kafka, m: Member): Promise<Consumer> {
   return consumer;
 }
 
-async function produce(prefix: string, count: number): Promise<string[]> {
-  const values = Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
-  for (let i = 0; i < count; i += 1000) {
-    await producer.send({ topic: TOPIC, acks: -1, messages: values.slice(i, i + 1000).map((value, j) => ({ key: `k${i + j}`, value })) });
-  }
-  return values;
-}
+const produce = (prefix: string, count: number): Promise<string[]> => produceWithKafkajs(producer, TOPIC, prefix, count);
 
 const adapter: ScenarioAdapter = { broker: () => broker.broker, group: GROUP, topic: TOPIC, produce };
 
 before(async () => {
-  broker = await startTestBroker({ ...BROKER_OPTIONS, log: watch.log });
-  kafka = kafkajsClient(broker.address);
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: 6 }] });
-  await admin.disconnect();
-  producer = kafka.producer();
-  await producer.connect();
+  ({ broker, kafka, producer } = await startKafkajsScenario({ ...BROKER_OPTIONS, log: watch.log }, TOPIC));
 });
 
 after(async () => {
@@ -106,12 +92,7 @@ test('a restarted consumer resumes from the committed offsets, also after a brok
   consumers.splice(consumers.indexOf(consumer), 1);
 
   const phase4 = await produce('p4', 300);
-  await producer.disconnect();
-  await broker.close();
-  broker = await startTestBroker({ ...BROKER_OPTIONS, dataDir: broker.dataDir });
-  kafka = kafkajsClient(broker.address);
-  producer = kafka.producer();
-  await producer.connect();
+  ({ broker, kafka, producer } = await restartKafkajsScenario(broker, producer, BROKER_OPTIONS));
   const restored = broker.broker.groups.group(GROUP)!;
   assert.equal(restored.state, 'Empty');
   const restoredGeneration = restored.generationId;

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
 import { startTestBroker, type TestBroker } from '../../helpers/broker.js';
-import { kafkajsClient, readAll } from '../../helpers/kafkajs.js';
+import { kafkajsAdmin, readAll } from '../../helpers/kafkajs.js';
 import { transitionTo } from '../txn/helpers.js';
 
 let broker: TestBroker;
@@ -18,9 +18,7 @@ const consumers: Consumer[] = [];
 
 before(async () => {
   broker = await startTestBroker({ transactionAbortCheckIntervalMs: 50, groupInitialRebalanceDelayMs: 0, groupMinSessionTimeoutMs: 1000 });
-  kafka = kafkajsClient(broker.address);
-  admin = kafka.admin();
-  await admin.connect();
+  ({ kafka, admin } = await kafkajsAdmin(broker.address));
 });
 
 after(async () => {

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { CompressionTypes, type Admin, type Kafka } from 'kafkajs';
 import { startTestBroker, type TestBroker } from '../../helpers/broker.js';
-import { kafkajsClient, readAll } from '../../helpers/kafkajs.js';
+import { kafkajsAdmin, readAll } from '../../helpers/kafkajs.js';
 
 let broker: TestBroker;
 let kafka: Kafka;
@@ -12,9 +12,7 @@ let admin: Admin;
 
 before(async () => {
   broker = await startTestBroker();
-  kafka = kafkajsClient(broker.address);
-  admin = kafka.admin();
-  await admin.connect();
+  ({ kafka, admin } = await kafkajsAdmin(broker.address));
 });
 
 after(async () => {

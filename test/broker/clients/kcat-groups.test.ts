@@ -9,11 +9,10 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import type { Kafka, Producer } from 'kafkajs';
-import { startTestBroker, type TestBroker } from '../../helpers/broker.js';
-import { kafkajsClient } from '../../helpers/kafkajs.js';
+import type { TestBroker } from '../../helpers/broker.js';
 import { kcat } from '../../helpers/kcat.js';
 import { untilFullyCommitted } from '../groups/waiting.js';
-import { allJoined, assertExactlyOnce, consumeShared, GroupWatch, SESSION_MS, tally, takeOverAfterKill, type Member, type ScenarioAdapter } from './group-scenario.js';
+import { allJoined, assertExactlyOnce, consumeShared, GroupWatch, SESSION_MS, tally, takeOverAfterKill, produceWithKafkajs, restartKafkajsScenario, startKafkajsScenario, type Member, type ScenarioAdapter } from './group-scenario.js';
 
 const TOPIC = 'kc-orders';
 const GROUP = 'kc-group';
@@ -75,25 +74,12 @@ async function stop(m: KcatMember, signalName: NodeJS.Signals): Promise<void> {
   await once(m.proc, 'exit');
 }
 
-async function produce(prefix: string, count: number): Promise<string[]> {
-  const values = Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
-  for (let i = 0; i < count; i += 1000) {
-    await producer.send({ topic: TOPIC, acks: -1, messages: values.slice(i, i + 1000).map((value, j) => ({ key: `k${i + j}`, value })) });
-  }
-  return values;
-}
+const produce = (prefix: string, count: number): Promise<string[]> => produceWithKafkajs(producer, TOPIC, prefix, count);
 
 const adapter: ScenarioAdapter = { broker: () => broker.broker, group: GROUP, topic: TOPIC, produce };
 
 before(async () => {
-  broker = await startTestBroker({ ...BROKER_OPTIONS, log: watch.log });
-  kafka = kafkajsClient(broker.address);
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: 6 }] });
-  await admin.disconnect();
-  producer = kafka.producer();
-  await producer.connect();
+  ({ broker, kafka, producer } = await startKafkajsScenario({ ...BROKER_OPTIONS, log: watch.log }, TOPIC));
 });
 
 after(async () => {
@@ -130,12 +116,7 @@ test('a new kcat resumes from the committed offsets, also after a broker restart
   await untilFullyCommitted(broker.broker, GROUP, TOPIC);
 
   const phase4 = await produce('p4', 300);
-  await producer.disconnect();
-  await broker.close();
-  broker = await startTestBroker({ ...BROKER_OPTIONS, dataDir: broker.dataDir });
-  kafka = kafkajsClient(broker.address);
-  producer = kafka.producer();
-  await producer.connect();
+  ({ broker, kafka, producer } = await restartKafkajsScenario(broker, producer, BROKER_OPTIONS));
   const second = await kcat([...consumerArgs(), '-e', TOPIC]);
   assert.equal(second.code, 0, second.stderr);
   const got4 = second.stdout.split('\n').filter(Boolean).map((l) => l.slice(l.indexOf(' ') + 1));

@@ -1,0 +1,16 @@
+// The walk most partition-level requests make: for every named topic and
+// partition, the partition if this broker has it, and the answer built for it,
+// grouped back under the topic's name in request order.
+import type { Partition } from '../topics/partition.js';
+import type { TopicManager } from '../topics/topic-manager.js';
+
+export function eachPartition<P extends { partitionIndex: number }, R>(
+  topics: TopicManager,
+  requested: readonly { name: string; partitions: readonly P[] }[],
+  answer: (p: P, partition: Partition | undefined) => R,
+): { name: string; partitions: R[] }[] {
+  return requested.map((t) => {
+    const topic = topics.get(t.name);
+    return { name: t.name, partitions: t.partitions.map((p) => answer(p, topic?.partitions[p.partitionIndex])) };
+  });
+}
