@@ -6,7 +6,9 @@
 // signals). Both resolve with the exit code, stdout and stderr (a non-zero exit
 // resolves like any other). `spawnCli` starts a long-running one (start, api,
 // worker, consume --follow), `ready` waits for its output to show a pattern,
-// and `stop` signals it and answers its exit code.
+// and `stop` signals it and answers its exit code. With `built: true` it runs
+// the compiled CLI (`node bin/tributary.js`, dist/ made current by built.ts),
+// as a user does: the crash suites restart processes and time how long that takes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +16,7 @@ import { run } from '../../src/cli/main.js';
 import { captureIo } from '../../src/cli/io.js';
 
 const main = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+const bin = fileURLToPath(new URL('../../bin/tributary.js', import.meta.url));
 
 export interface CliResult {
   /** The exit code, or null when the process was ended by a signal. */
@@ -69,8 +72,14 @@ export interface CliProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export function spawnCli(args: string[], options: Pick<CliOptions, 'env'> = {}): CliProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', main, ...args], { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export interface SpawnOptions extends Pick<CliOptions, 'env'> {
+  /** Run bin/tributary.js (dist/) instead of src/ under tsx; call ensureBuilt() (built.ts) first. */
+  built?: boolean;
+}
+
+export function spawnCli(args: string[], options: SpawnOptions = {}): CliProcess {
+  const entry = options.built ? [bin] : ['--import', 'tsx', main];
+  const child = spawn(process.execPath, [...entry, ...args], { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));

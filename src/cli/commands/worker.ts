@@ -22,6 +22,8 @@ export async function workerCommand(argv: string[]): Promise<number> {
   const names = values.all ? SERVICE_NAMES : positionals;
   if (names.length === 0) throw new UsageError('name at least one system, or --all', HELP);
   const log = cliLogger('tributary-worker');
+  // How long Node took to get here (process start, module load): the first part of a restart's recovery time.
+  log.info({ systems: names, uptimeMs: Math.round(process.uptime() * 1000) }, 'starting workers');
   return runUntilSignal({ kafka: cliKafkaConfig('tributary'), log, services: names, api: false, workers: true }, (system) => {
     const running = system.services.filter((s) => s.hasWorker).map((s) => s.name);
     const idle = system.services.filter((s) => !s.hasWorker).map((s) => s.name);
