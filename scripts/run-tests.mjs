@@ -1,8 +1,9 @@
-// `npm test`: every test/**/*.test.ts through Node's built-in runner (with tsx),
-// so the runner's own summary is printed, then the run's wall time and CPU time.
-// Extra arguments narrow the run: `npm test -- test/broker/log` runs the files
-// under that folder. --test-force-exit ends a file once its tests are done even
-// if a client left a handle open.
+// `npm test`: every test/**/*.test.ts through Node's built-in runner, from the
+// compiled test tree (build-tests.mjs: .test-build/, rebuilt first, in well under
+// a second), so the runner's own summary is printed, then the run's wall time and
+// CPU time. Extra arguments narrow the run: `npm test -- test/broker/log` runs
+// the files under that folder. --test-force-exit ends a file once its tests are
+// done even if a client left a handle open.
 //
 // Every test has a time limit (TEST_TIMEOUT ms, default 120 s, set in each test
 // process by scripts/test-timeout.mjs): a test that hangs fails with its name
@@ -13,6 +14,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { buildTests } from './build-tests.mjs';
 
 function collect(dir, out = []) {
   for (const name of readdirSync(dir).sort()) {
@@ -40,12 +42,13 @@ if (files.length === 0) {
   console.error('no test files found under', roots.join(', '));
   process.exit(1);
 }
+const compiled = buildTests();
 const timeout = positiveInt('TEST_TIMEOUT', 120_000);
 const concurrency = positiveInt('TEST_CONCURRENCY', 2);
 const started = process.hrtime.bigint();
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--import', new URL('./test-timeout.mjs', import.meta.url).href, '--test', '--test-force-exit', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+  ['--enable-source-maps', '--import', new URL('./test-timeout.mjs', import.meta.url).href, '--test', '--test-force-exit', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files.map(compiled)],
   { stdio: 'inherit', env: { ...process.env, TEST_TIMEOUT: String(timeout) } },
 );
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;

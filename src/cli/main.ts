@@ -1,5 +1,5 @@
 // The `tributary` command line: one subcommand per part of the system (start,
-// api, worker, broker), the Kafka tools (topics, produce, consume, groups) and
+// api, worker, broker), the Kafka tools (topics, produce, consume, groups, dlq) and
 // one per system's load tool (`state send`, `events generate`, `stress`).
 import { loadDotEnv } from './env.js';
 import { isUsageError, USAGE_EXIT_CODE } from './usage.js';
@@ -20,6 +20,7 @@ const commands: Record<string, Command> = {
   produce: { summary: 'send lines from stdin to a topic', load: async () => (await import('./commands/produce.js')).produceCommand },
   consume: { summary: 'print a topic\'s records, decoding JSON and known protobuf types', load: async () => (await import('./commands/consume.js')).consumeCommand },
   groups: { summary: 'list or describe consumer groups, with lag', load: async () => (await import('./commands/groups.js')).groupsCommand },
+  dlq: { summary: 'dead letters: `dlq replay <topic>.dlq` sends them back to their topic', load: async () => (await import('./commands/dlq.js')).dlqCommand },
   state: { summary: 'state system: `state send [--state N]` sends a state message', load: async () => (await import('./commands/state.js')).stateCommand },
   events: { summary: 'sessions system: `events generate` produces user events to input_topic', load: async () => (await import('./commands/events.js')).eventsCommand },
   stress: { summary: 'baskets system: post baskets concurrently and check they all arrive', load: async () => (await import('./commands/stress.js')).stressCommand },

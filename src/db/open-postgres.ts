@@ -28,6 +28,10 @@ export async function openPostgresPool(opts: PostgresPoolOptions): Promise<pg.Po
   });
   // An idle client whose server went away emits 'error'; unhandled, it would crash.
   pool.on('error', (err) => opts.onIdleError?.(err));
+  // So does a checked-out one between two queries (the pool listens only while it
+  // is idle): the next query fails instead, as "database unavailable", and the pool
+  // drops the client when it comes back.
+  pool.on('connect', (client) => client.on('error', () => {}));
   try {
     if (opts.schema) await createSchema(pool, opts.schema);
     else await pool.query('select 1');

@@ -6,6 +6,7 @@
 //   tributary.source.topic     where it came from
 //   tributary.source.partition
 //   tributary.source.offset
+//   tributary.source.timestamp the record's own timestamp (ms), which a replay restores
 //   tributary.attempts         how many times the handler ran (0 when it never could)
 //   tributary.failed.at        ISO time of the last failure
 import type { PendingWrite } from './context.js';
@@ -19,6 +20,7 @@ export const DLQ_HEADERS = {
   topic: 'tributary.source.topic',
   partition: 'tributary.source.partition',
   offset: 'tributary.source.offset',
+  timestamp: 'tributary.source.timestamp',
   attempts: 'tributary.attempts',
   failedAt: 'tributary.failed.at',
 } as const;
@@ -52,7 +54,7 @@ export function deadLetterWrite(dlq: Topic<Buffer, Buffer>, record: ConsumedReco
     topic: dlq.name,
     key: key ?? undefined,
     value,
-    headers: deadLetterHeaders({ topic: record.topic, partition: record.partition, offset: record.offset, key, value, headers: record.headers ?? new Map(), error, attempts }),
+    headers: deadLetterHeaders({ topic: record.topic, partition: record.partition, offset: record.offset, timestamp: record.timestamp, key, value, headers: record.headers ?? new Map(), error, attempts }),
   };
 }
 
@@ -60,6 +62,8 @@ export interface DeadLetter {
   topic: string;
   partition: number;
   offset: bigint;
+  /** The record's timestamp in ms (-1 or absent: none). */
+  timestamp?: bigint;
   key: Buffer | null;
   value: Buffer | null;
   headers: Map<Buffer, Buffer>;
@@ -77,6 +81,7 @@ export function deadLetterHeaders(letter: DeadLetter, now = new Date()): Map<Buf
   add(DLQ_HEADERS.topic, letter.topic);
   add(DLQ_HEADERS.partition, String(letter.partition));
   add(DLQ_HEADERS.offset, String(letter.offset));
+  if (letter.timestamp !== undefined && letter.timestamp >= 0n) add(DLQ_HEADERS.timestamp, String(letter.timestamp));
   add(DLQ_HEADERS.attempts, String(letter.attempts));
   add(DLQ_HEADERS.failedAt, now.toISOString());
   return headers;

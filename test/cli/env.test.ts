@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadDotEnv } from '../../src/cli/env.js';
 import { tempDir } from '../helpers/broker.js';
+import { nodeArgs } from '../helpers/paths.js';
 
 test('.env fills unset variables and leaves set ones alone', () => {
   const dir = tempDir('tributary-env-');
@@ -33,10 +34,9 @@ test('tributary reads .env from its working directory', async () => {
   try {
     fs.writeFileSync(path.join(dir, '.env'), 'KAFKA_BROKERS=not a host\n');
     const { spawnSync } = await import('node:child_process');
-    const main = path.resolve(import.meta.dirname, '../../src/cli/main.ts');
     const env = { ...process.env };
     for (const k of ['KAFKA_BROKERS', 'BOOTSTRAP_SERVERS', 'KAFKA_BOOTSTRAP_SERVERS', 'ENV_FILE']) delete env[k];
-    const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), main, 'topics', 'list'], { cwd: dir, env, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [...nodeArgs('../../src/cli/main.ts', import.meta.url), 'topics', 'list'], { cwd: dir, env, encoding: 'utf8' });
     assert.equal(r.status, 1);
     assert.match(r.stderr, /KAFKA_BROKERS: "not a host" is not host:port/);
   } finally {

@@ -12,10 +12,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { parseBatches, RecordBatchError } from '../../src/broker/records/index.js';
 import { tempDir } from '../helpers/broker.js';
+import { nodeArgs } from '../helpers/paths.js';
 import { kafkajsClient, readAll } from '../helpers/kafkajs.js';
 import { report, scaled } from './setting.js';
 
@@ -26,7 +26,7 @@ const DATA = 'sk-data';
 const COMPACT = 'sk-compact';
 const KEYS = 20;
 const PHASES = ['group-written', 'group-committed', 'group-swapped', 'mapped'];
-const fixture = fileURLToPath(new URL('./fixtures/sigkill-broker.ts', import.meta.url));
+const fixture = nodeArgs('./fixtures/sigkill-broker.ts', import.meta.url);
 
 interface Life {
   child: ChildProcess;
@@ -36,7 +36,7 @@ interface Life {
 }
 
 async function startChild(dataDir: string, port: number): Promise<Life> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fixture, dataDir, String(port)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...fixture, dataDir, String(port)], { stdio: ['pipe', 'pipe', 'inherit'] });
   const exited = new Promise<string>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? `code ${code}`)));
   const lines = createInterface({ input: child.stdout! });
   const ready = await new Promise<number>((resolve, reject) => {

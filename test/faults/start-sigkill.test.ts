@@ -11,7 +11,6 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { tempDir } from '../helpers/broker.js';
-import { ensureBuilt } from '../helpers/built.js';
 import { spawnCli, type CliProcess } from '../helpers/cli.js';
 import { eventually } from '../helpers/system.js';
 import { BasketLoad, verdict, type Post } from './basket-load.js';
@@ -31,7 +30,7 @@ const WORKER_INSTANCE_ID = `fault-start-${process.pid}`;
 async function start(): Promise<{ app: CliProcess; url: string; spawnedAt: number; apiAt: number }> {
   const spawnedAt = Date.now();
   const env = { LOG_LEVEL: 'info', DATA_DIR: dir, PORT: '0', BROKER_PORT: '0', KAFKA_BROKERS: '', DATABASE_URL: '', BASKETS_PARTITIONS: '6', WORKER_INSTANCE_ID };
-  const app = spawnCli(['start'], { env, built: true });
+  const app = spawnCli(['start'], { env });
   const [, url] = await app.ready(/API\s+(http:\/\/\S+)[\s\S]*Press Ctrl\+C/);
   return { app, url: url!, spawnedAt, apiAt: Date.now() };
 }
@@ -60,7 +59,6 @@ async function json<T>(url: string, init?: RequestInit): Promise<T> {
 }
 
 test(`tributary start SIGKILLed ${KILLS} times under POST /data: nothing acknowledged lost or doubled`, { timeout: scaled(240_000, 900_000) }, async () => {
-  await ensureBuilt();
   let running = await start();
   const prefix = `st${Date.now().toString(36)}`;
   const load = new BasketLoad(prefix, poster(running.url), 4, 20);

@@ -16,7 +16,6 @@ import { countBaskets, lookupBaskets, openDatabase } from '../../src/db/index.js
 import { startSystem } from '../../src/runtime/system.js';
 import { createAdmin } from '../../src/stream/kafka.js';
 import { startTestBroker } from '../helpers/broker.js';
-import { ensureBuilt } from '../helpers/built.js';
 import { spawnCli, type CliProcess } from '../helpers/cli.js';
 import { createTestDatabase } from '../helpers/postgres.js';
 import { eventually } from '../helpers/system.js';
@@ -31,7 +30,6 @@ const GROUP = 'tributary-baskets-enrich-baskets';
 test(`tributary worker baskets SIGKILLed ${KILLS} times under load: nothing acknowledged lost or doubled`, { timeout: scaled(180_000, 900_000) }, async (t) => {
   const database = await createTestDatabase(t, 'tributary_fault_worker');
   if (!database) return;
-  await ensureBuilt();
   const broker = await startTestBroker({ groupInitialRebalanceDelayMs: 0 });
   const instanceId = `fault-worker-${process.pid}`;
   const env = { KAFKA_BROKERS: broker.address, DATABASE_URL: database.url, BASKETS_PARTITIONS: '6', LOG_LEVEL: 'info', WORKER_INSTANCE_ID: instanceId };
@@ -45,7 +43,7 @@ test(`tributary worker baskets SIGKILLed ${KILLS} times under load: nothing ackn
   try {
     const spawnWorker = async (): Promise<{ spawnedAt: Date }> => {
       const spawnedAt = new Date();
-      worker = spawnCli(['worker', 'baskets'], { env, built: true });
+      worker = spawnCli(['worker', 'baskets'], { env });
       await worker.ready(/workers running: baskets/);
       return { spawnedAt };
     };

@@ -1,22 +1,21 @@
 // Runs the `tributary` command line. `runCli` runs a command in this process
 // through `run(argv, io)` (the same entry bin/tributary.js calls) with its own
 // env, stdin and captured output: no `node --import tsx` start per call.
-// `runCliProcess` runs it as a user does, as a child process (`node --import tsx
-// src/cli/main.ts <args>`), for what only a process shows (it exits once done,
+// `runCliProcess` runs it as a user does, as a child process (`node
+// src/cli/main.js <args>`), for what only a process shows (it exits once done,
 // signals). Both resolve with the exit code, stdout and stderr (a non-zero exit
-// resolves like any other). `spawnCli` starts a long-running one (start, api,
+// resolves like any other). The child runs the same build as this file: the
+// compiled test tree under `npm test`, the sources through tsx otherwise
+// (paths.ts). `spawnCli` starts a long-running one (start, api,
 // worker, consume --follow), `ready` waits for its output to show a pattern,
-// and `stop` signals it and answers its exit code. With `built: true` it runs
-// the compiled CLI (`node bin/tributary.js`, dist/ made current by built.ts),
-// as a user does: the crash suites restart processes and time how long that takes.
+// and `stop` signals it and answers its exit code.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { run } from '../../src/cli/main.js';
 import { captureIo } from '../../src/cli/io.js';
+import { nodeArgs } from './paths.js';
 
-const main = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
-const bin = fileURLToPath(new URL('../../bin/tributary.js', import.meta.url));
+const main = nodeArgs('../../src/cli/main.ts', import.meta.url);
 
 export interface CliResult {
   /** The exit code, or null when the process was ended by a signal. */
@@ -41,7 +40,7 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
 export function runCliProcess(args: string[], options: CliOptions = {}): Promise<CliResult> {
   const { env, input } = options;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', main, ...args], {
+    const child = spawn(process.execPath, [...main, ...args], {
       env: { ...process.env, ...env },
       stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
@@ -72,14 +71,8 @@ export interface CliProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export interface SpawnOptions extends Pick<CliOptions, 'env'> {
-  /** Run bin/tributary.js (dist/) instead of src/ under tsx; call ensureBuilt() (built.ts) first. */
-  built?: boolean;
-}
-
-export function spawnCli(args: string[], options: SpawnOptions = {}): CliProcess {
-  const entry = options.built ? [bin] : ['--import', 'tsx', main];
-  const child = spawn(process.execPath, [...entry, ...args], { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnCli(args: string[], options: Pick<CliOptions, 'env'> = {}): CliProcess {
+  const child = spawn(process.execPath, [...main, ...args], { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));

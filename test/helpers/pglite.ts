@@ -7,8 +7,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { repoRoot } from './paths.js';
 
-const manifest = new URL('../../node_modules/@electric-sql/pglite/package.json', import.meta.url);
+const manifest = path.join(repoRoot, 'node_modules/@electric-sql/pglite/package.json');
 const version = (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { version: string }).version;
 const template = path.join(os.tmpdir(), `tributary-pglite-template-${version}`);
 let ready: Promise<void> | undefined;

@@ -6,10 +6,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot } from '../helpers/paths.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const src = path.join(root, 'src');
+const src = path.join(repoRoot, 'src');
 
 interface Edge {
   to: string;
@@ -39,7 +38,7 @@ function resolve(from: string, specifier: string): string | undefined {
   const base = path.resolve(path.dirname(from), specifier);
   const candidates = [base.replace(/\.js$/, '.ts'), base.replace(/\.js$/, '.tsx'), base, `${base}.ts`, path.join(base, 'index.ts')];
   const found = candidates.find((c) => fs.existsSync(c) && fs.statSync(c).isFile());
-  if (!found) throw new Error(`${path.relative(root, from)}: cannot resolve "${specifier}"`);
+  if (!found) throw new Error(`${path.relative(repoRoot, from)}: cannot resolve "${specifier}"`);
   return found;
 }
 
@@ -58,7 +57,7 @@ function edgesOf(file: string): Edge[] {
 }
 
 const graph = new Map<string, Edge[]>(sourceFiles(src).map((f) => [f, edgesOf(f)]));
-const rel = (f: string) => path.relative(root, f);
+const rel = (f: string) => path.relative(repoRoot, f);
 
 /** Every cycle found by a depth-first walk over the edges `keep` accepts (each reported once, from its first file). */
 function cycles(keep: (e: Edge) => boolean): string[][] {

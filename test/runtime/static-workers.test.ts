@@ -8,20 +8,18 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createAdmin } from '../../src/stream/kafka.js';
 import { startTestBroker, tempDir } from '../helpers/broker.js';
-import { ensureBuilt } from '../helpers/built.js';
 import { spawnCli } from '../helpers/cli.js';
 
 const GROUPS = ['tributary-activity-activity-counter', 'tributary-sessions-summaries'];
 
 test('activity and sessions workers restarted after SIGKILL rejoin their groups as the same static member, without a rebalance', { timeout: 180_000 }, async () => {
-  await ensureBuilt();
   const events: { msg: string; group?: string }[] = [];
   const broker = await startTestBroker({ groupInitialRebalanceDelayMs: 0, log: (_level, msg, extra) => events.push({ msg, group: (extra as { group?: string } | undefined)?.group }) });
   const instanceId = `static-workers-${process.pid}`;
   const env = { KAFKA_BROKERS: broker.address, DATA_DIR: tempDir('tributary-static-workers-'), DATABASE_URL: '', LOG_LEVEL: 'info', WORKER_INSTANCE_ID: instanceId };
   const admin = createAdmin({ brokers: [broker.address], clientId: 'static-workers' });
   const spawn = async () => {
-    const worker = spawnCli(['worker', 'activity', 'sessions'], { env, built: true });
+    const worker = spawnCli(['worker', 'activity', 'sessions'], { env });
     await worker.ready(/workers running: activity, sessions/);
     return worker;
   };

@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { createTestApp } from '../../src/stream/testing.js';
+import { nodeArgs } from '../helpers/paths.js';
 
 test('SIGTERM: in-flight messages finish, offsets committed, group left', async () => {
   const t = await createTestApp();
@@ -14,7 +15,7 @@ test('SIGTERM: in-flight messages finish, offsets committed, group left', async 
     const work = t.app.topic('work', { schema: z.object({ n: z.number() }), partitions: 3 });
     await t.app.createTopics();
     await t.produce(work, Array.from({ length: 20_000 }, (_, n) => ({ key: `k${n}`, value: { n } })));
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/stream-worker.ts'], {
+    const child = spawn(process.execPath, nodeArgs('../fixtures/stream-worker.ts', import.meta.url), {
       env: { ...process.env, KAFKA_BROKERS: t.broker.address },
       stdio: ['ignore', 'pipe', 'inherit'],
     });

@@ -3,7 +3,7 @@
 // total_price) and upserts it by id; GET /analytics reports on what is stored.
 import { createApp } from '../../stream/app.js';
 import type { ServiceFactory } from '../service.js';
-import { basketsPartitions, declareBasketsTopic } from './topics.js';
+import { basketsPartitions, basketsRetryBudget, declareBasketsTopic } from './topics.js';
 import { basketHandler, basketWriter, type BasketWriter } from './worker.js';
 
 export { BASKETS_TOPIC } from './topics.js';
@@ -30,7 +30,7 @@ export const createBasketsService: ServiceFactory = (ctx) => {
       name: 'enrich-baskets',
       concurrency: partitions,
       // A database that is briefly away should not send baskets to the DLQ: ~6 s of retries.
-      retries: 6,
+      ...basketsRetryBudget(ctx.env),
     },
   );
 

@@ -3,9 +3,11 @@
 // partitions (default 24); the worker's agent runs that many partitions at
 // once, and the baskets in flight are what one database statement carries
 // together (see worker.ts): on the 2-core bench 24 keeps the worker up with the
-// API where 6 and 12 fall behind.
+// API where 6 and 12 fall behind. BASKETS_RETRIES and BASKETS_RETRY_BACKOFF_MS
+// set how long the worker retries a basket the database did not take before
+// it dead-letters it (default 6 retries from 100 ms, doubling: ~6 s).
 import type { App } from '../../stream/app.js';
-import { envPositiveInt } from '../../stream/kafka-config.js';
+import { envPositiveInt, KafkaConfigError } from '../../stream/kafka-config.js';
 import type { Topic } from '../../stream/topic.js';
 import { Basket } from './schemas.js';
 
@@ -24,4 +26,12 @@ export function declareBasketsTopic(app: App, partitions: number): BasketsTopic 
     partitions,
     description: 'Baskets received by POST /data, keyed by basket id',
   });
+}
+
+/** The worker's retries of a basket before its dead letter: tries after the first, and the first delay (doubled each time). */
+export function basketsRetryBudget(env: NodeJS.ProcessEnv): { retries: number; backoffMs: number } {
+  const raw = env.BASKETS_RETRIES?.trim();
+  // 0 is allowed: dead-letter on the first failure.
+  if (raw && (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw)))) throw new KafkaConfigError('BASKETS_RETRIES', `"${raw}" is not a non-negative integer`);
+  return { retries: raw ? Number(raw) : 6, backoffMs: envPositiveInt(env, 'BASKETS_RETRY_BACKOFF_MS', 100) };
 }

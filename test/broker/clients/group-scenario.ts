@@ -11,6 +11,7 @@ import type { BrokerOptions } from '../../../src/broker/config.js';
 import type { Broker } from '../../../src/broker/broker.js';
 import { Signal } from '../../../src/stream/wait.js';
 import { untilFullyCommitted } from '../groups/waiting.js';
+import { nodeModule } from '../../helpers/paths.js';
 
 export const SESSION_MS = 5000;
 export const HEARTBEAT_MS = 300;
@@ -127,8 +128,8 @@ export async function takeOverAfterKill(watch: GroupWatch, adapter: ScenarioAdap
  * {type:'batch', values} over IPC.
  */
 export function forkMember(watch: GroupWatch, m: Member, fixture: string, args: string[]): ChildProcess {
-  const script = new URL(`../groups/fixtures/${fixture}.ts`, import.meta.url).pathname;
-  const proc = fork(script, args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const { script, execArgv } = nodeModule(`../groups/fixtures/${fixture}.ts`, import.meta.url);
+  const proc = fork(script, args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   proc.on('message', (msg: { type: string; partitions?: number[]; values?: string[] }) => {
     if (msg.type === 'join') watch.joined(m, msg.partitions ?? []);
     else if (msg.type === 'batch') watch.consumed(m, msg.values ?? []);
