@@ -109,8 +109,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       started.push(() => instance.release());
       ctx.log.info({ groupInstanceId: instance.id }, 'worker group.instance.id');
     }
-    // Topics first, so neither side races the other's creation.
-    for (const s of services) await s.app.createTopics();
+    // Topics first, so neither side races the other's creation; the services' side by side.
+    await Promise.all(services.map((s) => s.app.createTopics()));
     // Services start side by side: each one's group joins and catch-ups wait on the broker, not on each other.
     await Promise.all(
       workers.map(async (s) => {

@@ -10,6 +10,7 @@
 // relaunch, the last one being its first store (target: within 5 s).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import os from 'node:os';
 import pino from 'pino';
 import { sql } from 'kysely';
 import { countBaskets, lookupBaskets, openDatabase } from '../../src/db/index.js';
@@ -87,6 +88,8 @@ test(`tributary worker baskets SIGKILLed ${KILLS} times under load: nothing ackn
       wrong: found.wrong,
       ...timelineFigures(timelines),
       firstStoresMs: timelines.map((t) => t.firstStore).join(','),
+      // The machine's load when the suite ended: the restarts' figures depend on it.
+      loadAverage: os.loadavg()[0]!.toFixed(1),
     });
     // The figure is printed for every restart (its value is reported, not asserted: timing depends on the machine).
     assert.match(line, new RegExp(`relaunchToFirstStoreMs=\\d+/\\d+/\\d+ .*firstStoresMs=${Array(KILLS).fill('\\d+').join(',')}`));
