@@ -3,7 +3,8 @@
 // first line's time minus its uptime) → its modules loaded (that first line) →
 // the database ready → each agent joined its group → the first basket stored
 // (read from the database by the suite). The crash suites print the spread of
-// these per restart, so a slow restart says which step was slow.
+// these per restart, so a slow restart says which step was slow, and the CPU
+// the start took, which says what it would take on an idle machine.
 
 /** One restart: milliseconds after the relaunch at which each step was done. */
 export type Timeline = Record<string, number>;
@@ -12,6 +13,7 @@ interface LogLine {
   time: number;
   msg: string;
   uptimeMs?: number;
+  cpuMs?: number;
 }
 
 function logLines(output: string): LogLine[] {
@@ -47,6 +49,11 @@ export function restartTimeline(spawnedAt: number, output: string, firstStoreAt:
   }
   timeline.firstStore = firstStoreAt - spawnedAt;
   return timeline;
+}
+
+/** The CPU ms the process reported having used once running (`cpuMs` in its log), if it did. */
+export function startCpuMs(output: string): number | undefined {
+  return logLines(output).find((l) => typeof l.cpuMs === 'number')?.cpuMs;
 }
 
 /** `min/median/max` of some figures, e.g. `812/1034/2210`. */

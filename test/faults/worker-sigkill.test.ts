@@ -21,7 +21,7 @@ import { spawnCli, type CliProcess } from '../helpers/cli.js';
 import { createTestDatabase } from '../helpers/postgres.js';
 import { eventually } from '../helpers/system.js';
 import { BasketLoad, verdict } from './basket-load.js';
-import { restartTimeline, timelineFigures, type Timeline } from './recovery.js';
+import { restartTimeline, spread, startCpuMs, timelineFigures, type Timeline } from './recovery.js';
 import { report, scaled } from './setting.js';
 
 const KILLS = scaled(2, 10);
@@ -40,6 +40,7 @@ test(`tributary worker baskets SIGKILLed ${KILLS} times under load: nothing ackn
   const admin = createAdmin({ ...kafka, clientId: 'fault-admin' });
   const load = new BasketLoad(`wk${Date.now().toString(36)}`, async (basket) => (await api.http!.inject({ method: 'POST', url: '/data', payload: basket })).statusCode === 200, 4, 50);
   const timelines: Timeline[] = [];
+  const cpu: number[] = [];
   let worker: CliProcess | undefined;
   try {
     const spawnWorker = async (): Promise<{ spawnedAt: Date }> => {
@@ -61,6 +62,7 @@ test(`tributary worker baskets SIGKILLed ${KILLS} times under load: nothing ackn
       await worker!.stop('SIGKILL');
       const { spawnedAt } = await spawnWorker();
       const first = await firstStoreAfter(spawnedAt);
+      cpu.push(startCpuMs(worker!.stdout()) ?? -1);
       timelines.push(restartTimeline(spawnedAt.getTime(), worker!.stdout(), first.getTime(), { databaseReady: /^database ready/, joined: /^agent enrich-baskets joined/ }));
       // Static membership: the restarted process took the dead one's place, no second member waits out a session timeout.
       const group = (await admin.describeGroups({ groups: [GROUP] })).get(GROUP)!;
@@ -88,6 +90,7 @@ test(`tributary worker baskets SIGKILLed ${KILLS} times under load: nothing ackn
       wrong: found.wrong,
       ...timelineFigures(timelines),
       firstStoresMs: timelines.map((t) => t.firstStore).join(','),
+      startCpuMs: spread(cpu),
       // The machine's load when the suite ended: the restarts' figures depend on it.
       loadAverage: os.loadavg()[0]!.toFixed(1),
     });

@@ -28,6 +28,8 @@ export async function workerCommand(argv: string[]): Promise<number> {
     const running = system.services.filter((s) => s.hasWorker).map((s) => s.name);
     const idle = system.services.filter((s) => !s.hasWorker).map((s) => s.name);
     if (idle.length > 0) log.warn({ systems: idle }, 'these systems have no worker (their consumers run inside the API)');
-    log.info({ systems: running }, `workers running: ${running.join(', ') || 'none'}`);
+    // The CPU the start took (user + system): what a restart costs on an idle machine, whatever the wall time.
+    const { user, system: sys } = process.cpuUsage();
+    log.info({ systems: running, cpuMs: Math.round((user + sys) / 1000) }, `workers running: ${running.join(', ') || 'none'}`);
   });
 }
