@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { lockDataDir } from './dir-lock.js';
 import { migrateToLatest } from './migrations/index.js';
-import { openPGlite } from './open-pglite.js';
 import { openPostgresPool, redactUrl } from './open-postgres.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Schema } from './schema.js';
@@ -57,6 +56,8 @@ export async function openDatabase(opts: OpenDatabaseOptions = {}): Promise<Data
   } else {
     const dataDir = opts.dataDir ?? join(process.env.DATA_DIR || './data', 'db');
     const unlock = dataDir === ':memory:' ? async () => {} : await lockDataDir(dataDir);
+    // Imported here: a process on PostgreSQL does not load PGlite.
+    const { openPGlite } = await import('./open-pglite.js');
     const pglite = await openPGlite(dataDir, wanted, opts.template).catch(async (err: unknown) => {
       await unlock();
       throw err;

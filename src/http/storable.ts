@@ -8,7 +8,7 @@
 // string before its schema does, so no route can forget it.
 import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { HttpError, type FieldIssue } from './errors.js';
+import { HttpError, type FieldIssue } from './http-error.js';
 
 export interface StorableIssue {
   path: (string | number)[];

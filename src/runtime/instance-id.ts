@@ -13,10 +13,10 @@
 // while two workers running side by side get slots 0 and 1. In a container, the
 // host name is the container's. A pid reused by an unrelated process only makes
 // the restart take the next slot: a new member, recovered the slow way once.
-import { mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, unlink } from 'node:fs/promises';
 import { hostname, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { isProcessAlive } from '../db/dir-lock.js';
+import { claimPidFile } from '../db/dir-lock.js';
 
 export interface InstanceId {
   id: string;
@@ -37,7 +37,7 @@ export async function workerInstanceId(env: NodeJS.ProcessEnv, workers: string[]
   await mkdir(dir, { recursive: true });
   for (let slot = 0; slot < MAX_SLOTS; slot++) {
     const file = join(dir, `${name}-${slot}.lock`);
-    if (heldHere.has(file) || !(await claim(file))) continue;
+    if (heldHere.has(file) || !(await claimPidFile(file))) continue;
     heldHere.add(file);
     return {
       id: `${name}-${slot}`,
@@ -48,23 +48,6 @@ export async function workerInstanceId(env: NodeJS.ProcessEnv, workers: string[]
     };
   }
   throw new Error(`no free worker slot for ${name} in ${dir}: set WORKER_INSTANCE_ID`);
-}
-
-/** Takes the lock file, or a stale one (its process is gone); false when a live process holds it. */
-async function claim(file: string): Promise<boolean> {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      await writeFile(file, `${process.pid}\n`, { flag: 'wx' });
-      return true;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const owner = Number.parseInt(await readFile(file, 'utf8').catch(() => ''), 10);
-      if (owner === process.pid) return false; // another part of this process holds it
-      if (owner > 0 && isProcessAlive(owner)) return false;
-      await unlink(file).catch(() => {});
-    }
-  }
-  return false;
 }
 
 function defaultSlotDir(): string {

@@ -7,11 +7,9 @@
 import pino, { type Logger } from 'pino';
 import { openDatabase, type Database, type OpenDatabaseOptions } from '../db/index.js';
 import { Metrics } from '../http/metrics.js';
-import { httpAccessFromEnv } from '../http/access.js';
 import type { HttpServer } from '../http/server.js';
 import type { KafkaConfig } from '../stream/kafka-config.js';
 import type { Service, ServiceContext } from '../services/service.js';
-import { buildApiServer } from './http.js';
 import { SERVICES, SERVICE_NAMES } from './services.js';
 import { workerInstanceId } from './instance-id.js';
 
@@ -101,16 +99,18 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   };
 
   try {
-    // A bad API_KEYS or RATE_LIMIT fails the start before anything runs.
-    const access = options.api !== false ? httpAccessFromEnv(ctx.env) : undefined;
+    // A bad API_KEYS or RATE_LIMIT fails the start before anything runs. The HTTP side
+    // (Fastify) is imported only when there is an API: a worker process starts without it.
+    const api = options.api !== false ? await import('./http.js') : undefined;
+    const access = api ? (await import('../http/access.js')).httpAccessFromEnv(ctx.env) : undefined;
     if (workers.length > 0) {
       const instance = await workerInstanceId(ctx.env, workers.map((s) => s.name));
       ctx.groupInstanceId = instance.id;
       started.push(() => instance.release());
       ctx.log.info({ groupInstanceId: instance.id }, 'worker group.instance.id');
     }
-    // Topics first, so neither side races the other's creation.
-    for (const s of services) await s.app.createTopics();
+    // Topics first, so neither side races the other's creation; the services' side by side.
+    await Promise.all(services.map((s) => s.app.createTopics()));
     // Services start side by side: each one's group joins and catch-ups wait on the broker, not on each other.
     await Promise.all(
       workers.map(async (s) => {
@@ -119,7 +119,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
         ctx.log.info({ service: s.name, agents: s.app.agents.map((a) => a.name) }, 'worker started');
       }),
     );
-    if (options.api !== false) {
+    if (api && options.api !== false) {
       await Promise.all(
         services.map(async (s) => {
           if (!s.startApi) return;
@@ -127,7 +127,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
           if (s.stopApi) started.push(() => s.stopApi!());
         }),
       );
-      http = await buildApiServer({ services, ctx, bodyLimit: options.api?.bodyLimit, access });
+      http = await api.buildApiServer({ services, ctx, bodyLimit: options.api?.bodyLimit, access });
       const port = options.api?.port ?? Number(ctx.env.PORT ?? 8000);
       const host = options.api?.host || ctx.env.HOST || DEFAULT_HOST;
       await http.listen({ port, host });

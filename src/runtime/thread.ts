@@ -2,7 +2,9 @@
 // waits for its first message. A thread's file is found next to this module:
 // .ts under tsx (the thread first registers tsx's loader) and .js from dist/.
 // Protocol: the thread posts { type: 'ready', ... } or { type: 'error',
-// message }; on { type: 'stop' } it closes and posts { type: 'stopped' }.
+// message }; on { type: 'stop' } it closes and posts { type: 'stopped' }. A
+// thread can be started before all it needs is known: `handOver` resolves with
+// what comes later, posted to it as { type: 'start', ... } (a rejection ends it).
 import { Worker, type Transferable } from 'node:worker_threads';
 
 export interface Thread<R> {
@@ -14,7 +16,12 @@ export interface Thread<R> {
 
 type Message = { type: string; message?: string };
 
-export async function startThread<R extends Message>(name: string, workerData: unknown, transferList: Transferable[] = []): Promise<Thread<R>> {
+export async function startThread<R extends Message>(
+  name: string,
+  workerData: unknown,
+  transferList: Transferable[] = [],
+  handOver?: Promise<object>,
+): Promise<Thread<R>> {
   const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
   const entry = new URL(`./${name}${ext}`, import.meta.url);
   const worker =
@@ -44,7 +51,12 @@ export async function startThread<R extends Message>(name: string, workerData: u
       worker.on('error', onError);
       worker.on('exit', onExit);
     });
-  const first = await next().catch((err: Error) => ({ type: 'error', message: err.message }));
+  const firstMessage = next();
+  handOver?.then(
+    (more) => worker.postMessage({ ...more, type: 'start' }),
+    () => worker.terminate(),
+  );
+  const first = await firstMessage.catch((err: Error) => ({ type: 'error', message: err.message }));
   if (first.type !== 'ready') {
     await worker.terminate();
     throw new Error(`${name} did not start: ${first.message ?? first.type}`);

@@ -12,7 +12,7 @@ import { brokersFromEnv, type KafkaConfig } from '../stream/kafka-config.js';
 import type { BrokerThreadData } from './broker-thread.js';
 import type { SystemOptions } from './system.js';
 import { startThread, type Thread } from './thread.js';
-import type { WorkersThreadData } from './workers-thread.js';
+import type { WorkersStart, WorkersThreadData } from './workers-thread.js';
 
 export interface ThreadsOptions {
   dataDir: string;
@@ -35,37 +35,44 @@ export interface RunningThreads {
 
 export async function startThreads(options: ThreadsOptions): Promise<RunningThreads> {
   const { dataDir, logLevel } = options;
-  let broker: Thread<{ type: 'ready'; address: string; dataDir: string }> | undefined;
-  if (!brokersFromEnv()) {
-    broker = await startThread('broker-thread', {
-      options: { port: options.brokerPort, host: '127.0.0.1', dataDir: join(dataDir, 'broker'), defaultPartitions: 1, groupInitialRebalanceDelayMs: 0 },
-      logLevel,
-    } satisfies BrokerThreadData);
-    process.env.KAFKA_BROKERS = broker.ready.address;
-  }
-  const kafka = options.kafka();
+  const brokerStarting: Promise<Thread<{ type: 'ready'; address: string; dataDir: string }> | undefined> = brokersFromEnv()
+    ? Promise.resolve(undefined)
+    : startThread('broker-thread', {
+        options: { port: options.brokerPort, host: '127.0.0.1', dataDir: join(dataDir, 'broker'), defaultPartitions: 1, groupInitialRebalanceDelayMs: 0 },
+        logLevel,
+      } satisfies BrokerThreadData);
+  // The Kafka settings, once the broker listens (its port may be chosen at bind).
+  const connection = brokerStarting.then((broker) => {
+    if (broker) process.env.KAFKA_BROKERS = broker.ready.address;
+    return { kafka: options.kafka(), env: { ...process.env } } satisfies WorkersStart;
+  });
   const databaseUrl = process.env.DATABASE_URL || undefined;
 
-  let workers: Thread<{ type: 'ready'; schema?: string }>;
+  // The workers' thread starts beside the broker: it loads its modules and opens
+  // PGlite while the broker starts, and gets the Kafka settings when they are known.
+  // A restarted `tributary start` stores again that much sooner.
   const channel = databaseUrl ? undefined : new MessageChannel();
   const metricsChannel = new MessageChannel();
-  try {
-    workers = await startThread(
-      'workers-thread',
-      {
-        kafka,
-        env: { ...process.env },
-        logLevel,
-        pgliteDir: databaseUrl ? undefined : join(dataDir, 'db'),
-        dbPort: channel?.port2,
-        metricsPort: metricsChannel.port2,
-      } satisfies WorkersThreadData,
-      channel ? [channel.port2, metricsChannel.port2] : [metricsChannel.port2],
-    );
-  } catch (err) {
-    await broker?.stop();
-    throw err;
+  const workersStarting = startThread<{ type: 'ready'; schema?: string }>(
+    'workers-thread',
+    {
+      logLevel,
+      pgliteDir: databaseUrl ? undefined : join(dataDir, 'db'),
+      dbPort: channel?.port2,
+      metricsPort: metricsChannel.port2,
+    } satisfies WorkersThreadData,
+    channel ? [channel.port2, metricsChannel.port2] : [metricsChannel.port2],
+    connection,
+  );
+  const [brokerStarted, workersStarted] = await Promise.allSettled([brokerStarting, workersStarting]);
+  if (brokerStarted.status === 'rejected' || workersStarted.status === 'rejected') {
+    if (workersStarted.status === 'fulfilled') await workersStarted.value.stop();
+    if (brokerStarted.status === 'fulfilled') await brokerStarted.value?.stop();
+    throw brokerStarted.status === 'rejected' ? brokerStarted.reason : (workersStarted as PromiseRejectedResult).reason;
   }
+  const broker = brokerStarted.value;
+  const workers = workersStarted.value;
+  const { kafka } = await connection;
   const schema = workers.ready.schema ?? 'public';
   const metrics = new Metrics();
   metrics.addSource(threadMetrics(metricsChannel.port1));

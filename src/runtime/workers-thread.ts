@@ -13,8 +13,6 @@ import { startSystem } from './system.js';
 import type { KafkaConfig } from '../stream/kafka-config.js';
 
 export interface WorkersThreadData {
-  kafka: KafkaConfig;
-  env: Record<string, string | undefined>;
   logLevel: string;
   /** PGlite folder; absent with DATABASE_URL (each thread then has its own pool). */
   pgliteDir?: string;
@@ -22,6 +20,12 @@ export interface WorkersThreadData {
   dbPort?: MessagePort;
   /** Where the main thread's /metrics asks for the workers' figures. */
   metricsPort: MessagePort;
+}
+
+/** Posted to the thread (as { type: 'start', ... }) once the broker listens. */
+export interface WorkersStart {
+  kafka: KafkaConfig;
+  env: Record<string, string | undefined>;
 }
 
 const port = parentPort;
@@ -36,11 +40,13 @@ try {
     database = await openDatabase({ url: null, dataDir: data.pgliteDir, log: (level, msg, extra) => log[level]({ ...extra, component: 'db' }, msg) });
     if (data.dbPort) stopServing = serveDatabase(data.dbPort, database);
   }
+  // PGlite opened (above) while the broker was starting; now its address is known.
+  const start = await new Promise<WorkersStart>((resolve) => port.once('message', resolve));
   const system = await startSystem({
-    kafka: data.kafka,
-    env: { ...process.env, ...data.env },
+    kafka: start.kafka,
+    env: { ...process.env, ...start.env },
     log,
-    database: database ? async () => database : { url: data.env.DATABASE_URL ?? null },
+    database: database ? async () => database : { url: start.env.DATABASE_URL ?? null },
     api: false,
     workers: true,
     // Node's process figures come from the main thread: one process, counted once.

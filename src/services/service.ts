@@ -33,6 +33,8 @@ export interface Service {
   /**
    * Adds the routes (and hooks) to the root server. Called on the root instance,
    * not in an encapsulated plugin, so a hook applies to every route of the API.
+   * The services import their routes.ts here, on use: a worker process then never
+   * loads the HTTP side (Fastify, the players' faker), which is most of its start.
    */
   routes?(http: HttpServer): void | Promise<void>;
   /** Starts what the API itself consumes (the state follower, table views); topics exist by then. */

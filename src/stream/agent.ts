@@ -161,6 +161,7 @@ export class Agent<V = unknown, K = string> {
     const run: AgentRun = new AgentRun(
       kafka,
       instanceId,
+      groupInstanceId,
       this.processor,
       consumer,
       producer,
@@ -234,13 +235,14 @@ export class Agent<V = unknown, K = string> {
   private restartAfterFailure(run: AgentRun, err: unknown): void {
     this.fail(err);
     if (this.restarting || run.stopping) return;
-    const { kafka, instanceId } = run;
+    const { kafka, instanceId, groupInstanceId } = run;
     this.restarting = (async () => {
       await this.shutdown(false);
       const wait = this.processor.backoff(this.restarts);
       this.restarts++;
       await delay(wait);
-      await this.start(kafka, this.log, instanceId);
+      // The same static identity: the restarted consumer takes this one's place in the group.
+      await this.start(kafka, this.log, instanceId, groupInstanceId);
     })()
       .catch((e) => this.fail(e))
       .finally(() => (this.restarting = undefined));
@@ -252,6 +254,11 @@ export class Agent<V = unknown, K = string> {
       if (now.has(p)) continue;
       run.runner.revoke(p);
       for (const t of this.tables) t.drop(p);
+    }
+    if (!run.joined) {
+      run.joined = true;
+      // When a (re)started agent can consume again: the group join's part of its recovery time.
+      this.log('info', `agent ${this.name} joined ${this.group}`, { partitions: [...now].sort((a, b) => a - b) });
     }
     run.assigned = now;
     // Restore eagerly; the first message of a partition also waits for it.
@@ -269,12 +276,15 @@ class AgentRun implements RunHost {
   /** Set once the subscription is open. */
   stream: RecordStream | undefined;
   assigned = new Set<number>();
+  /** Whether the first assignment of this run was seen (logged once). */
+  joined = false;
   stopping = false;
   private buffered = 0;
 
   constructor(
     readonly kafka: KafkaConfig,
     readonly instanceId: string,
+    readonly groupInstanceId: string | undefined,
     readonly processor: Processor<any, any>,
     readonly consumer: RawConsumer,
     readonly producer: RawProducer,

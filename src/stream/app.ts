@@ -61,6 +61,8 @@ export class App {
   private producer: RawProducer | undefined;
   private sender: WriteBatcher | undefined;
   private started = false;
+  /** Set once createTopics() succeeded: start() need not ask the cluster again (a restart's time). */
+  private topicsCreated = false;
   /** Records acknowledged per topic by `send()` (outside agents), for metrics. */
   readonly sent = new Map<string, number>();
 
@@ -119,16 +121,18 @@ export class App {
   async createTopics(): Promise<string[]> {
     const admin = createAdmin(this.kafka);
     try {
-      return await ensureTopics(admin, this.allTopics(), { partitions: this.options.defaultPartitions });
+      const created = await ensureTopics(admin, this.allTopics(), { partitions: this.options.defaultPartitions });
+      this.topicsCreated = true;
+      return created;
     } finally {
       await admin.close();
     }
   }
 
-  /** Creates missing topics, then starts every agent (each joins its group). */
+  /** Creates missing topics (unless createTopics() did), then starts every agent (each joins its group). */
   async start(): Promise<void> {
     if (this.started) return;
-    await this.createTopics();
+    if (!this.topicsCreated) await this.createTopics();
     this.started = true;
     const { groupInstanceId } = this.options;
     const staticId = typeof groupInstanceId === 'function' ? groupInstanceId() : groupInstanceId;

@@ -11,8 +11,10 @@ export function scaled<T>(short: T, long: T): T {
   return LONG ? long : short;
 }
 
-/** One line of a suite's report, e.g. `report('sigkill', { kills: 20, lost: 0 })`. */
-export function report(suite: string, figures: Record<string, string | number | boolean>): void {
+/** Prints one line of a suite's report, e.g. `report('sigkill', { kills: 20, lost: 0 })`, and returns it. */
+export function report(suite: string, figures: Record<string, string | number | boolean>): string {
   const parts = Object.entries(figures).map(([k, v]) => `${k}=${v}`);
-  console.log(`[faults:${suite}] ${parts.join(' ')}`);
+  const line = `[faults:${suite}] ${parts.join(' ')}`;
+  console.log(line);
+  return line;
 }

@@ -4,10 +4,13 @@
 // aggregates GET /analytics reads agree with the rows. Each kill lands after a
 // number of acknowledgements, with requests in flight; the worker restarts at
 // once with the same group.instance.id (static membership), so it takes its
-// partitions back without waiting for the dead member's session timeout: the
-// time from restart to its first store is printed (target 5 s).
+// partitions back without waiting for the dead member's session timeout. The
+// worker runs as users run it (bin/tributary.js on dist/), and the report
+// prints, per step of a restart (recovery.ts), min/median/max ms after the
+// relaunch, the last one being its first store (target: within 5 s).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import os from 'node:os';
 import pino from 'pino';
 import { sql } from 'kysely';
 import { countBaskets, lookupBaskets, openDatabase } from '../../src/db/index.js';
@@ -18,10 +21,11 @@ import { spawnCli, type CliProcess } from '../helpers/cli.js';
 import { createTestDatabase } from '../helpers/postgres.js';
 import { eventually } from '../helpers/system.js';
 import { BasketLoad, verdict } from './basket-load.js';
+import { restartTimeline, spread, startCpuMs, timelineFigures, type Timeline } from './recovery.js';
 import { report, scaled } from './setting.js';
 
-const KILLS = scaled(3, 10);
-const ACKS_PER_KILL = scaled(150, 300);
+const KILLS = scaled(2, 10);
+const ACKS_PER_KILL = scaled(100, 300);
 const GROUP = 'tributary-baskets-enrich-baskets';
 
 test(`tributary worker baskets SIGKILLed ${KILLS} times under load: nothing acknowledged lost or doubled`, { timeout: scaled(180_000, 900_000) }, async (t) => {
@@ -35,8 +39,8 @@ test(`tributary worker baskets SIGKILLed ${KILLS} times under load: nothing ackn
   const db = await openDatabase({ url: database.url });
   const admin = createAdmin({ ...kafka, clientId: 'fault-admin' });
   const load = new BasketLoad(`wk${Date.now().toString(36)}`, async (basket) => (await api.http!.inject({ method: 'POST', url: '/data', payload: basket })).statusCode === 200, 4, 50);
-  const firstStores: number[] = [];
-  const fromProcessStart: number[] = [];
+  const timelines: Timeline[] = [];
+  const cpu: number[] = [];
   let worker: CliProcess | undefined;
   try {
     const spawnWorker = async (): Promise<{ spawnedAt: Date }> => {
@@ -58,10 +62,8 @@ test(`tributary worker baskets SIGKILLed ${KILLS} times under load: nothing ackn
       await worker!.stop('SIGKILL');
       const { spawnedAt } = await spawnWorker();
       const first = await firstStoreAfter(spawnedAt);
-      firstStores.push(first.getTime() - spawnedAt.getTime());
-      // The process's first log line: from there on it is our code (joining, fetching, storing), not Node and tsx starting.
-      const started = Number(/"time":(\d+)/.exec(worker!.stdout())?.[1]);
-      fromProcessStart.push(first.getTime() - started);
+      cpu.push(startCpuMs(worker!.stdout()) ?? -1);
+      timelines.push(restartTimeline(spawnedAt.getTime(), worker!.stdout(), first.getTime(), { databaseReady: /^database ready/, joined: /^agent enrich-baskets joined/ }));
       // Static membership: the restarted process took the dead one's place, no second member waits out a session timeout.
       const group = (await admin.describeGroups({ groups: [GROUP] })).get(GROUP)!;
       assert.deepEqual([...group.members.values()].map((m) => m.groupInstanceId), [instanceId], `kill ${kill}: one member, the same instance`);
@@ -78,7 +80,7 @@ test(`tributary worker baskets SIGKILLed ${KILLS} times under load: nothing ackn
       select (select count(*) from baskets) as rows, (select coalesce(sum(baskets), 0) from basket_store_totals) as counted`.execute(db.db);
     const rows = Number(counts!.rows);
     const doubled = Number(counts!.counted) - rows;
-    report('worker-sigkill', {
+    const line = report('worker-sigkill', {
       kills: KILLS,
       acknowledged,
       failedRequests: load.failed,
@@ -86,11 +88,14 @@ test(`tributary worker baskets SIGKILLed ${KILLS} times under load: nothing ackn
       lost: found.lost,
       doubled,
       wrong: found.wrong,
-      restartToFirstStoreMs: firstStores.join('/'),
-      maxRestartToFirstStoreMs: Math.max(...firstStores),
-      processStartToFirstStoreMs: fromProcessStart.join('/'),
-      target5s: Math.max(...firstStores) <= 5000,
+      ...timelineFigures(timelines),
+      firstStoresMs: timelines.map((t) => t.firstStore).join(','),
+      startCpuMs: spread(cpu),
+      // The machine's load when the suite ended: the restarts' figures depend on it.
+      loadAverage: os.loadavg()[0]!.toFixed(1),
     });
+    // The figure is printed for every restart (its value is reported, not asserted: timing depends on the machine).
+    assert.match(line, new RegExp(`relaunchToFirstStoreMs=\\d+/\\d+/\\d+ .*firstStoresMs=${Array(KILLS).fill('\\d+').join(',')}`));
     assert.deepEqual({ lost: found.lost, wrong: found.wrong, doubled, rows }, { lost: 0, wrong: 0, doubled: 0, rows: acknowledged }, found.examples.join('; '));
   } finally {
     await load.stop();

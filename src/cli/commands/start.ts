@@ -51,6 +51,8 @@ export async function startCommand(argv: string[]): Promise<number> {
   const port = parsePort('PORT', values.port ?? process.env.PORT ?? '8000');
   const brokerPort = parsePort('BROKER_PORT', process.env.BROKER_PORT ?? '9092');
   const log = cliLogger();
+  // How long Node took to get here (process start, module load): the first part of a restart's recovery time.
+  log.info({ uptimeMs: Math.round(process.uptime() * 1000) }, 'starting');
 
   const threads = await startThreads({ dataDir, brokerPort, logLevel: process.env.LOG_LEVEL ?? 'info', kafka: () => cliKafkaConfig('tributary') });
   const { kafka, broker } = threads;

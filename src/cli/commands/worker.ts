@@ -22,10 +22,14 @@ export async function workerCommand(argv: string[]): Promise<number> {
   const names = values.all ? SERVICE_NAMES : positionals;
   if (names.length === 0) throw new UsageError('name at least one system, or --all', HELP);
   const log = cliLogger('tributary-worker');
+  // How long Node took to get here (process start, module load): the first part of a restart's recovery time.
+  log.info({ systems: names, uptimeMs: Math.round(process.uptime() * 1000) }, 'starting workers');
   return runUntilSignal({ kafka: cliKafkaConfig('tributary'), log, services: names, api: false, workers: true }, (system) => {
     const running = system.services.filter((s) => s.hasWorker).map((s) => s.name);
     const idle = system.services.filter((s) => !s.hasWorker).map((s) => s.name);
     if (idle.length > 0) log.warn({ systems: idle }, 'these systems have no worker (their consumers run inside the API)');
-    log.info({ systems: running }, `workers running: ${running.join(', ') || 'none'}`);
+    // The CPU the start took (user + system): what a restart costs on an idle machine, whatever the wall time.
+    const { user, system: sys } = process.cpuUsage();
+    log.info({ systems: running, cpuMs: Math.round((user + sys) / 1000) }, `workers running: ${running.join(', ') || 'none'}`);
   });
 }

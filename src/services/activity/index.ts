@@ -8,11 +8,16 @@ import { recordActivity } from './emit.js';
 import { declareActivityTopology } from './topics.js';
 import { UsageCounter } from './worker.js';
 import { usageRoutes } from './usage-routes.js';
-import { usersRoutes } from './routes.js';
 import { ActivityView } from './view.js';
 
 export const createActivityService: ServiceFactory = (ctx) => {
-  const app = createApp({ id: 'tributary-activity', kafka: ctx.kafka, log: (level, msg, extra) => ctx.log[level]({ ...extra, service: 'activity' }, msg) });
+  const app = createApp({
+    id: 'tributary-activity',
+    kafka: ctx.kafka,
+    // Static membership, as for baskets: a restarted worker takes its partitions back at once.
+    groupInstanceId: () => ctx.groupInstanceId,
+    log: (level, msg, extra) => ctx.log[level]({ ...extra, service: 'activity' }, msg),
+  });
   const topology = declareActivityTopology(app);
   const counter = new UsageCounter(topology);
   app.agent(topology.users, (event) => counter.count(event.value, event.partition, Number(event.timestamp)), {
@@ -27,9 +32,9 @@ export const createActivityService: ServiceFactory = (ctx) => {
     description: 'Users API; every API request is recorded on Users (protobuf) and counted per endpoint, method, client and minute',
     app,
     hasWorker: true,
-    routes(http) {
+    async routes(http) {
       stopRecording = recordActivity(http, app, topology.users, ctx.log);
-      usersRoutes(http, () => ctx.database());
+      (await import('./routes.js')).usersRoutes(http, () => ctx.database());
       usageRoutes(http, view);
     },
     startApi: () => view.start(),

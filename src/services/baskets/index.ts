@@ -3,7 +3,6 @@
 // total_price) and upserts it by id; GET /analytics reports on what is stored.
 import { createApp } from '../../stream/app.js';
 import type { ServiceFactory } from '../service.js';
-import { basketRoutes } from './routes.js';
 import { basketsPartitions, basketsRetryBudget, declareBasketsTopic } from './topics.js';
 import { basketHandler, basketWriter, type BasketWriter } from './worker.js';
 
@@ -20,7 +19,7 @@ export const createBasketsService: ServiceFactory = (ctx) => {
   });
   const topic = declareBasketsTopic(app, partitions);
 
-  let writer: BasketWriter | undefined;
+  let writer: Promise<BasketWriter> | undefined;
   app.agent(
     topic,
     basketHandler(() => {
@@ -40,10 +39,18 @@ export const createBasketsService: ServiceFactory = (ctx) => {
     description: 'Baskets: POST /data → delhaize_shop → enriched (categories, total) and stored; GET /analytics',
     app,
     hasWorker: true,
-    routes: (http) => basketRoutes(http, { app, topic, database: () => ctx.database() }),
+    routes: async (http) => (await import('./routes.js')).basketRoutes(http, { app, topic, database: () => ctx.database() }),
     async startWorker() {
-      writer = basketWriter(await ctx.database());
-      await app.start();
+      // The database opens (and migrates) while the agent joins its group: a restarted
+      // worker consumes as soon as both are done, not one after the other. The first
+      // baskets wait for the database.
+      writer = ctx.database().then(basketWriter);
+      const [database, agents] = await Promise.allSettled([writer, app.start()]);
+      if (database.status === 'rejected') {
+        await app.stop();
+        throw database.reason;
+      }
+      if (agents.status === 'rejected') throw agents.reason;
     },
     async stopWorker() {
       await app.stop();

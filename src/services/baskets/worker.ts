@@ -41,10 +41,10 @@ export function toBasketInput(event: Pick<AgentEvent<Basket, string>, 'value' | 
  * outlasts the agent's retries the dead letter says `database unavailable`, with
  * the attempts.
  */
-export function basketHandler(writer: () => BasketWriter): (event: AgentEvent<Basket, string>) => Promise<void> {
+export function basketHandler(writer: () => BasketWriter | Promise<BasketWriter>): (event: AgentEvent<Basket, string>) => Promise<void> {
   return async (event) => {
     try {
-      await writer().write(toBasketInput(event));
+      await (await writer()).write(toBasketInput(event));
     } catch (err) {
       throw isDatabaseUnavailable(err) ? new DatabaseUnavailableError(err) : err;
     }

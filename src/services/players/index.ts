@@ -2,7 +2,6 @@
 // publishes them to a topic keyed by position. No worker: the API only produces.
 import { createApp } from '../../stream/app.js';
 import type { ServiceFactory } from '../service.js';
-import { playersRoutes } from './routes.js';
 import { declarePlayersTopic, playersTopicSettings } from './topics.js';
 
 export const createPlayersService: ServiceFactory = (ctx) => {
@@ -13,6 +12,6 @@ export const createPlayersService: ServiceFactory = (ctx) => {
     description: 'Generates fake soccer players and publishes them, keyed by position',
     app,
     hasWorker: false,
-    routes: (http) => playersRoutes(http, app, topic),
+    routes: async (http) => (await import('./routes.js')).playersRoutes(http, app, topic),
   };
 };

@@ -5,12 +5,17 @@
 import { createApp } from '../../stream/app.js';
 import type { ServiceFactory } from '../service.js';
 import { declareSummariesWorker } from './worker.js';
-import { summariesRoutes } from './routes.js';
 import { declareSessionsTopics } from './topics.js';
 import { SummariesView } from './view.js';
 
 export const createSessionsService: ServiceFactory = (ctx) => {
-  const app = createApp({ id: 'tributary-sessions', kafka: ctx.kafka, log: (level, msg, extra) => ctx.log[level]({ ...extra, service: 'sessions' }, msg) });
+  const app = createApp({
+    id: 'tributary-sessions',
+    kafka: ctx.kafka,
+    // Static membership, as for baskets: a restarted worker takes its partitions back at once.
+    groupInstanceId: () => ctx.groupInstanceId,
+    log: (level, msg, extra) => ctx.log[level]({ ...extra, service: 'sessions' }, msg),
+  });
   const topics = declareSessionsTopics(app);
   declareSummariesWorker(app, topics);
   const view = new SummariesView(topics.output, ctx.kafka, ctx.log);
@@ -19,7 +24,7 @@ export const createSessionsService: ServiceFactory = (ctx) => {
     description: 'First and last event time per user: a stream aggregation of input_topic into the compacted output_topic',
     app,
     hasWorker: true,
-    routes: (http) => summariesRoutes(http, view),
+    routes: async (http) => (await import('./routes.js')).summariesRoutes(http, view),
     startApi: () => view.start(),
     stopApi: () => view.stop(),
   };

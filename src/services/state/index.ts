@@ -4,7 +4,6 @@ import { createApp } from '../../stream/app.js';
 import type { ServiceFactory } from '../service.js';
 import { startStateFollower, type StateFollower } from './follow.js';
 import { LatestState } from './latest.js';
-import { stateRoutes } from './routes.js';
 import { stateTopicName, stateTopicOptions } from './topics.js';
 
 export const createStateService: ServiceFactory = (ctx) => {
@@ -18,7 +17,7 @@ export const createStateService: ServiceFactory = (ctx) => {
     description: 'Serves the latest state sent to the state topic; survives restarts',
     app,
     hasWorker: false,
-    routes: (http) => stateRoutes(http, latest),
+    routes: async (http) => (await import('./routes.js')).stateRoutes(http, latest),
     async startApi() {
       follower ??= await startStateFollower(ctx.kafka, topic, latest, log);
     },
