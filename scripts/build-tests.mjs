@@ -1,6 +1,6 @@
 // The compiled test tree that `npm test` runs: every .ts file of src/ and test/
 // transpiled by esbuild (no type check; `npm run typecheck` does that) into
-// .test-build/ with the same layout, and the other files of those folders
+// .test-build/<pid>/ with the same layout, and the other files of those folders
 // (fixtures) copied beside them. A test process then loads plain JavaScript
 // instead of compiling through tsx's loader hooks, which costs about two seconds
 // of CPU per process; inline source maps keep stack traces pointing at the .ts
@@ -13,8 +13,34 @@ import { buildSync } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 
-export const OUT = '.test-build';
+// One tree per run (.test-build/<pid>/), removed when the run ends: two runs in
+// one checkout (a whole suite and one file beside it) never rebuild each other's.
+const BASE = '.test-build';
+export const OUT = join(BASE, String(process.pid));
 const ROOTS = ['src', 'test'];
+
+/** Removes the trees of runs that are no longer running (ended by a signal, say). */
+function removeStaleTrees() {
+  if (!existsSync(BASE)) return;
+  for (const name of readdirSync(BASE)) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid) || pid === process.pid || !alive(pid)) rmSync(join(BASE, name), { recursive: true, force: true });
+  }
+}
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === 'EPERM';
+  }
+}
+
+/** Removes this run's tree. */
+export function removeTests() {
+  rmSync(OUT, { recursive: true, force: true });
+}
 
 function walk(dir, out = []) {
   for (const name of readdirSync(dir).sort()) {
@@ -27,6 +53,7 @@ function walk(dir, out = []) {
 
 /** Builds the tree; answers the path in it of a file or folder given as a source path. */
 export function buildTests() {
+  removeStaleTrees();
   rmSync(OUT, { recursive: true, force: true });
   const files = ROOTS.flatMap((r) => walk(r));
   const sources = files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));

@@ -1,5 +1,5 @@
 // `npm test`: every test/**/*.test.ts through Node's built-in runner, from the
-// compiled test tree (build-tests.mjs: .test-build/, rebuilt first, in well under
+// compiled test tree (build-tests.mjs: .test-build/<pid>/, built first, in well under
 // a second), so the runner's own summary is printed, then the run's wall time and
 // CPU time. Extra arguments narrow the run: `npm test -- test/broker/log` runs
 // the files under that folder. --test-force-exit ends a file once its tests are
@@ -14,7 +14,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { buildTests } from './build-tests.mjs';
+import { buildTests, removeTests } from './build-tests.mjs';
 
 function collect(dir, out = []) {
   for (const name of readdirSync(dir).sort()) {
@@ -51,6 +51,7 @@ const result = spawnSync(
   ['--enable-source-maps', '--import', new URL('./test-timeout.mjs', import.meta.url).href, '--test', '--test-force-exit', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files.map(compiled)],
   { stdio: 'inherit', env: { ...process.env, TEST_TIMEOUT: String(timeout) } },
 );
+removeTests();
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 const cpu = childCpuSeconds();
 console.log(`\ntests: ${files.length} file(s) in ${seconds.toFixed(1)} s wall time${cpu === undefined ? '' : `, ${cpu.toFixed(1)} s CPU (user + system, every test process)`}; concurrency ${concurrency}, per-test timeout ${timeout / 1000} s`);

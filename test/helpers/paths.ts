@@ -1,5 +1,5 @@
 // Where things are when a test runs: `npm test` runs the compiled test tree
-// (.test-build/, see scripts/build-tests.mjs), while `node --import tsx --test
+// (.test-build/<pid>/, see scripts/build-tests.mjs), while `node --import tsx --test
 // test/x.test.ts` runs the sources. A test that starts another module as a
 // process, or reads the repository's own files, asks here instead of counting
 // `../` from its own file.
