@@ -83,3 +83,12 @@ test('range: with the same subscriptions, each topic splits within one, in conti
     }
   }));
 });
+
+test('group.consumer.* settings read under their Kafka names; unknown assignors are refused', async () => {
+  const { brokerOptionsFromConfigs } = await import('../../../src/broker/config-names.js');
+  const { resolveConfig } = await import('../../../src/broker/config.js');
+  const opts = brokerOptionsFromConfigs(['group.consumer.assignors=range, uniform', 'group.consumer.heartbeat.interval.ms=100', 'group.consumer.session.timeout.ms=9000']);
+  assert.deepEqual(opts, { groupConsumerAssignors: ['range', 'uniform'], groupConsumerHeartbeatIntervalMs: 100, groupConsumerSessionTimeoutMs: 9000 });
+  assert.deepEqual(resolveConfig({}).groupConsumerAssignors, ['uniform', 'range']);
+  assert.throws(() => resolveConfig({ groupConsumerAssignors: ['sticky'] }), /unknown assignor "sticky"/);
+});
