@@ -16,6 +16,7 @@ import type { TopicManager } from '../topics/topic-manager.js';
 import { ASSIGNORS, type TopicAssignment } from './assignors.js';
 import { ConsumerGroup, ConsumerMember, LEAVE_EPOCH, STATIC_LEAVE_EPOCH, toKeys, toTopicAssignment, type PartitionKey, partitionKey } from './consumer-group.js';
 import type { Scheduler } from './scheduler.js';
+import { describeConsumerGroup, type ConsumerGroupDescription } from './consumer-group-describe.js';
 
 export interface ConsumerGroupConfig {
   /** group.consumer.heartbeat.interval.ms. Default 5000. */
@@ -52,6 +53,13 @@ export interface ConsumerHeartbeatResult {
   assignment: TopicAssignment | null;
 }
 
+/** The classic side of the coordinator, as far as a group id's owner goes. */
+export interface ClassicGroups {
+  /** 'empty': known but nobody in it (offsets only), which a consumer group may take over. */
+  state(groupId: string): 'none' | 'empty' | 'active';
+  forget(groupId: string): void;
+}
+
 type LogFn = (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
 
 export const heartbeatError = (errorCode: number, errorMessage: string | null = null): ConsumerHeartbeatResult => ({
@@ -74,6 +82,7 @@ export class ConsumerGroups {
     private readonly topics: TopicManager,
     private readonly scheduler: Scheduler,
     private readonly config: ConsumerGroupConfig,
+    private readonly classic: ClassicGroups,
     private readonly log: LogFn,
   ) {
     for (const name of config.assignors) if (!ASSIGNORS.has(name)) throw new RangeError(`unknown consumer group assignor "${name}"`);
@@ -101,8 +110,30 @@ export class ConsumerGroups {
     this.groups.delete(groupId);
   }
 
+  /** ConsumerGroupDescribe: classic and unknown ids are GROUP_ID_NOT_FOUND. */
+  describe(groupIds: string[], closed: boolean): ConsumerGroupDescription[] {
+    return groupIds.map((groupId) => {
+      const failed = (errorCode: number, errorMessage: string | null = null): ConsumerGroupDescription => ({ groupId, errorCode, errorMessage, state: '', groupEpoch: -1, assignmentEpoch: -1, assignorName: '', members: [] });
+      if (closed) return failed(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+      if (groupId === '') return failed(ErrorCode.INVALID_GROUP_ID);
+      const group = this.groups.get(groupId);
+      if (group) return describeConsumerGroup(group);
+      return failed(ErrorCode.GROUP_ID_NOT_FOUND, `Group ${groupId} ${this.classic.state(groupId) === 'none' ? 'not found' : 'is not a consumer group'}.`);
+    });
+  }
+
+  /** OffsetDelete: a topic some member subscribes to (by name or regex). */
+  isSubscribed(group: ConsumerGroup, topic: string): boolean {
+    return [...group.members.values()].some((m) => this.subscribedTopics(m).includes(topic) || m.subscribedTopicNames.includes(topic));
+  }
+
   private handle(req: ConsumerHeartbeatRequest): ConsumerHeartbeatResult {
     this.validate(req);
+    const classic = this.classic.state(req.groupId);
+    // As Kafka without group migration: the id of a classic group with members is not a consumer group.
+    if (classic === 'active') throw new KafkaError(ErrorCode.GROUP_ID_NOT_FOUND, `Group ${req.groupId} is not a consumer group.`);
+    // An empty classic group (offsets only) becomes a consumer group; its offsets stay.
+    if (classic === 'empty' && req.memberEpoch === 0) this.classic.forget(req.groupId);
     let group = this.groups.get(req.groupId);
     if (req.memberEpoch === LEAVE_EPOCH || req.memberEpoch === STATIC_LEAVE_EPOCH) return this.leave(group, req);
     if (!group) {

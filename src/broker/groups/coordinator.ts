@@ -20,7 +20,7 @@ import { TimerScheduler, type Scheduler } from './scheduler.js';
 import { snapshotGroup, type GroupSnapshot } from './snapshot.js';
 import { DEFAULT_ASSIGNORS } from './assignors.js';
 import { ConsumerGroups, heartbeatError, type ConsumerGroupConfig, type ConsumerHeartbeatRequest, type ConsumerHeartbeatResult } from './consumer-groups.js';
-import { describeConsumerGroup, describeAsClassic, type ConsumerGroupDescription } from './consumer-group-describe.js';
+import { describeAsClassic, type ConsumerGroupDescription } from './consumer-group-describe.js';
 import type {
   CommitIdentity,
   DescribedGroup,
@@ -96,6 +96,12 @@ export class GroupCoordinator {
       heartbeatIntervalMs: options.consumer?.heartbeatIntervalMs ?? 5000,
       sessionTimeoutMs: options.consumer?.sessionTimeoutMs ?? 45_000,
       assignors: options.consumer?.assignors ?? DEFAULT_ASSIGNORS,
+    }, {
+      state: (id) => {
+        const g = this.groups.get(id);
+        return !g || g.is(GroupState.Dead) ? 'none' : g.is(GroupState.Empty) && g.size === 0 ? 'empty' : 'active';
+      },
+      forget: (id) => this.groups.delete(id),
     }, this.log);
     for (const groupId of store.knownGroups()) {
       const group = new ClassicGroup(groupId, this.scheduler.now());
@@ -147,26 +153,11 @@ export class GroupCoordinator {
   // ---- The consumer group protocol (ConsumerGroupHeartbeat, ConsumerGroupDescribe) ----
 
   consumerGroupHeartbeat(req: ConsumerHeartbeatRequest): ConsumerHeartbeatResult {
-    if (this.closed) return heartbeatError(ErrorCode.COORDINATOR_NOT_AVAILABLE);
-    const classic = this.groups.get(req.groupId);
-    if (classic && !classic.is(GroupState.Dead)) {
-      if (!classic.is(GroupState.Empty) || classic.size > 0) return heartbeatError(ErrorCode.GROUP_ID_NOT_FOUND, `Group ${req.groupId} is not a consumer group.`);
-      // An empty classic group (offsets only) becomes a consumer group; its offsets stay.
-      if (req.memberEpoch === 0) this.groups.delete(req.groupId);
-    }
-    return this.consumer.heartbeat(req);
+    return this.closed ? heartbeatError(ErrorCode.COORDINATOR_NOT_AVAILABLE) : this.consumer.heartbeat(req);
   }
 
   consumerGroupDescribe(groupIds: string[]): ConsumerGroupDescription[] {
-    return groupIds.map((groupId) => {
-      const failed = (errorCode: number, errorMessage: string | null = null): ConsumerGroupDescription => ({ groupId, errorCode, errorMessage, state: '', groupEpoch: -1, assignmentEpoch: -1, assignorName: '', members: [] });
-      if (this.closed) return failed(ErrorCode.COORDINATOR_NOT_AVAILABLE);
-      if (groupId === '') return failed(ErrorCode.INVALID_GROUP_ID);
-      const group = this.consumer.get(groupId);
-      if (group) return describeConsumerGroup(group);
-      const classic = this.groups.has(groupId) ? ' is not a consumer group' : ' not found';
-      return failed(ErrorCode.GROUP_ID_NOT_FOUND, `Group ${groupId}${classic}.`);
-    });
+    return this.consumer.describe(groupIds, this.closed);
   }
 
   // ---- Group admin (DescribeGroups, ListGroups, DeleteGroups) ----
@@ -320,9 +311,12 @@ export class GroupCoordinator {
     const fail = (errorCode: number) => ({ errorCode, partitions: [] });
     if (this.closed) return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE);
     if (groupId === '') return fail(ErrorCode.INVALID_GROUP_ID);
+    const consumerGroup = this.consumer.get(groupId);
     const group = this.groups.get(groupId);
-    if (!group || group.is(GroupState.Dead)) return fail(ErrorCode.GROUP_ID_NOT_FOUND);
-    if (!group.is(GroupState.Empty) && !group.usesConsumerProtocol) return fail(ErrorCode.NON_EMPTY_GROUP);
+    if (!consumerGroup && (!group || group.is(GroupState.Dead))) return fail(ErrorCode.GROUP_ID_NOT_FOUND);
+    const empty = consumerGroup ? consumerGroup.members.size === 0 : group!.is(GroupState.Empty);
+    if (!empty && !consumerGroup && !group!.usesConsumerProtocol) return fail(ErrorCode.NON_EMPTY_GROUP);
+    const subscribed = (topic: string) => (consumerGroup ? this.consumer.isSubscribed(consumerGroup, topic) : group!.isSubscribedToTopic(topic));
     const partitions: PartitionError[] = [];
     const doomed: { topic: string; partition: number }[] = [];
     for (const t of topics) {
@@ -330,7 +324,7 @@ export class GroupCoordinator {
       for (const partition of t.partitions) {
         let errorCode: number = ErrorCode.NONE;
         if (!known || !known.partitions[partition]) errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
-        else if (!group.is(GroupState.Empty) && group.isSubscribedToTopic(t.topic)) errorCode = ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC;
+        else if (!empty && subscribed(t.topic)) errorCode = ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC;
         else doomed.push({ topic: t.topic, partition });
         partitions.push({ topic: t.topic, partition, errorCode });
       }

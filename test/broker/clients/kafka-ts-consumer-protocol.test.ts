@@ -1,7 +1,7 @@
 // kafka-ts 1.5 consumers with groupProtocol 'consumer' (KIP-848:
 // ConsumerGroupHeartbeat, server-side assignment, OffsetCommit v9 with the
 // member epoch) against the embedded broker over TCP: one member consumes a
-// 4-partition topic and commits; two members split it (uniform), and when
+// 4-partition topic and commits, and a new member resumes from the commits; two members split it (uniform), and when
 // one leaves the other takes every partition; every message is consumed
 // exactly once across the hand-over. Waits wake on the consumers' heartbeats
 // and batches and on commits, never on a timer.
@@ -105,6 +105,15 @@ test('one consumer of the new protocol consumes all four partitions and commits'
   } finally {
     raw.close();
   }
+
+  // A new member of the group resumes from the committed offsets: only what came after.
+  await consumers.pop()!.close();
+  const later = await produce('kts-one', 'later', 40);
+  const resumed = new Map<string, number>();
+  await startMember('kts-one-b', 'kts-one-group', 'kts-one', resumed);
+  await signal.until(() => later.every((v) => resumed.has(v)), () => `the 40 later ones consumed (have ${resumed.size})`);
+  await untilFullyCommitted(broker.broker, 'kts-one-group', 'kts-one');
+  assert.deepEqual([...resumed.keys()].sort(), [...later].sort(), 'nothing consumed again');
 });
 
 test('two consumers split the partitions; when one leaves the other gets all of them; nothing twice, nothing lost', async () => {

@@ -11,6 +11,10 @@ import { createConsumerGroupHeartbeatRequest } from '../../../src/broker/protoco
 import { createConsumerGroupDescribeRequest } from '../../../src/broker/protocol/messages/consumer-group-describe-request.js';
 import { createJoinGroupRequest } from '../../../src/broker/protocol/messages/join-group-request.js';
 import { createListGroupsRequest } from '../../../src/broker/protocol/messages/list-groups-request.js';
+import { createOffsetCommitRequest } from '../../../src/broker/protocol/messages/offset-commit-request.js';
+import { createOffsetFetchRequest } from '../../../src/broker/protocol/messages/offset-fetch-request.js';
+import { createOffsetDeleteRequest } from '../../../src/broker/protocol/messages/offset-delete-request.js';
+import { createDeleteGroupsRequest } from '../../../src/broker/protocol/messages/delete-groups-request.js';
 import { encodeSubscription } from '../../../src/broker/groups/consumer-protocol.js';
 import { startTestBroker, type TestBroker } from '../../helpers/broker.js';
 import { RawClient } from '../../helpers/raw-client.js';
@@ -130,6 +134,30 @@ test('assignors, static members and leaving', async () => {
   const left = await hb({ groupId: 'cg-s', memberId: 's2', memberEpoch: -1, instanceId: 'inst' });
   assert.equal(left.memberEpoch, -1);
   assert.equal((await describe()).groupState, 'Empty');
+});
+
+test('OffsetCommit v9 takes the member epoch as generation; offsets fetch back; OffsetDelete and DeleteGroups', async () => {
+  const m = await hb({ groupId: 'cg-o', memberId: 'o1', memberEpoch: 0 });
+  const commit = async (memberId: string, epoch: number, version = 9) => (await client.request(ApiKey.OffsetCommit, version, createOffsetCommitRequest({
+    groupId: 'cg-o', memberId, generationIdOrMemberEpoch: epoch,
+    topics: [{ name: 'cg-wire', partitions: [{ partitionIndex: 1, committedOffset: 5n, committedLeaderEpoch: -1, commitTimestamp: -1n, committedMetadata: null }] }],
+  }))).topics[0].partitions[0].errorCode;
+  assert.equal(await commit('o1', m.memberEpoch), ErrorCode.NONE);
+  assert.equal(await commit('o1', m.memberEpoch + 1), ErrorCode.STALE_MEMBER_EPOCH);
+  assert.equal(await commit('o1', m.memberEpoch + 1, 8), ErrorCode.ILLEGAL_GENERATION);
+  assert.equal(await commit('nobody', m.memberEpoch), ErrorCode.UNKNOWN_MEMBER_ID);
+  const fetched = await client.request(ApiKey.OffsetFetch, 9, createOffsetFetchRequest({
+    groups: [{ groupId: 'cg-o', memberId: 'o1', memberEpoch: m.memberEpoch, topics: [{ name: 'cg-wire', partitionIndexes: [0, 1] }] }],
+  }));
+  assert.deepEqual(fetched.groups[0].topics[0].partitions.map((p: any) => p.committedOffset), [-1n, 5n]);
+  const offsetDelete = async () => (await client.request(ApiKey.OffsetDelete, 0, createOffsetDeleteRequest({ groupId: 'cg-o', topics: [{ name: 'cg-wire', partitions: [{ partitionIndex: 1 }] }] }))).topics[0].partitions[0].errorCode;
+  assert.equal(await offsetDelete(), ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC);
+  const deleteGroup = async () => (await client.request(ApiKey.DeleteGroups, 2, createDeleteGroupsRequest({ groupsNames: ['cg-o'] }))).results[0].errorCode;
+  assert.equal(await deleteGroup(), ErrorCode.NON_EMPTY_GROUP);
+  await hb({ groupId: 'cg-o', memberId: 'o1', memberEpoch: -1 });
+  assert.equal(await offsetDelete(), ErrorCode.NONE);
+  assert.equal(await deleteGroup(), ErrorCode.NONE);
+  assert.equal(broker.broker.groups.consumerGroupDescribe(['cg-o'])[0]!.errorCode, ErrorCode.GROUP_ID_NOT_FOUND);
 });
 
 test('a group id is either classic or consumer; ListGroups v5 tells which', async () => {
