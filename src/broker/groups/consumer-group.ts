@@ -74,6 +74,8 @@ export type ConsumerGroupState = 'Empty' | 'Assigning' | 'Reconciling' | 'Stable
 
 export class ConsumerGroup {
   groupEpoch = 0;
+  /** When the group epoch last changed (ms since the epoch; metrics). */
+  epochSince = Date.now();
   assignmentEpoch = 0;
   assignorName: string;
   readonly members = new Map<string, ConsumerMember>();

@@ -89,6 +89,10 @@ export class ConsumerGroups {
     if (config.assignors.length === 0) throw new RangeError('group.consumer.assignors must name at least one assignor');
   }
 
+  get sessionTimeoutMs(): number {
+    return this.config.sessionTimeoutMs;
+  }
+
   get(groupId: string): ConsumerGroup | undefined {
     return this.groups.get(groupId);
   }
@@ -320,6 +324,7 @@ export class ConsumerGroups {
   /** Next group epoch and its target assignment (computed at once: the group never stays Assigning). */
   private bumpAndAssign(group: ConsumerGroup): void {
     group.groupEpoch++;
+    group.epochSince = this.scheduler.now();
     group.subscribedPartitions = this.currentPartitionCounts(group);
     group.assignorName = this.chooseAssignor(group);
     const assignor = ASSIGNORS.get(group.assignorName)!;

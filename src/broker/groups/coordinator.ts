@@ -17,7 +17,7 @@ import { GroupState } from './group-state.js';
 import { Membership, type MembershipConfig } from './membership.js';
 import { OffsetStore, type OffsetWrite } from './offset-store.js';
 import { TimerScheduler, type Scheduler } from './scheduler.js';
-import { snapshotGroup, type GroupSnapshot } from './snapshot.js';
+import { snapshotConsumerGroup, snapshotGroup, type GroupSnapshot } from './snapshot.js';
 import { DEFAULT_ASSIGNORS } from './assignors.js';
 import { ConsumerGroups, heartbeatError, type ConsumerGroupConfig, type ConsumerHeartbeatRequest, type ConsumerHeartbeatResult } from './consumer-groups.js';
 import { describeAsClassic, type ConsumerGroupDescription } from './consumer-group-describe.js';
@@ -394,10 +394,10 @@ export class GroupCoordinator {
 
   /** Plain-data snapshot of every group for the metrics and the dashboard. */
   describeAll(): GroupSnapshot[] {
-    return [...this.groups.values()]
-      .filter((g) => !g.is(GroupState.Dead))
-      .sort((a, b) => a.groupId.localeCompare(b.groupId))
-      .map((g) => snapshotGroup(g, this.store, this.topics));
+    return [
+      ...[...this.groups.values()].filter((g) => !g.is(GroupState.Dead)).map((g) => snapshotGroup(g, this.store, this.topics)),
+      ...[...this.consumer.groups.values()].map((g) => snapshotConsumerGroup(g, this.store, this.topics, this.consumer.sessionTimeoutMs)),
+    ].sort((a, b) => a.groupId.localeCompare(b.groupId));
   }
 
   // ---- Lifecycle ----

@@ -124,6 +124,9 @@ test('two consumers split the partitions; when one leaves the other gets all of 
   await signal.until(() => JSON.stringify(stableCounts('kts-two-group')) === '[2,2]', () => `a stable 2+2 split (have ${JSON.stringify(describe('kts-two-group'))})`);
   const split = describe('kts-two-group').members.map((m) => m.assignment.get('kts-two')).sort();
   assert.equal(new Set(split.flat()).size, 4, 'every partition has one owner');
+  const snapshot = broker.broker.groups.describeAll().find((g) => g.groupId === 'kts-two-group')!;
+  assert.deepEqual([snapshot.protocolType, snapshot.state, snapshot.members.length], ['consumer', 'Stable', 2], 'the metrics snapshot shows the group');
+  assert.deepEqual(snapshot.members.flatMap((m) => m.assignment!.flatMap((t) => t.partitions)).sort(), [0, 1, 2, 3]);
 
   const first = await produce('kts-two', 'first', 400);
   await signal.until(() => first.every((v) => seen.has(v)), () => `the first 400 consumed (have ${seen.size})`);
