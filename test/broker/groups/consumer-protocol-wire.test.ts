@@ -136,6 +136,18 @@ test('assignors, static members and leaving', async () => {
   assert.equal((await describe()).groupState, 'Empty');
 });
 
+test('v1 subscribes by regex (whole topic names); a bad regex is INVALID_REGULAR_EXPRESSION', async () => {
+  const join = (regex: string) => client.request(ApiKey.ConsumerGroupHeartbeat, 1, createConsumerGroupHeartbeatRequest({
+    groupId: 'cg-re', memberId: 'r1', memberEpoch: 0, rebalanceTimeoutMs: 1000, subscribedTopicRegex: regex, topicPartitions: [],
+  }));
+  assert.equal((await join('(')).errorCode, ErrorCode.INVALID_REGULAR_EXPRESSION);
+  assert.deepEqual(partitionsOf(await join('cg-w')), [], 'a partial name does not match');
+  const res = await join('cg-w.*');
+  assert.deepEqual(partitionsOf(res), [0, 1, 2, 3]);
+  assert.equal(res.assignment.topicPartitions[0].topicId, topicId);
+  await client.request(ApiKey.ConsumerGroupHeartbeat, 1, createConsumerGroupHeartbeatRequest({ groupId: 'cg-re', memberId: 'r1', memberEpoch: -1 }));
+});
+
 test('OffsetCommit v9 takes the member epoch as generation; offsets fetch back; OffsetDelete and DeleteGroups', async () => {
   const m = await hb({ groupId: 'cg-o', memberId: 'o1', memberEpoch: 0 });
   const commit = async (memberId: string, epoch: number, version = 9) => (await client.request(ApiKey.OffsetCommit, version, createOffsetCommitRequest({
@@ -183,5 +195,5 @@ test('a group id is either classic or consumer; ListGroups v5 tells which', asyn
   }
   const list = await client.request(ApiKey.ListGroups, 5, createListGroupsRequest({ typesFilter: ['consumer'] }));
   const ids = list.groups.map((g: any) => [g.groupId, g.groupType]).sort();
-  assert.deepEqual(ids, [['cg', 'consumer'], ['cg-s', 'consumer']]);
+  assert.deepEqual(ids, [['cg', 'consumer'], ['cg-re', 'consumer'], ['cg-s', 'consumer']]);
 });
