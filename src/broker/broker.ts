@@ -164,6 +164,11 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
       initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs,
       minSessionTimeoutMs: config.groupMinSessionTimeoutMs,
       maxSessionTimeoutMs: config.groupMaxSessionTimeoutMs,
+      consumer: {
+        heartbeatIntervalMs: config.groupConsumerHeartbeatIntervalMs,
+        sessionTimeoutMs: config.groupConsumerSessionTimeoutMs,
+        assignors: config.groupConsumerAssignors,
+      },
       log: config.log,
     });
   } catch (err) {

@@ -25,10 +25,12 @@ const numeric: Record<string, NumericOption> = {
   'group.initial.rebalance.delay.ms': 'groupInitialRebalanceDelayMs',
   'group.min.session.timeout.ms': 'groupMinSessionTimeoutMs',
   'group.max.session.timeout.ms': 'groupMaxSessionTimeoutMs',
+  'group.consumer.heartbeat.interval.ms': 'groupConsumerHeartbeatIntervalMs',
+  'group.consumer.session.timeout.ms': 'groupConsumerSessionTimeoutMs',
 };
 
 /** Kafka config names accepted by brokerOptionsFromConfigs, for help texts. */
-export const brokerConfigNames: readonly string[] = [...Object.keys(numeric), 'auto.create.topics.enable'];
+export const brokerConfigNames: readonly string[] = [...Object.keys(numeric), 'auto.create.topics.enable', 'group.consumer.assignors'];
 
 /** Turns `name=value` pairs (Kafka names) into broker options; throws naming an unknown name or a bad value. */
 export function brokerOptionsFromConfigs(pairs: readonly string[]): Partial<BrokerOptions> {
@@ -41,6 +43,11 @@ export function brokerOptionsFromConfigs(pairs: readonly string[]): Partial<Brok
     if (name === 'auto.create.topics.enable') {
       if (value !== 'true' && value !== 'false') throw new Error(`${name} must be true or false, got "${value}"`);
       out.autoCreateTopics = value === 'true';
+      continue;
+    }
+    if (name === 'group.consumer.assignors') {
+      // A comma-separated list, as in Kafka (class names are not taken: only the built-in names).
+      out.groupConsumerAssignors = value.split(',').map((a) => a.trim()).filter((a) => a !== '');
       continue;
     }
     const key = numeric[name];

@@ -65,6 +65,12 @@ export interface BrokerOptions {
   groupMinSessionTimeoutMs?: number;
   /** group.max.session.timeout.ms: the longest session timeout accepted. Default 1800000. */
   groupMaxSessionTimeoutMs?: number;
+  /** group.consumer.heartbeat.interval.ms: heartbeat interval told to consumer-protocol (KIP-848) members. Default 5000. */
+  groupConsumerHeartbeatIntervalMs?: number;
+  /** group.consumer.session.timeout.ms: a consumer-protocol member silent this long is removed. Default 45000. */
+  groupConsumerSessionTimeoutMs?: number;
+  /** group.consumer.assignors: server-side assignors ("uniform", "range"); the first is the default. */
+  groupConsumerAssignors?: string[];
   /** log.cleaner.enable: run the log cleaner for compacted topics. Default true. */
   logCleanerEnable?: boolean;
   /** log.cleaner.backoff.ms: pause between the cleaner's rounds. Default 15000. */
@@ -105,6 +111,9 @@ export interface BrokerConfig {
   groupInitialRebalanceDelayMs: number;
   groupMinSessionTimeoutMs: number;
   groupMaxSessionTimeoutMs: number;
+  groupConsumerHeartbeatIntervalMs: number;
+  groupConsumerSessionTimeoutMs: number;
+  groupConsumerAssignors: string[];
   logCleanerEnable: boolean;
   logCleanerBackoffMs: number;
   logCleanerOnPhase: BrokerOptions['logCleanerOnPhase'];
@@ -154,6 +163,9 @@ export function resolveConfig(opts: BrokerOptions = {}): BrokerConfig {
     groupInitialRebalanceDelayMs: opts.groupInitialRebalanceDelayMs ?? 3000,
     groupMinSessionTimeoutMs: opts.groupMinSessionTimeoutMs ?? 6000,
     groupMaxSessionTimeoutMs: opts.groupMaxSessionTimeoutMs ?? 1_800_000,
+    groupConsumerHeartbeatIntervalMs: opts.groupConsumerHeartbeatIntervalMs ?? 5000,
+    groupConsumerSessionTimeoutMs: opts.groupConsumerSessionTimeoutMs ?? 45_000,
+    groupConsumerAssignors: opts.groupConsumerAssignors ?? ['uniform', 'range'],
     logCleanerEnable: opts.logCleanerEnable ?? true,
     logCleanerBackoffMs: opts.logCleanerBackoffMs ?? 15_000,
     logCleanerOnPhase: opts.logCleanerOnPhase,
@@ -177,6 +189,13 @@ export function resolveConfig(opts: BrokerOptions = {}): BrokerConfig {
   for (const key of ['groupInitialRebalanceDelayMs', 'groupMinSessionTimeoutMs', 'groupMaxSessionTimeoutMs'] as const) {
     if (!Number.isInteger(config[key]) || config[key] < 0) throw new RangeError(`${key} must be a non-negative integer, got ${config[key]}`);
   }
+  for (const key of ['groupConsumerHeartbeatIntervalMs', 'groupConsumerSessionTimeoutMs'] as const) {
+    if (!Number.isInteger(config[key]) || config[key] < 1) throw new RangeError(`${key} must be a positive integer, got ${config[key]}`);
+  }
+  for (const name of config.groupConsumerAssignors) {
+    if (name !== 'uniform' && name !== 'range') throw new RangeError(`groupConsumerAssignors: unknown assignor "${name}" (uniform, range)`);
+  }
+  if (config.groupConsumerAssignors.length === 0) throw new RangeError('groupConsumerAssignors must name at least one assignor');
   for (const key of ['maxRequestBytes', 'maxPartitionsPerRequest', 'maxBrokerPartitions', 'fetchMaxBytes', 'fetchMaxPartitionBytes', 'maxConnections', 'maxConnectionsPerIp', 'connectionsMaxIdleMs'] as const) {
     if (!Number.isInteger(config[key]) || config[key] < 1) throw new RangeError(`${key} must be a positive integer, got ${config[key]}`);
   }

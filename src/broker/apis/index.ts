@@ -33,6 +33,8 @@ import { deleteGroups } from './delete-groups.js';
 import { offsetCommit } from './offset-commit.js';
 import { offsetFetch } from './offset-fetch.js';
 import { offsetDelete } from './offset-delete.js';
+import { consumerGroupHeartbeat } from './consumer-group-heartbeat.js';
+import { consumerGroupDescribe } from './consumer-group-describe.js';
 
 export const handlers: ApiHandler[] = [
   apiVersions,
@@ -68,4 +70,6 @@ export const handlers: ApiHandler[] = [
   offsetCommit,
   offsetFetch,
   offsetDelete,
+  consumerGroupHeartbeat,
+  consumerGroupDescribe,
 ];

@@ -1,7 +1,7 @@
 // ListGroups (key 16), v0–5. Every group this coordinator knows (all of them:
 // one broker), with its protocol type; its state from v4, which may also
-// filter by state (case-insensitive); its type ("classic") from v5, which may
-// filter by type.
+// filter by state (case-insensitive); its type from v5 ("classic", or
+// "consumer" for groups of the consumer group protocol), which may filter by type.
 import { ApiKey } from '../protocol/apis.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import type { ListGroupsRequest } from '../protocol/messages/list-groups-request.js';
@@ -23,7 +23,7 @@ export const listGroups: ApiHandler<ListGroupsRequest, ListGroupsResponse> = {
         groupId: g.groupId,
         protocolType: g.protocolType,
         groupState: version >= 4 ? g.state : '',
-        groupType: version >= 5 ? 'classic' : '',
+        groupType: version >= 5 ? g.groupType : '',
       })),
     };
   },

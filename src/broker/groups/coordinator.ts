@@ -10,13 +10,17 @@
 // and rejoin, then resume from their committed offsets.
 import { ErrorCode } from '../protocol/error-codes.js';
 import { errorCodeOf, KafkaError } from '../errors.js';
+import { writeErrorCode } from './write-error.js';
 import type { TopicManager } from '../topics/topic-manager.js';
-import { ClassicGroup } from './group.js';
+import { ClassicGroup, joinError } from './group.js';
 import { GroupState } from './group-state.js';
 import { Membership, type MembershipConfig } from './membership.js';
 import { OffsetStore, type OffsetWrite } from './offset-store.js';
 import { TimerScheduler, type Scheduler } from './scheduler.js';
-import { snapshotGroup, type GroupSnapshot } from './snapshot.js';
+import { snapshotConsumerGroup, snapshotGroup, type GroupSnapshot } from './snapshot.js';
+import { DEFAULT_ASSIGNORS } from './assignors.js';
+import { ConsumerGroups, heartbeatError, type ConsumerGroupConfig, type ConsumerHeartbeatRequest, type ConsumerHeartbeatResult } from './consumer-groups.js';
+import { describeAsClassic, type ConsumerGroupDescription } from './consumer-group-describe.js';
 import type {
   CommitIdentity,
   DescribedGroup,
@@ -43,6 +47,8 @@ export interface GroupCoordinatorOptions extends Partial<MembershipConfig> {
   scheduler?: Scheduler;
   /** See OffsetStoreOptions.compactMinRecords. */
   compactMinRecords?: number;
+  /** The consumer group protocol (KIP-848): group.consumer.* settings. */
+  consumer?: Partial<ConsumerGroupConfig>;
   log?: LogFn;
 }
 
@@ -53,29 +59,15 @@ const DEFAULTS: MembershipConfig = {
   newMemberJoinTimeoutMs: 5 * 60 * 1000,
 };
 
-/** The group type every group here has (ListGroups v5 TypesFilter). */
+/** Group types (ListGroups v5 TypesFilter). */
 const CLASSIC = 'classic';
-
-/** Kafka's mapping of a failed __consumer_offsets write to what the client is told. */
-function writeErrorCode(err: unknown): number {
-  const code = errorCodeOf(err);
-  switch (code) {
-    case ErrorCode.KAFKA_STORAGE_ERROR:
-    case ErrorCode.NOT_LEADER_OR_FOLLOWER:
-      return ErrorCode.NOT_COORDINATOR;
-    case ErrorCode.UNKNOWN_TOPIC_OR_PARTITION:
-      return ErrorCode.COORDINATOR_NOT_AVAILABLE;
-    case ErrorCode.MESSAGE_TOO_LARGE:
-    case ErrorCode.RECORD_LIST_TOO_LARGE:
-      return ErrorCode.INVALID_COMMIT_OFFSET_SIZE;
-    default:
-      return code;
-  }
-}
+const CONSUMER = 'consumer';
 
 export class GroupCoordinator {
   private readonly groups = new Map<string, ClassicGroup>();
   private readonly membership: Membership;
+  /** Groups of the consumer group protocol (KIP-848); a group id is in one map or the other. */
+  private readonly consumer: ConsumerGroups;
   private readonly scheduler: Scheduler;
   private readonly maxMetadataBytes: number;
   private readonly log: LogFn;
@@ -100,6 +92,17 @@ export class GroupCoordinator {
       onAbandoned: (group) => this.forgetIfUnused(group),
       log: this.log,
     });
+    this.consumer = new ConsumerGroups(topics, this.scheduler, {
+      heartbeatIntervalMs: options.consumer?.heartbeatIntervalMs ?? 5000,
+      sessionTimeoutMs: options.consumer?.sessionTimeoutMs ?? 45_000,
+      assignors: options.consumer?.assignors ?? DEFAULT_ASSIGNORS,
+    }, {
+      state: (id) => {
+        const g = this.groups.get(id);
+        return !g || g.is(GroupState.Dead) ? 'none' : g.is(GroupState.Empty) && g.size === 0 ? 'empty' : 'active';
+      },
+      forget: (id) => this.groups.delete(id),
+    }, this.log);
     for (const groupId of store.knownGroups()) {
       const group = new ClassicGroup(groupId, this.scheduler.now());
       const meta = store.groupMetadata(groupId);
@@ -126,6 +129,9 @@ export class GroupCoordinator {
 
   joinGroup(req: JoinRequest): Promise<JoinResult> {
     if (this.closed) return Promise.resolve({ errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, generationId: -1, protocolType: null, protocolName: null, leader: '', memberId: req.memberId, skipAssignment: false, members: [] });
+    // As Kafka without group migration: a classic member cannot join a consumer group that has members.
+    if ((this.consumer.get(req.groupId)?.members.size ?? 0) > 0) return Promise.resolve(joinError(req.memberId, ErrorCode.INCONSISTENT_GROUP_PROTOCOL));
+    this.consumer.drop(req.groupId);
     return this.membership.join(req);
   }
 
@@ -144,6 +150,16 @@ export class GroupCoordinator {
     return this.membership.leave(groupId, members);
   }
 
+  // ---- The consumer group protocol (ConsumerGroupHeartbeat, ConsumerGroupDescribe) ----
+
+  consumerGroupHeartbeat(req: ConsumerHeartbeatRequest): ConsumerHeartbeatResult {
+    return this.closed ? heartbeatError(ErrorCode.COORDINATOR_NOT_AVAILABLE) : this.consumer.heartbeat(req);
+  }
+
+  consumerGroupDescribe(groupIds: string[]): ConsumerGroupDescription[] {
+    return this.consumer.describe(groupIds, this.closed);
+  }
+
   // ---- Group admin (DescribeGroups, ListGroups, DeleteGroups) ----
 
   describeGroups(groupIds: string[]): DescribedGroup[] {
@@ -151,6 +167,8 @@ export class GroupCoordinator {
       const dead: DescribedGroup = { errorCode: ErrorCode.NONE, groupId, state: GroupState.Dead, protocolType: '', protocolName: '', members: [] };
       if (this.closed) return { ...dead, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, state: '' };
       if (groupId === '') return { ...dead, errorCode: ErrorCode.INVALID_GROUP_ID, state: '' };
+      const consumerGroup = this.consumer.get(groupId);
+      if (consumerGroup) return describeAsClassic(consumerGroup);
       const group = this.groups.get(groupId);
       if (!group || group.is(GroupState.Dead)) return dead;
       // Metadata and assignments are only meaningful for a Stable group (Kafka's rule).
@@ -173,14 +191,16 @@ export class GroupCoordinator {
     });
   }
 
-  /** Every live group; states match case-insensitively (ListGroups v4+), types against "classic" (v5+). */
+  /** Every live group; states match case-insensitively (ListGroups v4+), types ("classic", "consumer") too (v5+). */
   listGroups(statesFilter: string[] = [], typesFilter: string[] = []): GroupOverview[] {
     const states = new Set(statesFilter.map((s) => s.trim().toLowerCase()));
     const types = new Set(typesFilter.map((t) => t.trim().toLowerCase()));
-    if (types.size > 0 && !types.has(CLASSIC)) return [];
-    return [...this.groups.values()]
-      .filter((g) => !g.is(GroupState.Dead) && (states.size === 0 || states.has(g.state.toLowerCase())))
-      .map((g) => ({ groupId: g.groupId, protocolType: g.protocolType ?? '', state: g.state }));
+    const all: GroupOverview[] = [
+      ...[...this.groups.values()].filter((g) => !g.is(GroupState.Dead))
+        .map((g) => ({ groupId: g.groupId, protocolType: g.protocolType ?? '', state: g.state as string, groupType: CLASSIC })),
+      ...[...this.consumer.groups.values()].map((g) => ({ groupId: g.groupId, protocolType: CONSUMER, state: g.state as string, groupType: CONSUMER })),
+    ];
+    return all.filter((g) => (types.size === 0 || types.has(g.groupType)) && (states.size === 0 || states.has(g.state.toLowerCase())));
   }
 
   /** Only Empty groups can be deleted; their offsets go with them. */
@@ -189,6 +209,16 @@ export class GroupCoordinator {
     for (const groupId of groupIds) {
       if (this.closed) {
         results.push({ groupId, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE });
+        continue;
+      }
+      const consumerGroup = this.consumer.get(groupId);
+      if (consumerGroup) {
+        if (consumerGroup.members.size > 0) {
+          results.push({ groupId, errorCode: ErrorCode.NON_EMPTY_GROUP });
+          continue;
+        }
+        this.consumer.drop(groupId);
+        results.push({ groupId, errorCode: await this.store.deleteGroup(groupId).then(() => ErrorCode.NONE, writeErrorCode) });
         continue;
       }
       const group = this.groups.get(groupId);
@@ -224,6 +254,13 @@ export class GroupCoordinator {
   async commitOffsets(groupId: string, identity: CommitIdentity, entries: OffsetCommitEntry[], apiVersion = 9): Promise<PartitionError[]> {
     let group: ClassicGroup;
     try {
+      const consumerGroup = this.consumer.get(groupId);
+      if (consumerGroup) {
+        // OffsetCommit v9+: generationIdOrMemberEpoch is the member epoch.
+        if (this.closed) throw new KafkaError(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+        this.consumer.validateCommit(consumerGroup, identity.memberId ?? '', identity.generationId ?? -1, apiVersion);
+        return this.writeOffsets(entries, (writes) => this.store.commit(groupId, writes));
+      }
       group = this.validateCommit(groupId, identity, false, apiVersion);
     } catch (err) {
       const code = errorCodeOf(err);
@@ -243,7 +280,7 @@ export class GroupCoordinator {
   fetchOffsets(groupId: string, topics: { topic: string; partitions: number[] }[] | null, requireStable = false): OffsetFetchResult {
     if (this.closed) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, offsets: [] };
     const group = this.groups.get(groupId);
-    const dead = !group || group.is(GroupState.Dead);
+    const dead = (!group || group.is(GroupState.Dead)) && !this.consumer.get(groupId);
     const answer = (topic: string, partition: number): FetchedOffset => {
       if (requireStable && this.store.hasPending(groupId, topic, partition)) {
         return { topic, partition, offset: -1, leaderEpoch: -1, metadata: '', errorCode: ErrorCode.UNSTABLE_OFFSET_COMMIT };
@@ -274,9 +311,12 @@ export class GroupCoordinator {
     const fail = (errorCode: number) => ({ errorCode, partitions: [] });
     if (this.closed) return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE);
     if (groupId === '') return fail(ErrorCode.INVALID_GROUP_ID);
+    const consumerGroup = this.consumer.get(groupId);
     const group = this.groups.get(groupId);
-    if (!group || group.is(GroupState.Dead)) return fail(ErrorCode.GROUP_ID_NOT_FOUND);
-    if (!group.is(GroupState.Empty) && !group.usesConsumerProtocol) return fail(ErrorCode.NON_EMPTY_GROUP);
+    if (!consumerGroup && (!group || group.is(GroupState.Dead))) return fail(ErrorCode.GROUP_ID_NOT_FOUND);
+    const empty = consumerGroup ? consumerGroup.members.size === 0 : group!.is(GroupState.Empty);
+    if (!empty && !consumerGroup && !group!.usesConsumerProtocol) return fail(ErrorCode.NON_EMPTY_GROUP);
+    const subscribed = (topic: string) => (consumerGroup ? this.consumer.isSubscribed(consumerGroup, topic) : group!.isSubscribedToTopic(topic));
     const partitions: PartitionError[] = [];
     const doomed: { topic: string; partition: number }[] = [];
     for (const t of topics) {
@@ -284,7 +324,7 @@ export class GroupCoordinator {
       for (const partition of t.partitions) {
         let errorCode: number = ErrorCode.NONE;
         if (!known || !known.partitions[partition]) errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
-        else if (!group.is(GroupState.Empty) && group.isSubscribedToTopic(t.topic)) errorCode = ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC;
+        else if (!empty && subscribed(t.topic)) errorCode = ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC;
         else doomed.push({ topic: t.topic, partition });
         partitions.push({ topic: t.topic, partition, errorCode });
       }
@@ -309,7 +349,12 @@ export class GroupCoordinator {
     identity: CommitIdentity = {}): Promise<PartitionError[]> {
     try {
       if (groupId === '') throw new KafkaError(ErrorCode.INVALID_GROUP_ID);
-      this.validateCommit(groupId, identity, true, 0);
+      const consumerGroup = this.consumer.get(groupId);
+      if (consumerGroup) {
+        if (identity.memberId || (identity.generationId ?? -1) >= 0) this.consumer.validateCommit(consumerGroup, identity.memberId ?? '', identity.generationId ?? -1, 9);
+      } else {
+        this.validateCommit(groupId, identity, true, 0);
+      }
     } catch (err) {
       const code = errorCodeOf(err);
       return offsets.map((e) => ({ topic: e.topic, partition: e.partition, errorCode: code }));
@@ -349,10 +394,10 @@ export class GroupCoordinator {
 
   /** Plain-data snapshot of every group for the metrics and the dashboard. */
   describeAll(): GroupSnapshot[] {
-    return [...this.groups.values()]
-      .filter((g) => !g.is(GroupState.Dead))
-      .sort((a, b) => a.groupId.localeCompare(b.groupId))
-      .map((g) => snapshotGroup(g, this.store, this.topics));
+    return [
+      ...[...this.groups.values()].filter((g) => !g.is(GroupState.Dead)).map((g) => snapshotGroup(g, this.store, this.topics)),
+      ...[...this.consumer.groups.values()].map((g) => snapshotConsumerGroup(g, this.store, this.topics, this.consumer.sessionTimeoutMs)),
+    ].sort((a, b) => a.groupId.localeCompare(b.groupId));
   }
 
   // ---- Lifecycle ----

@@ -5,6 +5,7 @@ import type { TopicManager } from '../topics/topic-manager.js';
 import type { ClassicGroup } from './group.js';
 import { decodeAssignment, decodeSubscription, tryDecode, type TopicPartitions } from './consumer-protocol.js';
 import type { OffsetStore } from './offset-store.js';
+import { toTopicAssignment, type ConsumerGroup } from './consumer-group.js';
 
 export interface MemberSnapshot {
   memberId: string;
@@ -66,17 +67,6 @@ export function snapshotGroup(group: ClassicGroup, store: OffsetStore, topics: T
     assignment: consumer ? (tryDecode(decodeAssignment, m.assignment)?.assignedPartitions ?? null) : null,
     assignmentBytes: m.assignment,
   }));
-  const offsets: OffsetSnapshot[] = [];
-  let totalLag = 0;
-  for (const [topic, parts] of [...store.groupOffsets(group.groupId)].sort(([a], [b]) => a.localeCompare(b))) {
-    for (const [partition, v] of [...parts].sort(([a], [b]) => a - b)) {
-      const p = topics.partition(topic, partition);
-      const logEndOffset = p ? p.highWatermark : null;
-      const lag = logEndOffset === null ? null : Math.max(logEndOffset - v.offset, 0);
-      if (lag !== null) totalLag += lag;
-      offsets.push({ topic, partition, committedOffset: v.offset, leaderEpoch: v.leaderEpoch, metadata: v.metadata, commitTimestamp: v.commitTimestamp, logEndOffset, lag });
-    }
-  }
   return {
     groupId: group.groupId,
     state: group.state,
@@ -86,8 +76,52 @@ export function snapshotGroup(group: ClassicGroup, store: OffsetStore, topics: T
     generationId: group.generationId,
     leaderId: group.leaderId,
     members,
-    offsets,
-    totalLag,
-    pendingTxnOffsets: store.pendingCount(group.groupId),
+    ...offsetsOf(group.groupId, store, topics),
   };
+}
+
+/**
+ * A group of the consumer group protocol (KIP-848): protocol type "consumer",
+ * the assignor as protocol, the group epoch as generation, no leader; each
+ * member's assignment is what it holds now.
+ */
+export function snapshotConsumerGroup(group: ConsumerGroup, store: OffsetStore, topics: TopicManager, sessionTimeoutMs: number): GroupSnapshot {
+  const members = [...group.members.values()].map((m): MemberSnapshot => ({
+    memberId: m.memberId,
+    groupInstanceId: m.instanceId,
+    clientId: m.clientId,
+    clientHost: m.clientHost,
+    sessionTimeoutMs,
+    rebalanceTimeoutMs: m.rebalanceTimeoutMs,
+    isLeader: false,
+    subscription: m.subscribedTopicNames,
+    assignment: [...toTopicAssignment([...m.assigned, ...m.pendingRevocation])].map(([topic, partitions]) => ({ topic, partitions })),
+    assignmentBytes: Buffer.alloc(0),
+  }));
+  return {
+    groupId: group.groupId,
+    state: group.state,
+    stateSince: group.epochSince,
+    protocolType: 'consumer',
+    protocolName: group.assignorName,
+    generationId: group.groupEpoch,
+    leaderId: null,
+    members,
+    ...offsetsOf(group.groupId, store, topics),
+  };
+}
+
+function offsetsOf(groupId: string, store: OffsetStore, topics: TopicManager): Pick<GroupSnapshot, 'offsets' | 'totalLag' | 'pendingTxnOffsets'> {
+  const offsets: OffsetSnapshot[] = [];
+  let totalLag = 0;
+  for (const [topic, parts] of [...store.groupOffsets(groupId)].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [partition, v] of [...parts].sort(([a], [b]) => a - b)) {
+      const p = topics.partition(topic, partition);
+      const logEndOffset = p ? p.highWatermark : null;
+      const lag = logEndOffset === null ? null : Math.max(logEndOffset - v.offset, 0);
+      if (lag !== null) totalLag += lag;
+      offsets.push({ topic, partition, committedOffset: v.offset, leaderEpoch: v.leaderEpoch, metadata: v.metadata, commitTimestamp: v.commitTimestamp, logEndOffset, lag });
+    }
+  }
+  return { offsets, totalLag, pendingTxnOffsets: store.pendingCount(groupId) };
 }

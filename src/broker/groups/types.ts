@@ -83,6 +83,8 @@ export interface GroupOverview {
   groupId: string;
   protocolType: string;
   state: string;
+  /** "classic" or "consumer" (ListGroups v5). */
+  groupType: string;
 }
 
 export interface DescribedMember {

@@ -68,6 +68,10 @@ import { readDescribeTransactionsRequest, writeDescribeTransactionsRequest } fro
 import { readDescribeTransactionsResponse, writeDescribeTransactionsResponse } from './messages/describe-transactions-response.js';
 import { readListTransactionsRequest, writeListTransactionsRequest } from './messages/list-transactions-request.js';
 import { readListTransactionsResponse, writeListTransactionsResponse } from './messages/list-transactions-response.js';
+import { readConsumerGroupHeartbeatRequest, writeConsumerGroupHeartbeatRequest } from './messages/consumer-group-heartbeat-request.js';
+import { readConsumerGroupHeartbeatResponse, writeConsumerGroupHeartbeatResponse } from './messages/consumer-group-heartbeat-response.js';
+import { readConsumerGroupDescribeRequest, writeConsumerGroupDescribeRequest } from './messages/consumer-group-describe-request.js';
+import { readConsumerGroupDescribeResponse, writeConsumerGroupDescribeResponse } from './messages/consumer-group-describe-response.js';
 
 /** Every API key Kafka defines (codecs below exist only for the APIs this broker serves). */
 export const ApiKey = {
@@ -380,6 +384,18 @@ export const apis: { readonly [apiKey: number]: ApiDescriptor | undefined } = {
     flexibleVersions: 0, latestVersionUnstable: false, listeners: ['zkBroker', 'broker'],
     readRequest: readListTransactionsRequest, writeRequest: writeListTransactionsRequest,
     readResponse: readListTransactionsResponse, writeResponse: writeListTransactionsResponse,
+  },
+  68: {
+    key: 68, name: 'ConsumerGroupHeartbeat', minVersion: 0, maxVersion: 1,
+    flexibleVersions: 0, latestVersionUnstable: true, listeners: ['zkBroker', 'broker'],
+    readRequest: readConsumerGroupHeartbeatRequest, writeRequest: writeConsumerGroupHeartbeatRequest,
+    readResponse: readConsumerGroupHeartbeatResponse, writeResponse: writeConsumerGroupHeartbeatResponse,
+  },
+  69: {
+    key: 69, name: 'ConsumerGroupDescribe', minVersion: 0, maxVersion: 0,
+    flexibleVersions: 0, latestVersionUnstable: false, listeners: ['zkBroker', 'broker'],
+    readRequest: readConsumerGroupDescribeRequest, writeRequest: writeConsumerGroupDescribeRequest,
+    readResponse: readConsumerGroupDescribeResponse, writeResponse: writeConsumerGroupDescribeResponse,
   },
 };
 

@@ -1,0 +1,55 @@
+// ConsumerGroupDescribe (key 69), v0: groups of the consumer group protocol
+// (KIP-848) with their state (Empty, Reconciling, Stable), group and
+// assignment epochs, assignor and members: epoch, subscription, current
+// assignment (what the member holds, including partitions it has not released
+// yet) and target assignment. A classic or unknown group id answers
+// GROUP_ID_NOT_FOUND, an empty id INVALID_GROUP_ID. Authorized operations are
+// not tracked (reported as unknown).
+import { ApiKey } from '../protocol/apis.js';
+import type { ConsumerGroupDescribeRequest } from '../protocol/messages/consumer-group-describe-request.js';
+import type { ConsumerGroupDescribeResponse } from '../protocol/messages/consumer-group-describe-response.js';
+import type { TopicAssignment } from '../groups/assignors.js';
+import type { ApiHandler } from './types.js';
+
+const OPS_UNKNOWN = -2147483648;
+
+export const consumerGroupDescribe: ApiHandler<ConsumerGroupDescribeRequest, ConsumerGroupDescribeResponse> = {
+  apiKey: ApiKey.ConsumerGroupDescribe,
+  name: 'ConsumerGroupDescribe',
+  minVersion: 0,
+  maxVersion: 0,
+  handle(req, ctx) {
+    const { topics } = ctx.broker;
+    const wire = (a: TopicAssignment) => ({
+      topicPartitions: [...a].flatMap(([name, partitions]) => {
+        const topic = topics.get(name);
+        return topic ? [{ topicId: topic.id, topicName: name, partitions }] : [];
+      }),
+    });
+    return {
+      throttleTimeMs: 0,
+      groups: ctx.broker.groups.consumerGroupDescribe(req.groupIds).map((g) => ({
+        errorCode: g.errorCode,
+        errorMessage: g.errorMessage,
+        groupId: g.groupId,
+        groupState: g.state,
+        groupEpoch: g.groupEpoch,
+        assignmentEpoch: g.assignmentEpoch,
+        assignorName: g.assignorName,
+        members: g.members.map((m) => ({
+          memberId: m.memberId,
+          instanceId: m.instanceId,
+          rackId: m.rackId,
+          memberEpoch: m.memberEpoch,
+          clientId: m.clientId,
+          clientHost: m.clientHost,
+          subscribedTopicNames: m.subscribedTopicNames,
+          subscribedTopicRegex: m.subscribedTopicRegex,
+          assignment: wire(m.assignment),
+          targetAssignment: wire(m.targetAssignment),
+        })),
+        authorizedOperations: OPS_UNKNOWN,
+      })),
+    };
+  },
+};
