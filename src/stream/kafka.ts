@@ -100,6 +100,23 @@ export function createConsumer(
   return new Consumer<Buf, Buf, Buf, Buf>({ ...connection(config, 'consumer'), ...options } as ConsumerOptions<Buf, Buf, Buf, Buf>);
 }
 
+/**
+ * A consumer that reads partitions itself (fetch, listOffsets, metadata) and
+ * never joins a group, so it leaves none on the cluster. The client requires a
+ * group id; this one is never sent to a broker.
+ */
+export function createGroupLessConsumer(config: KafkaConfig): RawConsumer {
+  return createConsumer(config, {
+    groupId: 'tributary-unused-group',
+    autocommit: false,
+    // A fetch in flight when the consumer closes fails and is retried; once closed, give up at once rather than after the delays.
+    retryDelay: (client) => ((client as { closed?: boolean }).closed ? 0 : 1000),
+  });
+}
+
+/** The record batches of one partition in a fetch response. */
+export type FetchedBatches = NonNullable<Awaited<ReturnType<RawConsumer['fetch']>>['responses'][number]['partitions'][number]['records']>;
+
 /** Joins the consumer's group (or reads the given offsets) and streams the records. */
 export function subscribe(consumer: RawConsumer, options: ConsumeOptions<Buf, Buf, Buf, Buf>): Promise<RecordStream> {
   return consumer.consume(options);
@@ -115,9 +132,9 @@ export function closeForce(consumer: RawConsumer): Promise<void> {
 }
 
 /** A record's headers as text. */
-export function headersToRecord(headers: Map<Buffer, Buffer> | undefined): Record<string, string> {
+export function headersToRecord(headers: Iterable<readonly [Buffer | null, Buffer | null]> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of headers ?? []) out[k.toString()] = v?.toString() ?? '';
+  for (const [k, v] of headers ?? []) out[k?.toString() ?? ''] = v?.toString() ?? '';
   return out;
 }
 
