@@ -80,6 +80,14 @@ describe('activity system', () => {
     assert.match(res.body.message, new RegExp(ada.email.replace(/[.+]/g, '\\$&')));
   });
 
+  test('the same email in another case is taken too: 409 naming body.email', async () => {
+    const shouted = ada.email.toUpperCase();
+    const res = await call('POST', '/users', '/users', { name: 'Ada Again', email: shouted });
+    assert.equal(res.status, 409, JSON.stringify(res.body));
+    assert.equal(res.body.field, 'body.email');
+    assert.ok(res.body.message.includes(shouted), res.body.message);
+  });
+
   test('bad bodies are 422 (or 400 for non-JSON) naming the field', async () => {
     const cases: [unknown, number, string, RegExp][] = [
       [{ name: 'No Email' }, 422, 'body.email', /is required/],
