@@ -123,6 +123,12 @@ describe('activity system', () => {
     assert.equal(noRoute.status, 404);
   });
 
+  test('GET /users/ (no id) is the list, as GET /users', async () => {
+    const slash = await call('GET', '/users/', '/users/');
+    assert.equal(slash.status, 200, JSON.stringify(slash.body));
+    assert.deepEqual(slash.body, (await call('GET', '/users', '/users')).body);
+  });
+
   test('every request is a BackendApiActivity on Users, keyed by endpoint', async () => {
     const expected = calls.slice();
     const kafka = kafkajsClient(system.broker.address);

@@ -94,6 +94,16 @@ describe('sessions system', () => {
     assert.equal(res.body.field, 'params.userId');
   });
 
+  test('GET /api/summaries/ (no userId) is the list, not a user with an empty id', async () => {
+    const res = await api(system.url, 'GET', '/api/summaries/');
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.deepEqual(res.body, await summaries());
+    assert.ok(res.body.length > 0);
+    const long = await api(system.url, 'GET', `/api/summaries/${'u'.repeat(201)}`);
+    assert.equal(long.status, 422);
+    assert.equal(long.body.message, 'params.userId: must be at most 200 characters');
+  });
+
   test('output_topic is compacted, keyed by userId, and gets a record only when min or max changes', async () => {
     const described = await admin.describeConfigs({
       includeSynonyms: false,
