@@ -59,7 +59,7 @@ describe('sessions system', () => {
   const outputRecords = async () => (await readAll(kafka, admin, 'output_topic')).map((m) => ({ key: m.key, value: JSON.parse(m.value!) as Summary }));
 
   test('`events generate --users 3 --per-user 3` feeds input_topic; the summaries hold each user\'s min and max', async () => {
-    const { code, stdout, stderr } = await runCli(['events', 'generate', '--users', '3', '--per-user', '3'], {
+    const { code, stdout, stderr } = await runCli(['events', 'generate', '--users', '3', '--per-user', '3', '--prefix', 'user-'], {
       env: { ...system.env, KAFKA_BROKERS: system.broker.address },
     });
     assert.equal(code, 0, stderr);
