@@ -8,6 +8,7 @@
 import {
   Admin,
   Consumer,
+  metadataV9,
   Producer,
   ProduceAcks,
   type ConsumeOptions,
@@ -67,6 +68,7 @@ export type KafkaAdmin = Pick<
   | 'listGroups'
   | 'describeGroups'
   | 'listConsumerGroupOffsets'
+  | 'connectToBrokers'
   | 'close'
 >;
 
@@ -84,6 +86,31 @@ function connection(config: KafkaConfig, clientIdSuffix?: string) {
 
 export function createAdmin(config: KafkaConfig): KafkaAdmin {
   return new Admin(connection(config, 'admin'));
+}
+
+/** A topic's partition count and replication factor. */
+export interface TopicCounts {
+  partitions: number;
+  replicas: number;
+}
+
+/**
+ * Partition and replica counts of these topics as a broker's Metadata answer
+ * gives them: the client's own metadata leaves out internal topics
+ * (__consumer_offsets, __transaction_state), so one request is sent as is
+ * (v9, which Kafka 2.4+ serves). Topics the broker does not know are absent.
+ */
+export async function topicCounts(admin: KafkaAdmin, names: string[]): Promise<Map<string, TopicCounts>> {
+  const out = new Map<string, TopicCounts>();
+  if (names.length === 0) return out;
+  const [connection] = (await admin.connectToBrokers(null)).values();
+  if (!connection) throw new Error('no broker answered');
+  const res = await metadataV9.api.async(connection, names, false, false);
+  for (const t of res.topics) {
+    if (t.errorCode !== 0 || !t.name) continue;
+    out.set(t.name, { partitions: t.partitions.length, replicas: t.partitions[0]?.replicaNodes.length ?? 0 });
+  }
+  return out;
 }
 
 export function createProducer(
