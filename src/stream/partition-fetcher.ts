@@ -64,11 +64,14 @@ export function startPartitionFetcher(consumer: RawConsumer, options: PartitionF
     await pause(BACKOFF_MS[Math.min(failures++, BACKOFF_MS.length - 1)]!);
   };
 
-  // Starts a loop for every leader of our partitions that has none.
-  const ensureLoops = async (): Promise<void> => {
+  // Starts a loop for every leader of our partitions that has none (one such search at a time).
+  let ensuring: Promise<void> | undefined;
+  const ensureLoops = (): Promise<void> => (ensuring ??= findLeaders().finally(() => (ensuring = undefined)));
+  const findLeaders = async (): Promise<void> => {
     while (!stopped) {
       try {
         const md = await leaders();
+        if (stopped) return;
         let orphans = false;
         for (const p of positions.keys()) {
           const leader = md.leaderOf(p);
