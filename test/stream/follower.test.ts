@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { Admin, Kafka } from 'kafkajs';
 import { followTopic, viewTopic } from '../../src/stream/follower.js';
 import { Topic } from '../../src/stream/topic.js';
-import { waitFor } from '../../src/stream/wait.js';
+import { Signal } from '../../src/stream/wait.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { kafkajsClient } from '../helpers/kafkajs.js';
 
@@ -55,12 +55,13 @@ describe('topic followers', () => {
     await produce('follow-a', [{ key: 'x', n: 1 }, { key: 'y', n: 2 }, { key: 'z', n: 3 }]);
     const groupsBefore = (await admin.listGroups()).groups.map((g) => g.groupId);
     const seen: number[][] = [[], []];
-    const followers = await Promise.all(seen.map((s) => followTopic(config(), topic, { onRecord: (r) => s.push(r.value!.n) })));
+    const received = new Signal();
+    const followers = await Promise.all(seen.map((s) => followTopic(config(), topic, { onRecord: (r) => (s.push(r.value!.n), received.notify()) })));
     try {
       await Promise.all(followers.map((f) => f.caughtUp));
       for (const s of seen) assert.deepEqual([...s].sort(), [1, 2, 3]);
       await produce('follow-a', [{ key: 'x', n: 4 }, { key: 'w', n: 5 }]);
-      await waitFor(() => seen.every((s) => s.length === 5), { what: 'both followers to see the 2 new records' });
+      await received.until(() => seen.every((s) => s.length === 5), 'both followers to see the 2 new records');
       assert.deepEqual((await admin.listGroups()).groups.map((g) => g.groupId), groupsBefore, 'no group while following');
     } finally {
       await Promise.all(followers.map((f) => f.stop()));
