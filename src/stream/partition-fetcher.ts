@@ -93,7 +93,10 @@ export function startPartitionFetcher(consumer: RawConsumer, options: PartitionF
         try {
           const md = await leaders();
           const mine = [...positions.keys()].filter((p) => md.leaderOf(p) === leader);
-          if (mine.length === 0) return; // its partitions moved: ensureLoops started their new leaders' loops
+          if (mine.length === 0) {
+            void ensureLoops(); // its partitions moved: their new leaders need loops
+            return;
+          }
           const res = await consumer.fetch({
             node: leader,
             maxWaitTime: MAX_WAIT_MS,
