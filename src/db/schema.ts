@@ -15,6 +15,8 @@ export interface UsersTable {
   name: string;
   email: string;
   created_at: Generated<Date>;
+  /** Set only by migration 003: an older user holds this address in another case. */
+  email_duplicate_of: Generated<string | null>;
 }
 
 /** A product of a processed basket, as stored in `baskets.products`. */

@@ -12,6 +12,12 @@ export const ErrorResponse = z
   })
   .describe('An error: what is wrong, and where');
 
+/**
+ * A zod error message for a value of the wrong type: "is required" when it is
+ * missing, else "must be <what>" (zod's own wording names types, not fields).
+ */
+export const requiredOr = (what: string) => (issue: { input: unknown }) => (issue.input === undefined ? 'is required' : `must be ${what}`);
+
 /** Responses every route that takes a JSON body can give besides its own. */
 export const bodyErrors = {
   400: ErrorResponse.describe('The body is not JSON'),

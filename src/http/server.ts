@@ -5,13 +5,14 @@
 // (errors.ts), 405 for a known path with the wrong method (methods.ts), storable
 // input only (storable.ts), and the optional API keys and rate limit
 // (access.ts). It knows no service: whoever builds it adds the routes.
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { applyAccess, type HttpAccess } from './access.js';
+import { renderDocsPage, type OpenApiLike } from './docs-page.js';
 import { errorHandler, frameworkErrorHandler, notFoundHandler } from './errors.js';
 import { RouteTable } from './methods.js';
 import type { Metrics } from './metrics.js';
@@ -70,7 +71,16 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<HttpS
 
   const { title, description, version, tags } = options.docs;
   await http.register(swagger, { openapi: { info: { title, description, version }, tags }, transform: jsonSchemaTransform });
-  await http.register(swaggerUi, { routePrefix: '/docs' });
+  // /docs is our own page (docs-page.ts): the routes in plain HTML, Swagger UI below; Swagger UI alone at /docs/ui/.
+  await http.register(swaggerUi, { routePrefix: '/docs/ui' });
+  let page: { slash: string; bare: string } | undefined;
+  const docsPage = async (request: FastifyRequest, reply: FastifyReply) => {
+    page ??= { slash: renderDocsPage(http.swagger() as OpenApiLike, '.'), bare: renderDocsPage(http.swagger() as OpenApiLike, './docs') };
+    return reply.type('text/html; charset=utf-8').send(request.url.split('?')[0]!.endsWith('/') ? page.slash : page.bare);
+  };
+  http.get('/docs', { schema: { hide: true } }, docsPage);
+  http.get('/docs/', { schema: { hide: true } }, docsPage);
+  http.get('/docs/json', { schema: { hide: true } }, async () => http.swagger());
 
   const readiness = Object.entries(options.readiness ?? {});
   const Health = z.object({ status: z.enum(['ok', 'unavailable']), checks: z.record(z.string(), z.string()).optional() });

@@ -1,12 +1,14 @@
-// Follows a whole topic from one process, outside any shared consumer group:
-// how an API instance keeps its own view of a topic (the state system's latest
-// message, a compacted topic read into memory). Each follower has a group of
-// its own and commits nothing, so every instance sees every record. It starts
-// at the beginning of each partition, or at each partition's last record
-// (`from: 'last'`), and `caughtUp` settles once it has read up to the ends
-// the partitions had when it started.
-import { closeForce, createConsumer, headersToRecord, subscribe, type RawConsumer } from './kafka.js';
+// Follows a whole topic from one process, outside any consumer group: how an
+// API instance keeps its own view of a topic (the state system's latest
+// message, a compacted topic read into memory). It joins no group and commits
+// nothing — positions live in memory, and a restarted follower rebuilds from
+// the topic — so every instance sees every record and none leaves a group
+// behind. It starts at the beginning of each partition, or at each partition's
+// last record (`from: 'last'`), and `caughtUp` settles once it has read up to
+// the ends the partitions had when it started.
+import { closeForce, createGroupLessConsumer, headersToRecord, type RawConsumer } from './kafka.js';
 import type { KafkaConfig } from './kafka-config.js';
+import { startPartitionFetcher } from './partition-fetcher.js';
 import type { Topic } from './topic.js';
 
 export interface FollowedRecord<V, K> {
@@ -20,8 +22,6 @@ export interface FollowedRecord<V, K> {
 }
 
 export interface FollowOptions<V, K> {
-  /** The follower's own consumer group (make it unique per instance, e.g. `state-api-<random>`). */
-  group: string;
   /** Where to begin: every record ('earliest', default) or each partition's last one ('last'). */
   from?: 'earliest' | 'last';
   onRecord(record: FollowedRecord<V, K>): void;
@@ -39,55 +39,57 @@ export interface Follower {
 }
 
 export async function followTopic<V, K>(kafka: KafkaConfig, topic: Topic<V, K>, options: FollowOptions<V, K>): Promise<Follower> {
-  const consumer: RawConsumer = createConsumer(kafka, { groupId: options.group, autocommit: false });
+  const consumer: RawConsumer = createGroupLessConsumer(kafka);
   try {
     const ends = (await consumer.listOffsets({ topics: [topic.name], isolationLevel: 1 })).get(topic.name) ?? [];
     const starts = (await consumer.listOffsets({ topics: [topic.name], timestamp: -2n })).get(topic.name) ?? [];
-    const offsets = ends.map((end, partition) => {
+    const from = new Map<number, bigint>();
+    ends.forEach((end, partition) => {
       const start = starts[partition] ?? 0n;
-      const offset = options.from === 'last' && end > start ? end - 1n : start;
-      return { topic: topic.name, partition, offset };
+      from.set(partition, options.from === 'last' && end > start ? end - 1n : start);
     });
     // Partitions still to read up to their end at start.
     const pending = new Map<number, bigint>();
-    ends.forEach((end, p) => end > offsets[p]!.offset && pending.set(p, end));
+    ends.forEach((end, p) => end > from.get(p)! && pending.set(p, end));
     let markCaughtUp!: () => void;
     const caughtUp = new Promise<void>((resolve) => (markCaughtUp = resolve));
     if (pending.size === 0) markCaughtUp();
 
-    const stream = await subscribe(consumer, { topics: [topic.name], mode: 'manual', offsets, autocommit: false, isolationLevel: 1 });
     let received = 0;
-    stream.on('data', (m) => {
-      try {
-        const value = m.value === null || m.value === undefined ? null : topic.decodeValue(m.value);
-        received++;
-        options.onRecord({
-          partition: m.partition,
-          offset: m.offset,
-          key: m.key && m.key.length > 0 ? topic.decodeKey(m.key) : null,
-          value,
-          timestamp: m.timestamp,
-          headers: headersToRecord(m.headers),
-        });
-      } catch (err) {
-        options.onInvalid?.(err, { partition: m.partition, offset: m.offset });
-      }
-      const end = pending.get(m.partition);
-      if (end !== undefined && m.offset + 1n >= end) {
-        pending.delete(m.partition);
-        if (pending.size === 0) markCaughtUp();
-      }
+    const fetcher = startPartitionFetcher(consumer, {
+      topic: topic.name,
+      from,
+      onError: (err) => options.onError?.(err),
+      onRecords: (partition, records, next) => {
+        for (const m of records) {
+          try {
+            const value = m.value === null || m.value === undefined ? null : topic.decodeValue(m.value);
+            received++;
+            options.onRecord({
+              partition,
+              offset: m.offset,
+              key: m.key && m.key.length > 0 ? topic.decodeKey(m.key) : null,
+              value,
+              timestamp: m.timestamp,
+              headers: headersToRecord(m.headers),
+            });
+          } catch (err) {
+            options.onInvalid?.(err, { partition, offset: m.offset });
+          }
+        }
+        const end = pending.get(partition);
+        if (end !== undefined && next >= end) {
+          pending.delete(partition);
+          if (pending.size === 0) markCaughtUp();
+        }
+      },
     });
-    stream.on('error', (err: unknown) => options.onError?.(err));
     return {
       caughtUp,
       get received() {
         return received;
       },
-      async stop() {
-        await stream.close().catch(() => {});
-        await closeForce(consumer);
-      },
+      stop: () => fetcher.stop(),
     };
   } catch (err) {
     await closeForce(consumer);
@@ -111,7 +113,7 @@ export interface TopicView<V> {
 export async function viewTopic<V>(
   kafka: KafkaConfig,
   topic: Topic<V, string>,
-  options: Pick<FollowOptions<V, string>, 'group' | 'onInvalid' | 'onError'>,
+  options: Pick<FollowOptions<V, string>, 'onInvalid' | 'onError'> = {},
 ): Promise<TopicView<V>> {
   const entries = new Map<string, V>();
   const follower = await followTopic(kafka, topic, {

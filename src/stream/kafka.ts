@@ -8,6 +8,7 @@
 import {
   Admin,
   Consumer,
+  metadataV9,
   Producer,
   ProduceAcks,
   type ConsumeOptions,
@@ -67,6 +68,7 @@ export type KafkaAdmin = Pick<
   | 'listGroups'
   | 'describeGroups'
   | 'listConsumerGroupOffsets'
+  | 'connectToBrokers'
   | 'close'
 >;
 
@@ -86,6 +88,31 @@ export function createAdmin(config: KafkaConfig): KafkaAdmin {
   return new Admin(connection(config, 'admin'));
 }
 
+/** A topic's partition count and replication factor. */
+export interface TopicCounts {
+  partitions: number;
+  replicas: number;
+}
+
+/**
+ * Partition and replica counts of these topics as a broker's Metadata answer
+ * gives them: the client's own metadata leaves out internal topics
+ * (__consumer_offsets, __transaction_state), so one request is sent as is
+ * (v9, which Kafka 2.4+ serves). Topics the broker does not know are absent.
+ */
+export async function topicCounts(admin: KafkaAdmin, names: string[]): Promise<Map<string, TopicCounts>> {
+  const out = new Map<string, TopicCounts>();
+  if (names.length === 0) return out;
+  const [connection] = (await admin.connectToBrokers(null)).values();
+  if (!connection) throw new Error('no broker answered');
+  const res = await metadataV9.api.async(connection, names, false, false);
+  for (const t of res.topics) {
+    if (t.errorCode !== 0 || !t.name) continue;
+    out.set(t.name, { partitions: t.partitions.length, replicas: t.partitions[0]?.replicaNodes.length ?? 0 });
+  }
+  return out;
+}
+
 export function createProducer(
   config: KafkaConfig,
   options: Omit<ProducerOptions<Buf, Buf, Buf, Buf>, 'clientId' | 'bootstrapBrokers'> = {},
@@ -99,6 +126,23 @@ export function createConsumer(
 ): RawConsumer {
   return new Consumer<Buf, Buf, Buf, Buf>({ ...connection(config, 'consumer'), ...options } as ConsumerOptions<Buf, Buf, Buf, Buf>);
 }
+
+/**
+ * A consumer that reads partitions itself (fetch, listOffsets, metadata) and
+ * never joins a group, so it leaves none on the cluster. The client requires a
+ * group id; this one is never sent to a broker.
+ */
+export function createGroupLessConsumer(config: KafkaConfig): RawConsumer {
+  return createConsumer(config, {
+    groupId: 'tributary-unused-group',
+    autocommit: false,
+    // A fetch in flight when the consumer closes fails and is retried; once closed, give up at once rather than after the delays.
+    retryDelay: (client) => ((client as { closed?: boolean }).closed ? 0 : 1000),
+  });
+}
+
+/** The record batches of one partition in a fetch response. */
+export type FetchedBatches = NonNullable<Awaited<ReturnType<RawConsumer['fetch']>>['responses'][number]['partitions'][number]['records']>;
 
 /** Joins the consumer's group (or reads the given offsets) and streams the records. */
 export function subscribe(consumer: RawConsumer, options: ConsumeOptions<Buf, Buf, Buf, Buf>): Promise<RecordStream> {
@@ -115,9 +159,9 @@ export function closeForce(consumer: RawConsumer): Promise<void> {
 }
 
 /** A record's headers as text. */
-export function headersToRecord(headers: Map<Buffer, Buffer> | undefined): Record<string, string> {
+export function headersToRecord(headers: Iterable<readonly [Buffer | null, Buffer | null]> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of headers ?? []) out[k.toString()] = v?.toString() ?? '';
+  for (const [k, v] of headers ?? []) out[k?.toString() ?? ''] = v?.toString() ?? '';
   return out;
 }
 

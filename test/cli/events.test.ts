@@ -56,7 +56,10 @@ describe('tributary events', () => {
     const report = JSON.parse(out) as GenerateReport;
     assert.equal(report.topic, 'input_topic');
     assert.equal(report.count, 8);
-    assert.deepEqual(report.users.map((u) => [u.userId, u.events]), [['user-1', 4], ['user-2', 4]]);
+    assert.equal(report.users.length, 2);
+    const [, run] = /^user-([0-9a-f]{6})-1$/.exec(report.users[0]!.userId) ?? [];
+    assert.ok(run, report.users[0]!.userId);
+    assert.deepEqual(report.users.map((u) => [u.userId, u.events]), [[`user-${run}-1`, 4], [`user-${run}-2`, 4]]);
 
     const meta = await admin.fetchTopicMetadata({ topics: ['input_topic'] });
     assert.equal(meta.topics[0]!.partitions.length, 3);
@@ -80,5 +83,38 @@ describe('tributary events', () => {
     assert.equal(again.code, 0);
     assert.match(again.out, /^sent 1 event\(s\) for 1 user\(s\) to input_topic$/m);
     assert.equal((await readAll(kafka, admin, 'input_topic')).length, 9);
+  });
+
+  test('every run sends to new userIds, so each user it prints has exactly the events it printed', async () => {
+    const before = await readAll(kafka, admin, 'input_topic');
+    const earlier = new Set(before.map((r) => r.key));
+    const runs: GenerateReport[] = [];
+    for (let i = 0; i < 2; i++) {
+      const { code, out } = await events(['generate', '--users', '3', '--per-user', '2', '--json'], env);
+      assert.equal(code, 0);
+      runs.push(JSON.parse(out) as GenerateReport);
+    }
+    const [first, second] = runs.map((r) => r.users.map((u) => u.userId));
+    assert.equal(new Set([...first!, ...second!]).size, 6, `two runs share no user: ${first} / ${second}`);
+    for (const id of [...first!, ...second!]) assert.ok(!earlier.has(id), `${id} was not used before`);
+
+    // Each user's events on the topic are exactly the ones its run printed.
+    const sent = await readAll(kafka, admin, 'input_topic');
+    assert.equal(sent.length, before.length + 12);
+    for (const u of runs.flatMap((r) => r.users)) {
+      const ts = sent.filter((r) => r.key === u.userId).map((r) => UserEvent.parse(JSON.parse(r.value!)).metadata.timestamp);
+      assert.deepEqual({ events: ts.length, firstSeen: Math.min(...ts), lastSeen: Math.max(...ts) }, { events: u.events, firstSeen: u.firstSeen, lastSeen: u.lastSeen }, u.userId);
+    }
+
+    // The text form names the users it sent to.
+    const text = await events(['generate', '--users', '1', '--per-user', '1'], env);
+    assert.match(text.out, /^  user-[0-9a-f]{6}-1: 1 event\(s\), firstSeen \d+/m);
+  });
+
+  test('--prefix names the userIds, so a run can add to earlier users', async () => {
+    const { code, out } = await events(['generate', '--users', '2', '--per-user', '1', '--prefix', 'shopper-', '--json'], env);
+    assert.equal(code, 0);
+    assert.deepEqual((JSON.parse(out) as GenerateReport).users.map((u) => u.userId), ['shopper-1', 'shopper-2']);
+    await assert.rejects(events(['generate', '--prefix', 'x'.repeat(191)], env), /--prefix must be at most 190 characters/);
   });
 });

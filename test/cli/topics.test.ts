@@ -30,6 +30,15 @@ test('create, list, describe and delete a topic', async () => {
   assert.match(listed.stdout, /^cli-orders\s+3\s+1$/m);
   assert.doesNotMatch(listed.stdout, /__consumer_offsets/);
 
+  // --all: the internal topics too, with their real counts (the client's own metadata leaves them out).
+  const offsets = broker.broker.topics.get('__consumer_offsets')!;
+  const all = await cli(['topics', 'list', '--all']);
+  assert.equal(all.code, 0, all.stderr);
+  assert.match(all.stdout, new RegExp(`^__consumer_offsets\\s+${offsets.partitions.length}\\s+1$`, 'm'));
+  assert.match(all.stdout, /^cli-orders\s+3\s+1$/m);
+  const allJson = (await cli(['topics', 'list', '--all', '--json'])).stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(allJson.find((r) => r.name === '__consumer_offsets'), { name: '__consumer_offsets', partitions: offsets.partitions.length, replicas: 1 });
+
   const json = await cli(['topics', 'list', '--json']);
   const rows = json.stdout.trim().split('\n').map((l) => JSON.parse(l));
   assert.deepEqual(rows.find((r) => r.name === 'cli-orders'), { name: 'cli-orders', partitions: 3, replicas: 1 });

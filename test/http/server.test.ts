@@ -53,6 +53,36 @@ describe('HTTP server', () => {
     assert.ok(doc.body.paths['/readyz']);
   });
 
+  test('/docs shows the title and every route in its HTML, before any script runs', async () => {
+    const doc = (await api(system.url, 'GET', '/docs/json')).body;
+    const operations = Object.entries(doc.paths as Record<string, Record<string, { summary?: string }>>).flatMap(([path, ops]) =>
+      Object.entries(ops).map(([method, op]) => ({ method: method.toUpperCase(), path, summary: op.summary ?? '' })),
+    );
+    assert.ok(operations.some((o) => o.path === '/api/soccer_players' && o.method === 'POST'));
+    for (const url of ['/docs', '/docs/']) {
+      const res = await fetch(`${system.url}${url}`);
+      assert.equal(res.status, 200, url);
+      assert.match(res.headers.get('content-type') ?? '', /^text\/html/);
+      const html = await res.text();
+      // What a page shows without JavaScript: the markup before the first script.
+      const firstPaint = html.slice(0, html.indexOf('<script'));
+      assert.match(firstPaint, new RegExp(`<h1>${doc.info.title}\\b`), `${url}: the API title`);
+      const text = firstPaint.replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/&#34;/g, '"').replace(/&#38;/g, '&').replace(/\s+/g, ' ');
+      for (const o of operations) {
+        assert.ok(text.includes(`${o.method} ${o.path} ${o.summary}`.trim()), `${url}: ${o.method} ${o.path} "${o.summary}" listed`);
+      }
+      // The interactive UI still loads below, from links that resolve from this URL.
+      const bundle = /<script src="([^"]+swagger-ui-bundle\.js)"/.exec(html)?.[1];
+      assert.ok(bundle, 'the Swagger UI bundle is loaded');
+      assert.equal((await fetch(new URL(bundle, `${system.url}${url}`))).status, 200, `${url}: ${bundle} resolves`);
+      const json = /url: '([^']+)'/.exec(html)?.[1];
+      assert.equal((await fetch(new URL(json!, `${system.url}${url}`))).status, 200, `${url}: ${json} resolves`);
+    }
+    const alone = await fetch(`${system.url}/docs/ui/`);
+    assert.equal(alone.status, 200);
+    assert.match(await alone.text(), /swagger-ui-bundle\.js/);
+  });
+
   test('/asyncapi.json is an AsyncAPI 3 document', async () => {
     const res = await api(system.url, 'GET', '/asyncapi.json');
     assert.equal(res.status, 200);

@@ -80,6 +80,14 @@ describe('activity system', () => {
     assert.match(res.body.message, new RegExp(ada.email.replace(/[.+]/g, '\\$&')));
   });
 
+  test('the same email in another case is taken too: 409 naming body.email', async () => {
+    const shouted = ada.email.toUpperCase();
+    const res = await call('POST', '/users', '/users', { name: 'Ada Again', email: shouted });
+    assert.equal(res.status, 409, JSON.stringify(res.body));
+    assert.equal(res.body.field, 'body.email');
+    assert.ok(res.body.message.includes(shouted), res.body.message);
+  });
+
   test('bad bodies are 422 (or 400 for non-JSON) naming the field', async () => {
     const cases: [unknown, number, string, RegExp][] = [
       [{ name: 'No Email' }, 422, 'body.email', /is required/],
@@ -113,6 +121,12 @@ describe('activity system', () => {
     assert.match(notUuid.body.message, /not-a-uuid/);
     const noRoute = await call('GET', '/nowhere?x=1', '/nowhere');
     assert.equal(noRoute.status, 404);
+  });
+
+  test('GET /users/ (no id) is the list, as GET /users', async () => {
+    const slash = await call('GET', '/users/', '/users/');
+    assert.equal(slash.status, 200, JSON.stringify(slash.body));
+    assert.deepEqual(slash.body, (await call('GET', '/users', '/users')).body);
   });
 
   test('every request is a BackendApiActivity on Users, keyed by endpoint', async () => {

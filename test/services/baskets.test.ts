@@ -215,7 +215,34 @@ describe('baskets end to end', () => {
     const an1 = res.body.found.find((f: { id: string }) => f.id === 'an-1');
     assert.equal(an1.total_price, 4.85);
     assert.deepEqual(an1.categories, ['Fruit', 'Bakery', 'Drink']);
-    assert.equal((await api(system.url, 'POST', '/baskets/lookup', { ids: [] })).status, 422);
+    const lookupErrors: [unknown, string, RegExp][] = [
+      [{ ids: [] }, 'body.ids', /^body\.ids: must hold at least one id$/],
+      [{}, 'body.ids', /^body\.ids: is required$/],
+      [{ ids: 'an-1' }, 'body.ids', /^body\.ids: must be an array of basket ids$/],
+      [{ ids: [true] }, 'body.ids.0', /^body\.ids\.0: must be a non-empty string/],
+      [['an-1'], 'body', /^body: must be a JSON object like \{"ids": /],
+    ];
+    for (const [body, field, message] of lookupErrors) {
+      const bad = await api(system.url, 'POST', '/baskets/lookup', body);
+      assert.equal(bad.status, 422, JSON.stringify(body));
+      assert.equal(bad.body.field, field, JSON.stringify(bad.body));
+      assert.match(bad.body.message, message, JSON.stringify(bad.body));
+    }
+  });
+
+  test('GET /baskets/count counts every stored basket, or those whose id starts with prefix', async () => {
+    await stored('an-3');
+    const all = await countBaskets(database.db);
+    assert.ok(all >= 3);
+    const none = await api(system.url, 'GET', '/baskets/count');
+    assert.equal(none.status, 200, JSON.stringify(none.body));
+    assert.deepEqual(none.body, { count: all });
+    assert.deepEqual((await api(system.url, 'GET', '/baskets/count?prefix=')).body, { count: all });
+    assert.deepEqual((await api(system.url, 'GET', '/baskets/count?prefix=an-')).body, { count: 3 });
+    assert.deepEqual((await api(system.url, 'GET', '/baskets/count?prefix=zz')).body, { count: 0 });
+    const long = await api(system.url, 'GET', `/baskets/count?prefix=${'x'.repeat(201)}`);
+    assert.equal(long.status, 422);
+    assert.equal(long.body.message, 'querystring.prefix: must be at most 200 characters');
   });
 
   test('re-sending a basket id replaces it and does not change the count', async () => {
@@ -236,34 +263,38 @@ describe('baskets end to end', () => {
     const without = (field: string) => Object.fromEntries(Object.entries(good).filter(([k]) => k !== field));
     const product = (p: Record<string, unknown>) => ({ ...good, products: [p] });
     const before = recordCount();
-    const cases: [string, unknown, number, string][] = [
-      ['missing id', without('id'), 422, 'body.id'],
-      ['id a boolean', { ...good, id: true }, 422, 'body.id'],
-      ['id a fraction', { ...good, id: 1.5 }, 422, 'body.id'],
-      ['id empty', { ...good, id: '' }, 422, 'body.id'],
-      ['missing store', without('store'), 422, 'body.store'],
-      ['store empty', { ...good, store: '' }, 422, 'body.store'],
-      ['store blank', { ...good, store: '   ' }, 422, 'body.store'],
-      ['store a number', { ...good, store: 5 }, 422, 'body.store'],
-      ['missing date', without('date'), 422, 'body.date'],
-      ['date a number', { ...good, date: 20240101 }, 422, 'body.date'],
-      ['missing products', without('products'), 422, 'body.products'],
-      ['no products', { ...good, products: [] }, 422, 'body.products'],
-      ['products an object', { ...good, products: { id: 'p' } }, 422, 'body.products'],
-      ['negative price', product({ id: 'p', name: 'kiwi', price: -0.01 }), 422, 'body.products.0.price'],
-      ['price a string', product({ id: 'p', name: 'kiwi', price: '1.00' }), 422, 'body.products.0.price'],
-      ['missing price', product({ id: 'p', name: 'kiwi' }), 422, 'body.products.0.price'],
-      ['missing name', product({ id: 'p', price: 1 }), 422, 'body.products.0.name'],
-      ['missing product id', product({ name: 'kiwi', price: 1 }), 422, 'body.products.0.id'],
-      ['not an object', [good], 422, 'body'],
-      ['invalid JSON', '{"id": 1, "store": ', 400, 'body'],
-      ['empty body', '', 400, 'body'],
+    // Each message is plain and names the field, as the players' and users' routes word theirs.
+    const cases: [string, unknown, number, string, RegExp][] = [
+      ['missing id', without('id'), 422, 'body.id', /^body\.id: is required$/],
+      ['id a boolean', { ...good, id: true }, 422, 'body.id', /^body\.id: must be a non-empty string \(at most 200 characters\) or an integer$/],
+      ['id a fraction', { ...good, id: 1.5 }, 422, 'body.id', /^body\.id: must be a non-empty string/],
+      ['id empty', { ...good, id: '' }, 422, 'body.id', /^body\.id: must be a non-empty string/],
+      ['missing store', without('store'), 422, 'body.store', /^body\.store: is required$/],
+      ['store empty', { ...good, store: '' }, 422, 'body.store', /^body\.store: must not be empty$/],
+      ['store blank', { ...good, store: '   ' }, 422, 'body.store', /^body\.store: must not be empty$/],
+      ['store a number', { ...good, store: 5 }, 422, 'body.store', /^body\.store: must be a string$/],
+      ['store too long', { ...good, store: 'x'.repeat(201) }, 422, 'body.store', /^body\.store: must be at most 200 characters$/],
+      ['missing date', without('date'), 422, 'body.date', /^body\.date: is required$/],
+      ['date a number', { ...good, date: 20240101 }, 422, 'body.date', /^body\.date: must be a string$/],
+      ['missing products', without('products'), 422, 'body.products', /^body\.products: is required$/],
+      ['no products', { ...good, products: [] }, 422, 'body.products', /^body\.products: must hold at least one product$/],
+      ['products an object', { ...good, products: { id: 'p' } }, 422, 'body.products', /^body\.products: must be an array of products like \[\{"id": "p1"/],
+      ['a product a string', { ...good, products: ['kiwi'] }, 422, 'body.products.0', /^body\.products\.0: must be an object like \{"id": "p1"/],
+      ['negative price', product({ id: 'p', name: 'kiwi', price: -0.01 }), 422, 'body.products.0.price', /^body\.products\.0\.price: must be at least 0$/],
+      ['price a string', product({ id: 'p', name: 'kiwi', price: '1.00' }), 422, 'body.products.0.price', /^body\.products\.0\.price: must be a number$/],
+      ['missing price', product({ id: 'p', name: 'kiwi' }), 422, 'body.products.0.price', /^body\.products\.0\.price: is required$/],
+      ['missing name', product({ id: 'p', price: 1 }), 422, 'body.products.0.name', /^body\.products\.0\.name: is required$/],
+      ['missing product id', product({ name: 'kiwi', price: 1 }), 422, 'body.products.0.id', /^body\.products\.0\.id: is required$/],
+      ['not an object', [good], 422, 'body', /^body: must be a JSON object like \{"id": 1, "store": "Brussels"/],
+      ['invalid JSON', '{"id": 1, "store": ', 400, 'body', /not valid JSON/],
+      ['empty body', '', 400, 'body', /empty/],
     ];
-    for (const [what, body, status, field] of cases) {
+    for (const [what, body, status, field, message] of cases) {
       const res = await post(body, body === '' ? { 'content-type': 'application/json' } : {});
       assert.equal(res.status, status, `${what}: ${JSON.stringify(res.body)}`);
       assert.equal(res.body.field, field, `${what}: ${JSON.stringify(res.body)}`);
-      assert.ok(res.body.message.length > 0, what);
+      assert.match(res.body.message, message, what);
+      assert.doesNotMatch(res.body.message, /Invalid input|expected|Too (small|big)/, `${what}: no zod wording`);
     }
     const form = await post('id=1', { 'content-type': 'application/x-www-form-urlencoded' });
     assert.equal(form.status, 415);

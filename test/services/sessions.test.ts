@@ -59,7 +59,7 @@ describe('sessions system', () => {
   const outputRecords = async () => (await readAll(kafka, admin, 'output_topic')).map((m) => ({ key: m.key, value: JSON.parse(m.value!) as Summary }));
 
   test('`events generate --users 3 --per-user 3` feeds input_topic; the summaries hold each user\'s min and max', async () => {
-    const { code, stdout, stderr } = await runCli(['events', 'generate', '--users', '3', '--per-user', '3'], {
+    const { code, stdout, stderr } = await runCli(['events', 'generate', '--users', '3', '--per-user', '3', '--prefix', 'user-'], {
       env: { ...system.env, KAFKA_BROKERS: system.broker.address },
     });
     assert.equal(code, 0, stderr);
@@ -92,6 +92,16 @@ describe('sessions system', () => {
     assert.equal(res.status, 404);
     assert.equal(res.body.message, 'no summary for user unknown');
     assert.equal(res.body.field, 'params.userId');
+  });
+
+  test('GET /api/summaries/ (no userId) is the list, not a user with an empty id', async () => {
+    const res = await api(system.url, 'GET', '/api/summaries/');
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.deepEqual(res.body, await summaries());
+    assert.ok(res.body.length > 0);
+    const long = await api(system.url, 'GET', `/api/summaries/${'u'.repeat(201)}`);
+    assert.equal(long.status, 422);
+    assert.equal(long.body.message, 'params.userId: must be at most 200 characters');
   });
 
   test('output_topic is compacted, keyed by userId, and gets a record only when min or max changes', async () => {

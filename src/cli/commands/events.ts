@@ -2,7 +2,10 @@
 // user events to input_topic, keyed by userId (so each user's events stay on
 // one partition, which the sessions worker's table needs), creating the topic
 // when missing, and prints what it sent: the count and each user's first and
-// last metadata.timestamp, which GET /api/summaries should then show.
+// last metadata.timestamp, which GET /api/summaries should then show. The
+// userIds are new on every run (`user-<run>-<n>`), so a run never lands on the
+// users of an earlier one and what it prints is what the summaries show.
+import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { ensureTopics, createAdmin, createProducer, send } from '../../stream/kafka.js';
 import { kafkaConfigFromEnv } from '../../stream/kafka-config.js';
@@ -13,8 +16,12 @@ import { processIo, type Io } from '../io.js';
 
 const HELP = `Usage: tributary events generate [options]
 
-  --users <n>      how many users (user-1 ... user-n); default 3
+  --users <n>      how many users; default 3
   --per-user <n>   events per user; default 3
+  --prefix <p>     userIds <p>1 ... <p>n; default user-<run>- with <run> new
+                   on every run (6 hex digits), so runs never share users.
+                   Give one to add events to earlier users (e.g. --prefix user-);
+                   their summaries then span every run's events
   --json           print the summary as JSON
 
 Sends fake user events {userId, visitorId, type, metadata{messageId, sentAt,
@@ -37,6 +44,8 @@ export interface GenerateReport {
 }
 
 const MAX_EVENTS = 1_000_000;
+/** A userId is at most MAX_ID_LENGTH (200) characters; leave room for the number. */
+const MAX_PREFIX = 190;
 
 export async function eventsCommand(argv: string[], io: Io = processIo): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -44,6 +53,7 @@ export async function eventsCommand(argv: string[], io: Io = processIo): Promise
     options: {
       users: { type: 'string' },
       'per-user': { type: 'string' },
+      prefix: { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -61,6 +71,8 @@ export async function eventsCommand(argv: string[], io: Io = processIo): Promise
   const users = parseInteger('--users', values.users, 1, MAX_EVENTS) ?? 3;
   const perUser = parseInteger('--per-user', values['per-user'], 1, MAX_EVENTS) ?? 3;
   if (users * perUser > MAX_EVENTS) throw new UsageError(`--users × --per-user must be at most ${MAX_EVENTS}, got ${users * perUser}`);
+  const prefix = values.prefix ?? `user-${randomBytes(3).toString('hex')}-`;
+  if (prefix.length > MAX_PREFIX) throw new UsageError(`--prefix must be at most ${MAX_PREFIX} characters`);
 
   const kafka = kafkaConfigFromEnv(io.env, { brokers: ['127.0.0.1:' + (io.env.BROKER_PORT ?? 9092)], clientId: 'tributary-cli' });
   const topic = inputTopic();
@@ -71,7 +83,7 @@ export async function eventsCommand(argv: string[], io: Io = processIo): Promise
     await admin.close().catch(() => {});
   }
 
-  const events = generateEvents({ users, perUser });
+  const events = generateEvents({ users, perUser, prefix });
   const producer = createProducer(kafka);
   try {
     await send(producer, topic, events.map((e) => ({ key: e.userId, value: e })));

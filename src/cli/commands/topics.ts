@@ -2,7 +2,7 @@
 // against KAFKA_BROKERS or the local broker.
 // Broker refusals are printed with the Kafka error name and exit 1.
 import { parseArgs } from 'node:util';
-import { createAdmin, type KafkaAdmin } from '../../stream/kafka.js';
+import { createAdmin, topicCounts, type KafkaAdmin } from '../../stream/kafka.js';
 import { cliKafkaConfig, errorText, exitOnClosedStdout, table, toJson } from '../format.js';
 import { parseInteger, UsageError } from '../usage.js';
 import { processIo, type Io } from '../io.js';
@@ -89,10 +89,12 @@ async function mustExist(admin: KafkaAdmin, name: string): Promise<void> {
 async function list(io: Io, admin: KafkaAdmin, all: boolean, json: boolean): Promise<number> {
   const names = (await admin.listTopics({ includeInternals: all })).filter((n) => all || !n.startsWith('__')).sort();
   const metadata = names.length > 0 ? await admin.metadata({ topics: names }) : undefined;
+  // The client's metadata leaves out internal topics (__consumer_offsets): ask the broker for those.
+  const internal = await topicCounts(admin, names.filter((n) => !metadata?.topics.get(n)));
   const rows = names.map((n) => {
     const t = metadata?.topics.get(n);
-    // The client library does not describe internal topics: their counts are unknown here.
-    return { name: n, partitions: t?.partitionsCount ?? null, replicas: t?.partitions[0]?.replicas.length ?? null };
+    const counts = t ? { partitions: t.partitionsCount, replicas: t.partitions[0]?.replicas.length ?? null } : internal.get(n);
+    return { name: n, partitions: counts?.partitions ?? null, replicas: counts?.replicas ?? null };
   });
   if (json) {
     for (const r of rows) io.out(toJson(r));

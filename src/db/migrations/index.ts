@@ -3,11 +3,13 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResult } from 'kysely';
 import { initial } from './001_initial.js';
 import { basketAggregates } from './002_basket_aggregates.js';
+import { usersEmailCaseInsensitive } from './003_users_email_case_insensitive.js';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
   '001_initial': initial,
   '002_basket_aggregates': basketAggregates,
+  '003_users_email_case_insensitive': usersEmailCaseInsensitive,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -17,7 +17,7 @@ export interface NewUser {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Inserts a user; a taken email throws `ConflictError` with `field === 'email'`. */
+/** Inserts a user; a taken email, in any case, throws `ConflictError` with `field === 'email'`. */
 export async function createUser(db: Kysely<Schema>, input: NewUser): Promise<User> {
   try {
     const row = await db
@@ -27,7 +27,7 @@ export async function createUser(db: Kysely<Schema>, input: NewUser): Promise<Us
       .executeTakeFirstOrThrow();
     return toUser(row);
   } catch (err) {
-    if (isUniqueViolation(err, 'users_email_key')) {
+    if (isUniqueViolation(err, 'users_email_lower_key')) {
       throw new ConflictError('email', `a user with email ${input.email} already exists`, { cause: err });
     }
     throw err;

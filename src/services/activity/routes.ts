@@ -1,6 +1,7 @@
 // The users API of the activity system: list, get and create users in the
 // database (src/db/queries/users.ts). A taken email is a ConflictError, which
-// the error handler answers 409 naming body.email.
+// the error handler answers 409 naming body.email. `/users/` is the list too: a
+// trailing slash, not a user with an empty id.
 import { z } from 'zod';
 import type { Database } from '../../db/index.js';
 import { createUser, getUser, listUsers, type User as StoredUser } from '../../db/queries/users.js';
@@ -10,16 +11,15 @@ import { MAX_ID_LENGTH } from '../../http/storable.js';
 import type { HttpServer } from '../../http/server.js';
 import { NewUser, User } from './schemas.js';
 
-const UserParams = z.object({ id: z.string().max(MAX_ID_LENGTH).describe('The user id (a uuid)') });
+const UserParams = z.object({ id: z.string().max(MAX_ID_LENGTH, { error: `must be at most ${MAX_ID_LENGTH} characters` }).describe('The user id (a uuid)') });
 
 const present = (u: StoredUser): z.infer<typeof User> => ({ id: u.id, name: u.name, email: u.email, createdAt: u.createdAt.toISOString() });
 
 export function usersRoutes(http: HttpServer, database: () => Promise<Database>): void {
-  http.get(
-    '/users',
-    { schema: { tags: ['activity'], summary: 'List users', description: 'Every user, oldest first.', response: { 200: z.array(User) } } },
-    async () => (await listUsers((await database()).db)).map(present),
-  );
+  const list = { tags: ['activity'], summary: 'List users', description: 'Every user, oldest first.', response: { 200: z.array(User) } };
+  const listAll = async () => (await listUsers((await database()).db)).map(present);
+  http.get('/users', { schema: list }, listAll);
+  http.get('/users/', { schema: { ...list, hide: true } }, listAll);
 
   http.get(
     '/users/:id',

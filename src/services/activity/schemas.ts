@@ -2,8 +2,7 @@
 // and the user every route answers (also what /docs shows). The activity events
 // themselves are protobuf (topics.ts).
 import { z } from 'zod';
-
-const required = (what: string) => (issue: { input: unknown }) => (issue.input === undefined ? 'is required' : `must be ${what}`);
+import { requiredOr as required } from '../../http/schemas.js';
 
 export const NewUser = z
   .object(

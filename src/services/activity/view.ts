@@ -1,8 +1,7 @@
 // The API's view of the usage tables: it follows the three changelog topics
-// from the beginning (a group of its own, nothing committed) into maps, so it
+// from the beginning (in no consumer group, nothing committed) into maps, so it
 // answers the same whether the worker runs in this process or elsewhere, and
 // adds up the per-partition shares the worker counted (see topics.ts).
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { viewTopic, type TopicView } from '../../stream/follower.js';
 import type { KafkaConfig } from '../../stream/kafka-config.js';
@@ -47,11 +46,10 @@ export class ActivityView {
 
   /** Follows the changelogs and resolves once what they held at start is read. */
   async start(): Promise<void> {
-    const instance = randomUUID();
     const [totals, clients, minutes] = await Promise.allSettled([
-      this.follow(this.tables.totals, instance),
-      this.follow(this.tables.clients, instance),
-      this.follow(this.tables.minutes, instance),
+      this.follow(this.tables.totals),
+      this.follow(this.tables.clients),
+      this.follow(this.tables.minutes),
     ]);
     if (totals.status === 'fulfilled' && clients.status === 'fulfilled' && minutes.status === 'fulfilled') {
       this.views = { totals: totals.value, clients: clients.value, minutes: minutes.value };
@@ -94,9 +92,8 @@ export class ActivityView {
     };
   }
 
-  private follow<V>(table: Table<V, string>, instance: string): Promise<TopicView<V>> {
+  private follow<V>(table: Table<V, string>): Promise<TopicView<V>> {
     return viewTopic(this.kafka, table.changelog, {
-      group: `tributary-activity-api-${table.name}-${instance}`,
       onInvalid: (err, at) => this.log.warn({ err, topic: table.changelog.name, ...at, offset: String(at.offset) }, 'skipped an unreadable changelog record'),
       onError: (err) => this.log.warn({ err, topic: table.changelog.name }, 'following a changelog failed'),
     });

@@ -3,9 +3,10 @@
 // GET /analytics reads the aggregates kept per store and category; GET /baskets/:id and POST
 // /baskets/lookup say which baskets the database holds, exactly, so `tributary
 // stress` can tell what was lost and measure end-to-end latency; GET
-// /baskets/count?prefix= is its cheap progress check while it waits.
+// /baskets/count?prefix= is its cheap progress check while it waits (without a
+// prefix it counts every basket).
 import type { Database } from '../../db/index.js';
-import { basketAnalytics, countBasketsWithPrefix, getBasket, lookupBaskets } from '../../db/queries/baskets.js';
+import { basketAnalytics, countBaskets, countBasketsWithPrefix, getBasket, lookupBaskets } from '../../db/queries/baskets.js';
 import { HttpError } from '../../http/errors.js';
 import { MAX_ID_LENGTH } from '../../http/storable.js';
 import { bodyErrors, ErrorResponse } from '../../http/schemas.js';
@@ -59,7 +60,7 @@ export function basketRoutes(http: HttpServer, deps: BasketRoutesDeps): void {
       schema: {
         tags,
         summary: 'A stored (enriched) basket',
-        params: z.object({ id: z.string().min(1).max(MAX_ID_LENGTH) }),
+        params: z.object({ id: z.string().min(1, { error: 'must not be empty' }).max(MAX_ID_LENGTH, { error: `must be at most ${MAX_ID_LENGTH} characters` }) }),
         response: { 200: StoredBasket, 404: ErrorResponse },
       },
     },
@@ -83,12 +84,22 @@ export function basketRoutes(http: HttpServer, deps: BasketRoutesDeps): void {
     {
       schema: {
         tags,
-        summary: 'How many stored baskets have an id starting with `prefix` (a cheap progress check for one stress run)',
-        querystring: z.object({ prefix: z.string().min(1).max(200) }),
-        response: { 200: z.object({ count: z.number().int() }) },
+        summary: 'How many baskets are stored, or how many have an id starting with `prefix` (a cheap progress check for one stress run)',
+        querystring: z.object({
+          prefix: z
+            .string()
+            .max(MAX_ID_LENGTH, { error: `must be at most ${MAX_ID_LENGTH} characters` })
+            .optional()
+            .describe('Count only the ids starting with it; without it (or empty) every basket counts'),
+        }),
+        response: { 200: z.object({ count: z.number().int() }), 422: ErrorResponse },
       },
     },
-    async (request) => ({ count: await countBasketsWithPrefix((await deps.database()).db, request.query.prefix) }),
+    async (request) => {
+      const { db } = await deps.database();
+      const prefix = request.query.prefix;
+      return { count: prefix ? await countBasketsWithPrefix(db, prefix) : await countBaskets(db) };
+    },
   );
 
   http.post(

@@ -2,17 +2,28 @@
 // of the delhaize_shop topic, so a record written there by anything else is
 // checked the same way, and dead-lettered when it fails), and the bodies of the
 // read routes. The limits keep a total within the database's numeric(12,2).
+// Every rule has its own plain message ("is required", "must be at least 0"),
+// as the other services' schemas do, rather than zod's type-speak.
 import { z } from 'zod';
+import { requiredOr as required } from '../../http/schemas.js';
 import { MAX_ID_LENGTH, storable } from '../../http/storable.js';
 
 /** Most products in one basket, and the highest price of one; 1000 × 1,000,000 fits numeric(12,2). */
 export const MAX_PRODUCTS = 1000;
 export const MAX_PRICE = 1_000_000;
 
+const ID_RULE = `a non-empty string (at most ${MAX_ID_LENGTH} characters) or an integer`;
+
 function idSchema() {
-  return z.union([z.string().min(1).max(MAX_ID_LENGTH), z.number().int()], {
-    error: (issue) => (issue.input === undefined ? 'is required' : `must be a non-empty string (at most ${MAX_ID_LENGTH} characters) or an integer`),
-  });
+  // zod reports the failing branch of the type the input has, so each branch carries the message too.
+  const wrong = `must be ${ID_RULE}`;
+  return z.union([z.string().min(1, { error: wrong }).max(MAX_ID_LENGTH, { error: wrong }), z.number().int({ error: wrong })], { error: required(ID_RULE) });
+}
+
+/** A string of 1 to `max` characters, where blank counts as empty when `blank` says so. */
+function text(max: number, blank = false) {
+  const s = z.string({ error: required('a string') });
+  return (blank ? s.regex(/\S/, { error: 'must not be empty' }) : s.min(1, { error: 'must not be empty' })).max(max, { error: `must be at most ${max} characters` });
 }
 
 /**
@@ -21,20 +32,35 @@ function idSchema() {
  */
 export const BasketId = idSchema().describe('A string, or an integer (stored as its text: 42 and "42" are one basket)');
 
-export const Product = z.object({
-  id: idSchema().describe('Product id, a string or an integer'),
-  name: z.string().min(1).max(200).describe('Matched to the catalog case-insensitively, e.g. "an apple" is Fruit'),
-  price: z.number().min(0).max(MAX_PRICE).describe('Unit price, ≥ 0'),
-});
+const PRODUCT_EXAMPLE = '{"id": "p1", "name": "an apple", "price": 0.5}';
+
+export const Product = z.object(
+  {
+    id: idSchema().describe('Product id, a string or an integer'),
+    name: text(200).describe('Matched to the catalog case-insensitively, e.g. "an apple" is Fruit'),
+    price: z
+      .number({ error: required('a number') })
+      .min(0, { error: 'must be at least 0' })
+      .max(MAX_PRICE, { error: `must be at most ${MAX_PRICE}` })
+      .describe('Unit price, ≥ 0'),
+  },
+  { error: `must be an object like ${PRODUCT_EXAMPLE}` },
+);
 
 // Storable: the worker stores every string of it in text and jsonb columns.
 export const Basket = storable(
-  z.object({
-    id: BasketId,
-    store: z.string().regex(/\S/, 'must not be empty').max(200),
-    date: z.string().min(1).max(100).describe('As the client gives it, e.g. 2024-01-31'),
-    products: z.array(Product).min(1).max(MAX_PRODUCTS),
-  }),
+  z.object(
+    {
+      id: BasketId,
+      store: text(200, true),
+      date: text(100).describe('As the client gives it, e.g. 2024-01-31'),
+      products: z
+        .array(Product, { error: required(`an array of products like [${PRODUCT_EXAMPLE}]`) })
+        .min(1, { error: 'must hold at least one product' })
+        .max(MAX_PRODUCTS, { error: `must hold at most ${MAX_PRODUCTS} products` }),
+    },
+    { error: `must be a JSON object like {"id": 1, "store": "Brussels", "date": "2024-01-31", "products": [${PRODUCT_EXAMPLE}]}` },
+  ),
 ).describe('A shopping basket, as POSTed to /data and carried on delhaize_shop');
 export type Basket = z.infer<typeof Basket>;
 
@@ -62,7 +88,15 @@ export const StoredBasket = z.object({
 /** Most ids one lookup takes. */
 export const MAX_LOOKUP = 1000;
 
-export const LookupRequest = z.object({ ids: z.array(BasketId).min(1).max(MAX_LOOKUP) });
+export const LookupRequest = z.object(
+  {
+    ids: z
+      .array(BasketId, { error: required('an array of basket ids') })
+      .min(1, { error: 'must hold at least one id' })
+      .max(MAX_LOOKUP, { error: `must hold at most ${MAX_LOOKUP} ids` }),
+  },
+  { error: 'must be a JSON object like {"ids": [1, "b-2"]}' },
+);
 
 export const Arrival = z.object({
   id: z.string(),

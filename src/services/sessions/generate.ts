@@ -1,5 +1,5 @@
-// Makes fake user events in the shape of input_topic's schema (event.ts): users
-// `user-1` ... `user-N`, each with a few events at random times within the last
+// Makes fake user events in the shape of input_topic's schema (schemas.ts): users
+// `<prefix>1` ... `<prefix>N`, each with a few events at random times within the last
 // hour (not in order, as real clients deliver them). No I/O, so the CLI and
 // tests can reuse it.
 import { randomUUID } from 'node:crypto';
@@ -18,6 +18,8 @@ const EVENTS = [
 export interface GenerateOptions {
   users: number;
   perUser: number;
+  /** The userIds are `<prefix>1` ... `<prefix>N`; default `user-`. */
+  prefix?: string;
   /** "Now" in epoch ms; default Date.now(). */
   now?: number;
 }
@@ -53,7 +55,7 @@ export function generateEvents(options: GenerateOptions): UserEvent[] {
   const out: UserEvent[] = [];
   for (let u = 1; u <= options.users; u++) {
     const visitorId = randomUUID();
-    for (let i = 0; i < options.perUser; i++) out.push(generateEvent(`user-${u}`, visitorId, options.now));
+    for (let i = 0; i < options.perUser; i++) out.push(generateEvent(`${options.prefix ?? 'user-'}${u}`, visitorId, options.now));
   }
   return out;
 }

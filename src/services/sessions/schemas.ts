@@ -5,12 +5,16 @@
 // metadata.timestamp are needed to summarize; the other fields are optional
 // but checked when present. Output: a user's first and last event time.
 import { z } from 'zod';
+import { requiredOr as required } from '../../http/schemas.js';
 import { MAX_ID_LENGTH, storable } from '../../http/storable.js';
 
 const EpochMs = z.number().int().nonnegative().describe('Epoch milliseconds');
 
 /** A userId: the record key of both topics, and the path of GET /api/summaries/:userId. */
-export const UserId = z.string().min(1).max(MAX_ID_LENGTH);
+export const UserId = z
+  .string({ error: required('a string') })
+  .min(1, { error: 'must not be empty' })
+  .max(MAX_ID_LENGTH, { error: `must be at most ${MAX_ID_LENGTH} characters` });
 
 // Storable, so that a summary keyed by its userId comes back as it was sent.
 export const UserEvent = storable(

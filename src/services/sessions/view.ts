@@ -1,8 +1,7 @@
 // The API's view of the summaries: output_topic is compacted and keyed by
 // userId, so reading it from the beginning into a map (last record per user
 // wins) rebuilds the table in any API process, with or without a worker in it,
-// and following it keeps the map current.
-import { randomUUID } from 'node:crypto';
+// and following it (in no consumer group) keeps the map current.
 import type { Logger } from 'pino';
 import { viewTopic, type TopicView } from '../../stream/follower.js';
 import type { KafkaConfig } from '../../stream/kafka-config.js';
@@ -21,7 +20,6 @@ export class SummariesView {
   /** Follows the topic and resolves once what it held at start is read. */
   async start(): Promise<void> {
     this.view = await viewTopic(this.kafka, this.topic, {
-      group: `tributary-sessions-api-${randomUUID()}`,
       onInvalid: (err, at) => this.log.warn({ err, topic: this.topic.name, partition: at.partition, offset: String(at.offset) }, 'skipped an invalid summary'),
       onError: (err) => this.log.warn({ err, topic: this.topic.name }, 'following the summaries failed'),
     });

@@ -1,10 +1,10 @@
 // The API's own consumer of the state topic. It starts at each partition's last
 // record, so a restarted API knows the latest state as soon as it is caught up,
-// without replaying history. Its group is unique per instance (`state-api-<hex>`):
-// every API instance sees every message. Invalid messages are logged and skipped;
+// without replaying history. It joins no consumer group (positions in memory,
+// nothing committed): every API instance sees every message, and none leaves a
+// group behind. Invalid messages are logged and skipped;
 // if one of those last records was invalid, the latest valid state is further
 // back, so it reads the topic from the beginning once instead.
-import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { followTopic, type Follower } from '../../stream/follower.js';
 import type { KafkaConfig } from '../../stream/kafka-config.js';
@@ -18,7 +18,6 @@ export interface StateFollower {
 async function follow(kafka: KafkaConfig, topic: StateTopic, latest: LatestState, log: Logger, from: 'last' | 'earliest') {
   let invalid = 0;
   const follower: Follower = await followTopic(kafka, topic, {
-    group: `state-api-${randomBytes(6).toString('hex')}`,
     from,
     onRecord: (r) => {
       if (r.value === null) return; // a tombstone says nothing about the state
