@@ -52,6 +52,8 @@ class Checker {
   check(r: Node, w: Node, path: string): void {
     r = this.deref(r, this.readerRefs, path);
     w = this.deref(w, this.writerRefs, path);
+    // `true` is the empty schema: what the reader's keywords make of any value is checked below.
+    if (w.schema === true) w = { schema: {}, doc: w.doc };
     // Recursive schemas: a pair met again is assumed compatible (checked where it was first met).
     const pairs = this.seen.get(r.schema) ?? new Set();
     if (pairs.has(w.schema)) return;
@@ -60,8 +62,10 @@ class Checker {
     const rs = r.schema;
     const ws = w.schema;
     if (ws === false || rs === true || isEmpty(rs)) return;
+    // The same schema reads itself, unless a $ref may lead to documents that differ.
+    if (isDeepStrictEqual(rs, ws) && !JSON.stringify(rs).includes('"$ref"')) return;
     if (rs === false) return this.report(path, 'the reader accepts no value here');
-    if (ws === true) return this.report(path, 'the writer accepts any value here, the reader does not');
+    if (ws === true) return; // (made {} above)
     this.combinators(r, w, path);
     if (ws.anyOf || ws.oneOf || (ws.allOf && !isDeepStrictEqual(rs.allOf, ws.allOf))) return;
     this.values(rs, ws, path);
@@ -99,16 +103,20 @@ class Checker {
     const rs = r.schema as Record<string, Json>;
     const ws = w.schema as Record<string, Json>;
     const sub = (n: Node, s: Json): Node => ({ schema: s as Schema, doc: n.doc });
-    // A writer union: each branch must be readable on its own.
+    // A writer union: each branch must be readable on its own (the reader's side is checked per branch).
+    let split = false;
     for (const key of ['anyOf', 'oneOf'] as const) {
       const branches = ws[key];
       if (Array.isArray(branches)) branches.forEach((b, i) => this.check(r, sub(w, b), `${path}/${key}/${i}`));
+      split ||= Array.isArray(branches);
     }
+    if (split) return;
     // A writer intersection: enough that the reader reads one member (unless both have the same allOf).
     if (Array.isArray(ws.allOf) && !isDeepStrictEqual(rs.allOf, ws.allOf)) {
       const { allOf: _, ...rest } = ws;
       const tries = [rest, ...ws.allOf].map((m) => this.attempt(r, sub(w, m), path));
       if (!tries.some((t) => t.length === 0)) this.out.push(...tries[0]!);
+      return;
     }
     if (Array.isArray(rs.allOf) && !isDeepStrictEqual(rs.allOf, ws.allOf)) rs.allOf.forEach((m, i) => this.check(sub(r, m), w, `${path}/allOf/${i}`));
     if (Array.isArray(rs.anyOf) && !isDeepStrictEqual(rs.anyOf, ws.anyOf)) {
