@@ -186,6 +186,16 @@ test('a restarted registry keeps every subject and id; two registries on one clu
   for (const id of [...ids, p.body.id]) {
     assert.deepEqual((await call(a, 'GET', `/schemas/ids/${id}`)).body, (await call(b, 'GET', `/schemas/ids/${id}`)).body);
   }
+  // Many writers on one subject: every race for the next version is settled once, the same for both.
+  await call(a, 'PUT', '/config/contended', { compatibility: 'NONE' });
+  const contended = await Promise.all(
+    Array.from({ length: 12 }, (_, i) => call(i % 2 ? a : b, 'POST', '/subjects/contended/versions', { schemaType: 'JSON', schema: JSON.stringify({ const: i }) })),
+  );
+  assert.ok(contended.every((r) => r.status === 200), JSON.stringify(contended));
+  const versionsA = (await call(a, 'GET', '/subjects/contended/versions')).body;
+  assert.deepEqual(versionsA, Array.from({ length: 12 }, (_, i) => i + 1));
+  for (const v of versionsA) assert.deepEqual((await call(a, 'GET', `/subjects/contended/versions/${v}`)).body, (await call(b, 'GET', `/subjects/contended/versions/${v}`)).body);
+  assert.equal(new Set(contended.map((r) => r.body.id)).size, 12);
   const before = (await call(a, 'GET', '/subjects')).body as string[];
   const versionsBefore = await Promise.all(before.map((s) => call(a, 'GET', `/subjects/${s}/versions/latest`)));
   await a.close();
