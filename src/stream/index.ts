@@ -10,3 +10,4 @@ export { tableView } from './table-view.js';
 export { DLQ_HEADERS, dlqTopic, dlqTopicName } from './dlq.js';
 export { kafkaConfigFromEnv, type KafkaConfig } from './kafka-config.js';
 export { followTopic, viewTopic, type Follower, type FollowedRecord, type FollowOptions, type TopicView } from './follower.js';
+export { confluent, confluentSchemaId, type ConfluentOptions, type ConfluentSerde } from './confluent-serde.js';

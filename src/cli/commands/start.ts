@@ -8,6 +8,7 @@
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { redactUrl } from '../../db/open-postgres.js';
+import { startRegistry, type RunningRegistry } from '../../registry/server.js';
 import { startThreads } from '../../runtime/threads.js';
 import { cliKafkaConfig } from '../format.js';
 import { cliLogger, runUntilSignal } from '../run-system.js';
@@ -24,7 +25,8 @@ Runs the embedded broker, the database, every worker and the HTTP API.
 
 Environment: KAFKA_BROKERS (use that cluster, start no broker), DATABASE_URL
 (use that PostgreSQL), TOPICS_NAME, TOPICS_PARTITIONS, TOPICS_REPLICAS,
-KAFKA_TOPIC, LOG_LEVEL, API_KEYS (comma-separated: every route but /healthz and
+KAFKA_TOPIC, LOG_LEVEL, SCHEMA_REGISTRY_PORT (also serve the schema registry,
+Confluent's REST API on the _schemas topic, on that port), API_KEYS (comma-separated: every route but /healthz and
 /readyz needs Authorization: Bearer <key>), RATE_LIMIT (e.g. 100/minute per client
 on the write routes). A .env file in the working directory is read.
 `;
@@ -57,6 +59,14 @@ export async function startCommand(argv: string[]): Promise<number> {
   const threads = await startThreads({ dataDir, brokerPort, logLevel: process.env.LOG_LEVEL ?? 'info', kafka: () => cliKafkaConfig('tributary') });
   const { kafka, broker } = threads;
   const databaseUrl = process.env.DATABASE_URL || undefined;
+  const registryPort = process.env.SCHEMA_REGISTRY_PORT?.trim();
+  let registry: RunningRegistry | undefined;
+  try {
+    if (registryPort) registry = await startRegistry({ kafka, log, port: parsePort('SCHEMA_REGISTRY_PORT', registryPort), host: values.host ?? process.env.HOST });
+  } catch (err) {
+    await threads.stop();
+    throw err;
+  }
 
   return runUntilSignal(
     {
@@ -79,6 +89,7 @@ export async function startCommand(argv: string[]): Promise<number> {
         `  Metrics    ${url}/metrics`,
         `  Health     ${url}/healthz, ${url}/readyz`,
         `  Kafka      ${broker ? `${broker.address} (embedded, data in ${broker.dataDir})` : kafka.brokers.join(',')}`,
+        ...(registry ? [`  Schemas    ${registry.url} (schema registry, topic ${registry.registry.store.topic})`] : []),
         `  Database   ${databaseUrl ? redactUrl(databaseUrl) : `PGlite in ${join(dataDir, 'db')}`}`,
         `  Systems    ${system.services.map((s) => s.name).join(', ')}`,
         '',
@@ -87,6 +98,9 @@ export async function startCommand(argv: string[]): Promise<number> {
       ];
       process.stdout.write(lines.join('\n'));
     },
-    () => threads.stop(),
+    async () => {
+      await registry?.close();
+      await threads.stop();
+    },
   );
 }
