@@ -40,9 +40,13 @@ interface Started {
   mismatch: string | null;
 }
 
-/** Runs `command` (the first of a system or server block) with free ports and waits for the output shown. */
-async function startShown(command: BlockCommand, cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Started> {
-  const line = command.text.replace(/\b(8000|9092)\b/g, '0');
+/**
+ * Runs `command` (the first of a system or server block) with free ports (in
+ * a server block, the address 127.0.0.1:9092 is the system's broker) and waits
+ * for the output shown.
+ */
+async function startShown(command: BlockCommand, cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number, broker?: number): Promise<Started> {
+  const line = (broker ? command.text.replace(/\b(?:localhost|127\.0\.0\.1):9092\b/g, `127.0.0.1:${broker}`) : command.text).replace(/\b(8000|8081|9092)\b/g, '0');
   const server = startServer(line, cwd, { ...env, PORT: '0', BROKER_PORT: '0' });
   const shape = (out: string) => outputMismatch(command.expected, outputLines(toReadmePorts(out, portsIn(out))));
   let output: string;
@@ -54,7 +58,7 @@ async function startShown(command: BlockCommand, cwd: string, env: NodeJS.Proces
     throw new Error(`${(err as Error).message}\n(compared with the README: ${shape(out)})`);
   }
   const ports = portsIn(output);
-  return { server, ports: { api: ports.api ?? 0, broker: ports.broker ?? 0 }, mismatch: shape(output) };
+  return { server, ports: { api: ports.api ?? 0, broker: ports.broker ?? 0, registry: ports.registry }, mismatch: shape(output) };
 }
 
 /** One console command (or sh script): succeeds and prints what the README shows. */
@@ -125,9 +129,9 @@ describe('README', () => {
       // is not the system's (npx finds the clone from there, as from its root).
       const own = path.join(clone, `block-${block.line}`);
       await seedPGlite(path.join(own, 'data/db'));
-      const server = await startShown(block.commands[0]!, own, env, 60_000);
+      const server = await startShown(block.commands[0]!, own, env, 60_000, broker);
       try {
-        const ports = { api: server.ports.api || api, broker: server.ports.broker || broker };
+        const ports = { api: server.ports.api || api, broker: server.ports.broker || broker, registry: server.ports.registry };
         for (const command of block.commands.slice(1)) await runShown(block, command, own, env, ports);
       } finally {
         await server.server.stop();

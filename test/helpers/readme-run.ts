@@ -50,13 +50,16 @@ export function newcomerEnv(home: string): NodeJS.ProcessEnv {
 export interface Ports {
   api: number;
   broker: number;
+  /** The schema registry's, where a block runs one. */
+  registry?: number;
 }
 
-/** The README's addresses (API on 8000, broker on 9092) turned into this run's. */
+/** The README's addresses (API on 8000, broker on 9092, schema registry on 8081) turned into this run's. */
 export function toRunPorts(command: string, ports: Partial<Ports>): string {
   let out = command;
   if (ports.api !== undefined) out = out.replace(/\b(?:localhost|127\.0\.0\.1):8000\b/g, `127.0.0.1:${ports.api}`);
   if (ports.broker !== undefined) out = out.replace(/\b(?:localhost|127\.0\.0\.1):9092\b/g, `127.0.0.1:${ports.broker}`);
+  if (ports.registry !== undefined) out = out.replace(/\b(?:localhost|127\.0\.0\.1):8081\b/g, `127.0.0.1:${ports.registry}`);
   return out;
 }
 
@@ -65,6 +68,7 @@ export function toReadmePorts(output: string, ports: Partial<Ports>): string {
   let out = output;
   if (ports.api !== undefined) out = out.replaceAll(`127.0.0.1:${ports.api}`, '127.0.0.1:8000');
   if (ports.broker !== undefined) out = out.replaceAll(`127.0.0.1:${ports.broker}`, '127.0.0.1:9092');
+  if (ports.registry !== undefined) out = out.replaceAll(`127.0.0.1:${ports.registry}`, '127.0.0.1:8081');
   return out;
 }
 
@@ -150,9 +154,13 @@ export function startServer(command: string, cwd: string, env: NodeJS.ProcessEnv
   };
 }
 
-/** The API and broker ports a start banner (`API http://…:P`, `Kafka …:Q`) or broker line names. */
+/**
+ * The API, broker and schema registry ports a start banner (`API http://…:P`,
+ * `Kafka …:Q`), broker line or registry line (`Schema registry on http://…:R`) names.
+ */
 export function portsIn(output: string): Partial<Ports> {
-  const api = /\bhttp:\/\/127\.0\.0\.1:(\d+)/.exec(output);
+  const registry = /(?:Schema registry on |Schemas\s+)http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
+  const api = /(?:API\s+)?http:\/\/127\.0\.0\.1:(\d+)/.exec(output.replace(registry?.[0] ?? '\0', ''));
   const broker = /(?:Kafka\s+|broker on )127\.0\.0\.1:(\d+)/.exec(output);
-  return { api: api ? Number(api[1]) : undefined, broker: broker ? Number(broker[1]) : undefined };
+  return { api: api ? Number(api[1]) : undefined, broker: broker ? Number(broker[1]) : undefined, registry: registry ? Number(registry[1]) : undefined };
 }
