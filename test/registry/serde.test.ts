@@ -5,9 +5,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import path from 'node:path';
 import pino from 'pino';
 import { SchemaRegistry as Client, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { repoRoot } from '../helpers/paths.js';
 import { startRegistry, type RunningRegistry } from '../../src/registry/server.js';
 import { confluent, confluentSchemaId, DeserializationError, json, protobuf } from '../../src/stream/index.js';
 import { encodeIndexes } from '../../src/stream/confluent-serde.js';
@@ -27,7 +29,7 @@ after(async () => {
 });
 
 test('a protobuf value framed by the serde is decoded by the Confluent client, and back', async () => {
-  const proto = fs.readFileSync(new URL('../../proto/tributary/activity/v1/activity.proto', import.meta.url), 'utf8');
+  const proto = fs.readFileSync(path.join(repoRoot, 'proto/tributary/activity/v1/activity.proto'), 'utf8');
   const client = new Client({ host: registry.url });
   const { id } = await client.register({ type: SchemaType.PROTOBUF, schema: proto }, { subject: 'Users-value' });
   const serde = confluent(protobuf(BackendApiActivitySchema), { schemaId: id });
