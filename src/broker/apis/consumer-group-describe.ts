@@ -36,18 +36,8 @@ export const consumerGroupDescribe: ApiHandler<ConsumerGroupDescribeRequest, Con
         groupEpoch: g.groupEpoch,
         assignmentEpoch: g.assignmentEpoch,
         assignorName: g.assignorName,
-        members: g.members.map((m) => ({
-          memberId: m.memberId,
-          instanceId: m.instanceId,
-          rackId: m.rackId,
-          memberEpoch: m.memberEpoch,
-          clientId: m.clientId,
-          clientHost: m.clientHost,
-          subscribedTopicNames: m.subscribedTopicNames,
-          subscribedTopicRegex: m.subscribedTopicRegex,
-          assignment: wire(m.assignment),
-          targetAssignment: wire(m.targetAssignment),
-        })),
+        // The member as the group describes it, with its assignments by topic id.
+        members: g.members.map((m) => ({ ...m, assignment: wire(m.assignment), targetAssignment: wire(m.targetAssignment) })),
         authorizedOperations: OPS_UNKNOWN,
       })),
     };
