@@ -9,9 +9,7 @@ import { ApiKey } from '../protocol/apis.js';
 import type { ConsumerGroupDescribeRequest } from '../protocol/messages/consumer-group-describe-request.js';
 import type { ConsumerGroupDescribeResponse } from '../protocol/messages/consumer-group-describe-response.js';
 import type { TopicAssignment } from '../groups/assignors.js';
-import type { ApiHandler } from './types.js';
-
-const OPS_UNKNOWN = -2147483648;
+import { OPS_UNKNOWN, type ApiHandler } from './types.js';
 
 export const consumerGroupDescribe: ApiHandler<ConsumerGroupDescribeRequest, ConsumerGroupDescribeResponse> = {
   apiKey: ApiKey.ConsumerGroupDescribe,

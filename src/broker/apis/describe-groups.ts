@@ -6,9 +6,7 @@
 import { ApiKey } from '../protocol/apis.js';
 import type { DescribeGroupsRequest } from '../protocol/messages/describe-groups-request.js';
 import type { DescribeGroupsResponse } from '../protocol/messages/describe-groups-response.js';
-import type { ApiHandler } from './types.js';
-
-const OPS_UNKNOWN = -2147483648;
+import { OPS_UNKNOWN, type ApiHandler } from './types.js';
 
 export const describeGroups: ApiHandler<DescribeGroupsRequest, DescribeGroupsResponse> = {
   apiKey: ApiKey.DescribeGroups,

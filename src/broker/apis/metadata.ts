@@ -11,9 +11,7 @@ import type { MetadataRequest } from '../protocol/messages/metadata-request.js';
 import type { MetadataResponse, MetadataResponseTopic } from '../protocol/messages/metadata-response.js';
 import type { Topic } from '../topics/topic-manager.js';
 import { errorCodeOf } from '../errors.js';
-import type { ApiHandler, RequestContext } from './types.js';
-
-const OPS_UNKNOWN = -2147483648;
+import { OPS_UNKNOWN, type ApiHandler, type RequestContext } from './types.js';
 
 export const metadata: ApiHandler<MetadataRequest, MetadataResponse> = {
   apiKey: ApiKey.Metadata,

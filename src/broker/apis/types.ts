@@ -49,3 +49,10 @@ export interface ApiHandler<Req = any, Res = any> {
   /** The response, or null when the client expects none (Produce with acks=0). */
   handle(request: Req, ctx: RequestContext): Promise<Res | null> | Res | null;
 }
+
+/**
+ * `authorized_operations` when the client did not ask for them (or no ACLs are
+ * kept): Kafka's INT32_MIN sentinel, in Metadata, DescribeGroups and
+ * ConsumerGroupDescribe.
+ */
+export const OPS_UNKNOWN = -2147483648;
