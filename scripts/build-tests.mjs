@@ -42,7 +42,8 @@ export function removeTests() {
   rmSync(OUT, { recursive: true, force: true });
 }
 
-function walk(dir, out = []) {
+/** Every file under `dir`, in name order. */
+export function walk(dir, out = []) {
   for (const name of readdirSync(dir).sort()) {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) walk(p, out);

@@ -11,19 +11,12 @@
 // Files run TEST_CONCURRENCY at a time (default 2): each starts its own broker
 // on port 0 with its own data folders and databases, and most of a file's time
 // is spent waiting on sockets and child processes, not on the CPU.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { buildTests, removeTests } from './build-tests.mjs';
+import { buildTests, removeTests, walk } from './build-tests.mjs';
 
-function collect(dir, out = []) {
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) collect(p, out);
-    else if (name.endsWith('.test.ts')) out.push(p);
-  }
-  return out;
-}
+const collect = (dir) => walk(dir).filter((p) => p.endsWith('.test.ts'));
 
 function positiveInt(name, fallback) {
   const raw = process.env[name];

@@ -7,10 +7,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { repoRoot } from './paths.js';
+import { pgliteVersion } from '../../src/db/pglite-template.js';
 
-const manifest = path.join(repoRoot, 'node_modules/@electric-sql/pglite/package.json');
-const version = (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { version: string }).version;
+const version = pgliteVersion();
 const template = path.join(os.tmpdir(), `tributary-pglite-template-${version}`);
 let ready: Promise<void> | undefined;
 
