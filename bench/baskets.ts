@@ -10,100 +10,27 @@
 //   npx tsx bench/baskets.ts            20,000 baskets per run
 //   npx tsx bench/baskets.ts --quick    2,000 per run (smoke check)
 //
-// The child is `node bin/tributary.js start` when dist/ is at least as new as
-// src/ (`npm run build`), else the same CLI from source through tsx.
-import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import net from 'node:net';
+// The child is `node bin/tributary.js start` when dist/ is current, else the same
+// CLI from source through tsx (bench/system-process.ts).
 import os from 'node:os';
-import path from 'node:path';
 import { runStress, type StressResult } from '../src/cli/stress/run.js';
 import { fixed, heading, int, ratio, table } from './report.js';
+import { startSystemProcess, type SystemProcess } from './system-process.js';
 
 const quick = process.argv.includes('--quick');
 const REQUESTS = quick ? 2_000 : 20_000;
 const WARMUP = quick ? 500 : 3_000;
 const CONCURRENCY = [16, 64];
 const TARGET = 5_000;
-const root = path.resolve(import.meta.dirname, '..');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function newestMtime(dir: string, ext: string): number {
-  let newest = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) newest = Math.max(newest, newestMtime(p, ext));
-    else if (e.name.endsWith(ext)) newest = Math.max(newest, fs.statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/** The start command: the built CLI when dist/ is current, else the sources through tsx. */
-function startCommand(): { args: string[]; what: string } {
-  const dist = path.join(root, 'dist');
-  if (fs.existsSync(path.join(dist, 'cli', 'main.js')) && newestMtime(dist, '.js') >= newestMtime(path.join(root, 'src'), '.ts')) {
-    return { args: ['bin/tributary.js', 'start'], what: 'node bin/tributary.js start' };
-  }
-  return { args: ['--import', 'tsx', 'src/cli/main.ts', 'start'], what: 'node --import tsx src/cli/main.ts start (dist/ is missing or older than src/)' };
-}
-
-async function waitReady(url: string, child: ChildProcess, timeoutMs = 180_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`tributary start exited with code ${child.exitCode}`);
-    try {
-      const res = await fetch(`${url}/readyz`);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`tributary start was not ready within ${timeoutMs / 1000} s`);
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tributary-bench-baskets-'));
-const [port, brokerPort] = [await freePort(), await freePort()];
-const url = `http://127.0.0.1:${port}`;
-const command = startCommand();
-console.error(`▶ starting: ${command.what}, API ${url}, broker :${brokerPort}, data in ${dataDir}`);
-const logFile = path.join(dataDir, 'start.log');
-const log = fs.openSync(logFile, 'w');
-const child = spawn(process.execPath, command.args, {
-  cwd: root,
-  env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', BROKER_PORT: String(brokerPort), DATA_DIR: dataDir, LOG_LEVEL: 'warn', KAFKA_BROKERS: '', DATABASE_URL: '' },
-  stdio: ['ignore', log, log],
-});
-const cleanup = () => {
-  if (child.exitCode === null) child.kill('SIGKILL');
-};
-process.on('exit', cleanup);
 
 const results: StressResult[] = [];
 let failed = false;
+let system: SystemProcess | undefined;
 try {
   const started = Date.now();
-  await waitReady(url, child);
-  console.error(`  ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  system = await startSystemProcess('baskets');
+  const url = system.url;
+  console.error(`▶ started: ${system.what}, API ${url}, broker ${system.brokerAddress}, data in ${system.dataDir}; ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   // JIT warm-up of the server (and of this client), not reported.
   const warm = await runStress({ url, requests: WARMUP, concurrency: 16, waitSeconds: 60 });
   if (!warm.ok) throw new Error(`warm-up failed: ${warm.failed} failed, ${warm.lost.length} lost, ${warm.wrong.length} wrong`);
@@ -116,12 +43,10 @@ try {
   }
 } catch (err) {
   failed = true;
-  console.error(`✘ ${(err as Error).message}; the system's log: ${logFile}`);
-  console.error(fs.readFileSync(logFile, 'utf8').split('\n').slice(-30).join('\n'));
+  console.error(`✘ ${(err as Error).message}`);
+  if (system) console.error(`the system's log (${system.logFile}):\n${system.tail()}`);
 } finally {
-  await stop(child);
-  fs.closeSync(log);
-  if (!failed) fs.rmSync(dataDir, { recursive: true, force: true });
+  await system?.close(failed);
 }
 
 if (results.length > 0) {

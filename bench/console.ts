@@ -1,0 +1,298 @@
+// `npm run bench` (last part): the console under load. Starts `tributary start`
+// (every service, embedded broker, PGlite) as a child process, adds 10 topics ×
+// 12 partitions and a group that committed on all of them, then a producer at
+// full speed in another child (bench/console-producer.ts). Each view of the
+// console is opened in a fresh headless Chromium context (cold cache, as a first
+// visit) and measured:
+//   first render   navigation start → the view's data-ready="true" (a MutationObserver
+//                  the bench injects before the page's own scripts)
+//   SSE events/s   `data:` events the page received on its live streams over the
+//                  window, counted by a wrapper around window.fetch injected the same
+//                  way (the page reads its streams with fetch, not EventSource)
+//   page answers   round trips of a script evaluated in the page during the window
+//                  (its main thread's availability), and the long tasks it ran
+//   produce rate   records/s the producer had acknowledged during the window
+// The baseline row, first, is the overview opened with the producer idle; the
+// "vs idle" column is each view's first render over it. Exit code 1 when a view
+// never became ready or logged a console error.
+//
+//   npx tsx bench/console.ts            5 s window per view
+//   npx tsx bench/console.ts --quick    2 s window per view (smoke check)
+import { fork } from 'node:child_process';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { Browser } from 'playwright-core';
+import { kafkajsAdmin } from '../test/helpers/kafkajs.js';
+import { browserSkipReason, DESKTOP, launchBrowser, openPage } from '../test/helpers/browser.js';
+import type { ProducerCommand, ProducerReport } from './console-producer.js';
+import { fixed, heading, int, ratio, table } from './report.js';
+import { startSystemProcess, type SystemProcess } from './system-process.js';
+
+const quick = process.argv.includes('--quick');
+const WINDOW_MS = quick ? 2_000 : 5_000;
+const TOPICS = Array.from({ length: 10 }, (_, i) => `bench-console-${i}`);
+const PARTITIONS = 12;
+const GROUP = 'bench-console-readers';
+const PER_SEND = 500;
+const IN_FLIGHT = 4;
+const READY_TIMEOUT_MS = 30_000;
+/** Pause between two round trips into the page while a window runs. */
+const PROBE_EVERY_MS = 100;
+
+const VIEWS: [view: string, path: string][] = [
+  ['overview', '/console/'],
+  ['topics', '/console/topics'],
+  ['topic', `/console/topics/${TOPICS[0]}`],
+  ['messages', `/console/topics/${TOPICS[0]}/messages`],
+  ['groups', '/console/groups'],
+  ['group', `/console/groups/${GROUP}`],
+  ['graph', '/console/graph'],
+  ['system-players', '/console/systems/players'],
+  ['system-state', '/console/systems/state'],
+  ['system-activity', '/console/systems/activity'],
+  ['system-sessions', '/console/systems/sessions'],
+  ['system-baskets', '/console/systems/baskets'],
+];
+
+/**
+ * Injected before the page's scripts: window.__benchConsole counts the SSE
+ * events and bytes of every event-stream response fetched (a tee of its body:
+ * the page reads its own branch untouched), the long tasks, and the time the
+ * first data-ready="true" appeared (ms since navigation start).
+ */
+const PAGE_PROBE = `(() => {
+  const stats = { events: 0, bytes: 0, streams: 0, firstReadyMs: null, longTasks: 0, longTaskMs: 0 };
+  window.__benchConsole = stats;
+  const fetch = window.fetch.bind(window);
+  window.fetch = async (...args) => {
+    const res = await fetch(...args);
+    if (!(res.headers.get('content-type') || '').includes('text/event-stream') || !res.body) return res;
+    stats.streams++;
+    const [mine, theirs] = res.body.tee();
+    (async () => {
+      const reader = mine.getReader();
+      const decoder = new TextDecoder();
+      let text = '';
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          stats.bytes += value.byteLength;
+          text = (text + decoder.decode(value, { stream: true })).replace(/\\r\\n?/g, '\\n');
+          let end;
+          while ((end = text.indexOf('\\n\\n')) >= 0) {
+            if (/^data:/m.test(text.slice(0, end))) stats.events++;
+            text = text.slice(end + 2);
+          }
+        }
+      } catch {
+        // the page closed its stream
+      }
+    })();
+    return new Response(theirs, { status: res.status, statusText: res.statusText, headers: res.headers });
+  };
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) { stats.longTasks++; stats.longTaskMs += e.duration; }
+    }).observe({ type: 'longtask', buffered: true });
+  } catch {}
+  const mark = () => {
+    if (stats.firstReadyMs === null && document.querySelector('[data-ready="true"]')) stats.firstReadyMs = performance.now();
+  };
+  new MutationObserver(mark).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-ready'] });
+})();`;
+
+interface PageStats {
+  events: number;
+  bytes: number;
+  streams: number;
+  firstReadyMs: number | null;
+  longTasks: number;
+  longTaskMs: number;
+}
+
+interface ViewResult {
+  view: string;
+  path: string;
+  firstRenderMs: number | null;
+  eventsPerSec: number;
+  bytesPerSec: number;
+  streams: number;
+  probeP50: number;
+  probeMax: number;
+  longTaskMs: number;
+  producedPerSec: number | null;
+  problems: string[];
+}
+
+/** The load generator in its own process; answers after it created the topics. */
+class LoadProducer {
+  private child = fork(fileURLToPath(new URL('./console-producer.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  private waiting: ((m: ProducerReport) => void)[] = [];
+
+  constructor() {
+    this.child.on('message', (m: ProducerReport) => {
+      if (m.type === 'error') console.error(`✘ the producer: ${m.message}`);
+      this.waiting.shift()?.(m);
+    });
+  }
+
+  private ask(command: ProducerCommand): Promise<ProducerReport> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push((m) => (m.type === 'error' ? reject(new Error(m.message)) : resolve(m)));
+      this.child.send(command);
+    });
+  }
+
+  async setup(address: string): Promise<void> {
+    await this.ask({ cmd: 'setup', address, topics: TOPICS, partitions: PARTITIONS });
+  }
+  start(): void {
+    this.child.send({ cmd: 'start', perSend: PER_SEND, inFlight: IN_FLIGHT } satisfies ProducerCommand);
+  }
+  async acked(): Promise<{ acked: number; failed: number; lastError: string | null }> {
+    const m = await this.ask({ cmd: 'count' });
+    if (m.type !== 'count') throw new Error(`the producer answered ${m.type} to count`);
+    return m;
+  }
+  async stop(): Promise<number> {
+    if (!this.child.connected) return 0;
+    const m = await this.ask({ cmd: 'stop' });
+    return m.type === 'stopped' ? m.acked : 0;
+  }
+  kill(): void {
+    if (this.child.exitCode === null) this.child.kill('SIGKILL');
+  }
+}
+
+async function measureView(browser: Browser, system: SystemProcess, view: string, path: string, producer: LoadProducer | null): Promise<ViewResult> {
+  const watched = await openPage(browser, { viewport: DESKTOP, baseURL: system.url, initScripts: [PAGE_PROBE] });
+  const { page } = watched;
+  const stats = () => page.evaluate(() => (globalThis as unknown as { __benchConsole: PageStats }).__benchConsole);
+  try {
+    await page.goto(path);
+    let firstRenderMs: number | null = null;
+    try {
+      await page.locator(`[data-view="${view}"][data-ready="true"]`).waitFor({ timeout: READY_TIMEOUT_MS });
+      firstRenderMs = (await stats()).firstReadyMs;
+    } catch {
+      watched.problems.push(`never data-ready within ${READY_TIMEOUT_MS / 1000} s`);
+    }
+    // The window: what the page receives and how quickly it answers while data flows.
+    const before = await stats();
+    const producedBefore = producer ? (await producer.acked()).acked : 0;
+    const started = performance.now();
+    const probes: number[] = [];
+    while (performance.now() - started < WINDOW_MS) {
+      const t = performance.now();
+      await page.evaluate(() => 0);
+      probes.push(performance.now() - t);
+      await page.waitForTimeout(PROBE_EVERY_MS);
+    }
+    const after = await stats();
+    const seconds = (performance.now() - started) / 1000;
+    const producedPerSec = producer ? ((await producer.acked()).acked - producedBefore) / seconds : null;
+    probes.sort((a, b) => a - b);
+    return {
+      view,
+      path,
+      firstRenderMs,
+      eventsPerSec: (after.events - before.events) / seconds,
+      bytesPerSec: (after.bytes - before.bytes) / seconds,
+      streams: after.streams,
+      probeP50: probes[Math.floor(probes.length / 2)] ?? NaN,
+      probeMax: probes[probes.length - 1] ?? NaN,
+      longTaskMs: after.longTaskMs - before.longTaskMs,
+      producedPerSec,
+      problems: [...watched.problems],
+    };
+  } finally {
+    await watched.close();
+  }
+}
+
+async function main(): Promise<number> {
+  const skip = browserSkipReason();
+  if (skip) {
+    console.log(`console bench skipped: ${skip}`);
+    return 0;
+  }
+  console.error('▶ starting tributary start');
+  const system = await startSystemProcess('console');
+  console.error(`  ${system.what}, API ${system.url}, broker ${system.brokerAddress}`);
+  const producer = new LoadProducer();
+  let browser: Browser | undefined;
+  const results: ViewResult[] = [];
+  let baseline: ViewResult | undefined;
+  let failed = false;
+  let total = { acked: 0, seconds: 0, failed: 0 };
+  try {
+    await producer.setup(system.brokerAddress);
+    // A group that committed offset 0 on every partition: its lag grows with every record produced.
+    const { admin } = await kafkajsAdmin(system.brokerAddress);
+    try {
+      for (const topic of TOPICS) await admin.setOffsets({ groupId: GROUP, topic, partitions: Array.from({ length: PARTITIONS }, (_, partition) => ({ partition, offset: '0' })) });
+    } finally {
+      await admin.disconnect();
+    }
+    browser = await launchBrowser();
+    // Warm-up (the server's JIT and the bundle's first read from disk), not reported.
+    await measureView(browser, system, 'overview', '/console/', null);
+    baseline = await measureView(browser, system, 'overview', '/console/', null);
+
+    producer.start();
+    const t0 = performance.now();
+    // Running at full speed before the first view opens: some acks are back.
+    while ((await producer.acked()).acked < PER_SEND * IN_FLIGHT * 4) await new Promise((r) => setTimeout(r, 50));
+    const start = await producer.acked();
+    for (const [view, path] of VIEWS) {
+      console.error(`▶ ${view} (${path})`);
+      const r = await measureView(browser, system, view, path, producer);
+      results.push(r);
+      if (r.problems.length > 0) {
+        failed = true;
+        console.error(`  ✘ ${r.problems.join('\n    ')}`);
+      }
+    }
+    const end = await producer.acked();
+    total = { acked: end.acked - start.acked, seconds: (performance.now() - t0) / 1000, failed: end.failed };
+    if (end.failed > 0) console.error(`  the producer had ${int(end.failed)} records refused; last error: ${end.lastError}`);
+  } catch (err) {
+    failed = true;
+    console.error(`✘ ${(err as Error).message}\nthe system's log (${system.logFile}):\n${system.tail()}`);
+  } finally {
+    await producer.stop().catch(() => producer.kill());
+    producer.kill();
+    await browser?.close();
+    await system.close(failed);
+  }
+
+  if (baseline) {
+    const row = (r: ViewResult, label: string) => [
+      label,
+      r.firstRenderMs === null ? 'never' : `${int(r.firstRenderMs)} ms`,
+      r.firstRenderMs !== null && baseline!.firstRenderMs ? ratio(r.firstRenderMs, baseline!.firstRenderMs) : '-',
+      String(r.streams),
+      fixed(r.eventsPerSec, 1),
+      fixed(r.bytesPerSec / 1000, 1),
+      `${fixed(r.probeP50, 1)} / ${fixed(r.probeMax, 1)} ms`,
+      `${int(r.longTaskMs)} ms`,
+      r.producedPerSec === null ? 'idle' : int(r.producedPerSec),
+      String(r.problems.length),
+    ];
+    console.log(heading(`The console under load (tributary start; ${TOPICS.length} topics × ${PARTITIONS} partitions, a producer at full speed; headless Chromium; ${os.cpus().length} cores)`));
+    console.log(
+      table(
+        ['view', 'first render', 'vs idle', 'streams', 'SSE events/s', 'SSE kB/s', 'page answers p50 / max', 'long tasks', 'produced/s', 'console errors'],
+        [row(baseline, 'overview, producer idle (baseline)'), ...results.map((r) => row(r, r.view))],
+        ['l'],
+      ),
+    );
+    console.log(`first render: navigation start → data-ready="true", a fresh browser context per view (nothing cached); SSE: \`data:\` events over a ${WINDOW_MS / 1000} s window per page;`);
+    console.log('page answers: round trip of a script evaluated in the page during the window; long tasks: main-thread tasks over 50 ms, summed.');
+    if (total.seconds > 0) console.log(`produced while the views were measured: ${int(total.acked)} records in ${fixed(total.seconds, 1)} s = ${int(total.acked / total.seconds)} records/s (acks=1, ${PER_SEND} per send, ${IN_FLIGHT} in flight)${quick ? '   [--quick]' : ''}`);
+  }
+  return failed ? 1 : 0;
+}
+
+process.exitCode = await main();
