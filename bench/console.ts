@@ -18,6 +18,7 @@
 //
 //   npx tsx bench/console.ts            5 s window per view
 //   npx tsx bench/console.ts --quick    2 s window per view (smoke check)
+//   npx tsx bench/console.ts --views=overview,graph    only these views
 import { fork } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +30,7 @@ import { fixed, heading, int, ratio, table } from './report.js';
 import { startSystemProcess, type SystemProcess } from './system-process.js';
 
 const quick = process.argv.includes('--quick');
+const only = process.argv.find((a) => a.startsWith('--views='))?.slice('--views='.length).split(',');
 const WINDOW_MS = quick ? 2_000 : 5_000;
 const TOPICS = Array.from({ length: 10 }, (_, i) => `bench-console-${i}`);
 const PARTITIONS = 12;
@@ -39,7 +41,7 @@ const READY_TIMEOUT_MS = 30_000;
 /** Pause between two round trips into the page while a window runs. */
 const PROBE_EVERY_MS = 100;
 
-const VIEWS: [view: string, path: string][] = [
+const ALL_VIEWS: [view: string, path: string][] = [
   ['overview', '/console/'],
   ['topics', '/console/topics'],
   ['topic', `/console/topics/${TOPICS[0]}`],
@@ -53,6 +55,12 @@ const VIEWS: [view: string, path: string][] = [
   ['system-sessions', '/console/systems/sessions'],
   ['system-baskets', '/console/systems/baskets'],
 ];
+
+const VIEWS = only ? ALL_VIEWS.filter(([view]) => only.includes(view)) : ALL_VIEWS;
+if (only && VIEWS.length !== only.length) {
+  console.error(`unknown view in --views; the views are ${ALL_VIEWS.map(([v]) => v).join(', ')}`);
+  process.exit(2);
+}
 
 /**
  * Injected before the page's scripts: window.__benchConsole counts the SSE
