@@ -2,10 +2,10 @@
 // system started in this process (embedded broker, PGlite, every service, the API
 // on port 0). Every view loads without a console error at 1280×800 and 390×844,
 // with a screenshot of each in a folder printed at the start; then each panel is
-// shown to follow the system live: players produced through the API, a state
-// message, baskets posted, a poisoned record dead-lettered and replayed from the
-// page, a group's lag rising and falling, and a message produced from the page's
-// form read back by kcat. Every wait is on the page's DOM or on the broker.
+// shown to follow the system live: players produced through the API and from the
+// panel's form, a state message, baskets posted, a stress run started from the
+// page, a poisoned record dead-lettered and replayed from the page, a group's lag
+// rising and falling, and a message produced from the page's form read back by kcat. Every wait is on the page's DOM or on the broker.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -50,7 +50,7 @@ interface PageElement {
 }
 declare const document: {
   querySelector(selector: string): PageElement | null;
-  querySelectorAll(selector: string): Iterable<PageElement>;
+  querySelectorAll(selector: string): ArrayLike<PageElement> & Iterable<PageElement>;
   documentElement: { scrollWidth: number };
 };
 declare const window: { innerWidth: number } & Record<string, unknown>;
@@ -152,6 +152,18 @@ describe('the console in Chromium', { skip: browserSkipReason() }, () => {
     p.assertClean('players panel');
   });
 
+  test("the players panel's form produces N players, shown as new rows", async () => {
+    const p = await page();
+    const root = await openView(p.page, 'system-players', '/console/systems/players');
+    const rows = root.locator('[data-testid="player-row"]');
+    const before = await rows.count();
+    const form = root.locator('[data-testid="players-form"]');
+    await form.locator('[name="count"]').fill('3');
+    await form.locator('[type="submit"], button:not([type])').first().click();
+    await p.page.waitForFunction((want) => document.querySelectorAll('[data-testid="player-row"]').length === want, before + 3, { timeout: UI_TIMEOUT });
+    p.assertClean('players form');
+  });
+
   test('a state message changes the state panel live', async () => {
     const p = await page();
     const root = await openView(p.page, 'system-state', '/console/systems/state');
@@ -204,6 +216,22 @@ describe('the console in Chromium', { skip: browserSkipReason() }, () => {
     assert.notDeepEqual(await valuesOf(), before, 'the chart changed');
     await assertNotReloaded(p.page);
     p.assertClean('baskets panel');
+  });
+
+  test('a stress run started from the baskets panel shows its progress and its result', async () => {
+    const N = 40;
+    const p = await page();
+    const root = await openView(p.page, 'system-baskets', '/console/systems/baskets');
+    // The count field of the form the run button submits.
+    await root.locator('form:has([data-testid="stress-run"]) [name="count"]').fill(String(N));
+    await root.locator('[data-testid="stress-run"]').click();
+    await root.locator('[data-testid="stress-progress"]').waitFor({ timeout: UI_TIMEOUT });
+    const result = root.locator('[data-testid="stress-result"]');
+    await result.waitFor({ timeout: UI_TIMEOUT });
+    assert.match((await result.textContent()) ?? '', /lost\s*0\b/i);
+    const run = (await api(system.url, 'GET', '/api/console/systems/baskets/stress')).body as { count: number; stored: number; running: boolean; result: { lost: number } | null };
+    assert.deepEqual({ count: run.count, stored: run.stored, running: run.running, lost: run.result?.lost }, { count: N, stored: N, running: false, lost: 0 });
+    p.assertClean('stress run');
   });
 
   test('a poisoned basket shows as a dead letter on the graph, and its replay reaches delhaize_shop again', async () => {
