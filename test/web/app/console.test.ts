@@ -265,7 +265,8 @@ describe('the console in Chromium', { skip: browserSkipReason() }, () => {
       });
     await lagIs(N);
 
-    const consumer = kafka.consumer({ groupId: LAG_GROUP, sessionTimeout: 6000, heartbeatInterval: 500 });
+    // Short fetch waits: disconnect() waits for the fetch in flight.
+    const consumer = kafka.consumer({ groupId: LAG_GROUP, sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 100 });
     await consumer.connect();
     try {
       const consumed = new Promise<void>((resolve, reject) => {
