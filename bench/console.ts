@@ -8,7 +8,8 @@
 //                  the bench injects before the page's own scripts)
 //   SSE events/s   `data:` events the page received on its live streams over the
 //                  window, counted by a wrapper around window.fetch injected the same
-//                  way (the page reads its streams with fetch, not EventSource)
+//                  way (the page reads its streams with fetch, not EventSource); the
+//                  page's other fetches (panels that poll) are counted beside them
 //   page answers   round trips of a script evaluated in the page during the window
 //                  (its main thread's availability), and the long tasks it ran
 //   produce rate   records/s the producer had acknowledged during the window
@@ -69,12 +70,15 @@ if (only && VIEWS.length !== only.length) {
  * first data-ready="true" appeared (ms since navigation start).
  */
 const PAGE_PROBE = `(() => {
-  const stats = { events: 0, bytes: 0, streams: 0, firstReadyMs: null, longTasks: 0, longTaskMs: 0 };
+  const stats = { events: 0, bytes: 0, streams: 0, fetches: 0, firstReadyMs: null, longTasks: 0, longTaskMs: 0 };
   window.__benchConsole = stats;
   const fetch = window.fetch.bind(window);
   window.fetch = async (...args) => {
     const res = await fetch(...args);
-    if (!(res.headers.get('content-type') || '').includes('text/event-stream') || !res.body) return res;
+    if (!(res.headers.get('content-type') || '').includes('text/event-stream') || !res.body) {
+      stats.fetches++;
+      return res;
+    }
     stats.streams++;
     const [mine, theirs] = res.body.tee();
     (async () => {
@@ -114,6 +118,7 @@ interface PageStats {
   events: number;
   bytes: number;
   streams: number;
+  fetches: number;
   firstReadyMs: number | null;
   longTasks: number;
   longTaskMs: number;
@@ -126,6 +131,7 @@ interface ViewResult {
   eventsPerSec: number;
   bytesPerSec: number;
   streams: number;
+  fetchesPerSec: number;
   probeP50: number;
   probeMax: number;
   longTaskMs: number;
@@ -208,6 +214,7 @@ async function measureView(browser: Browser, system: SystemProcess, view: string
       eventsPerSec: (after.events - before.events) / seconds,
       bytesPerSec: (after.bytes - before.bytes) / seconds,
       streams: after.streams,
+      fetchesPerSec: (after.fetches - before.fetches) / seconds,
       probeP50: probes[Math.floor(probes.length / 2)] ?? NaN,
       probeMax: probes[probes.length - 1] ?? NaN,
       longTaskMs: after.longTaskMs - before.longTaskMs,
@@ -283,6 +290,7 @@ async function main(): Promise<number> {
       String(r.streams),
       fixed(r.eventsPerSec, 1),
       fixed(r.bytesPerSec / 1000, 1),
+      fixed(r.fetchesPerSec, 1),
       `${fixed(r.probeP50, 1)} / ${fixed(r.probeMax, 1)} ms`,
       `${int(r.longTaskMs)} ms`,
       r.producedPerSec === null ? 'idle' : int(r.producedPerSec),
@@ -291,12 +299,13 @@ async function main(): Promise<number> {
     console.log(heading(`The console under load (tributary start; ${TOPICS.length} topics × ${PARTITIONS} partitions, a producer at full speed; headless Chromium; ${os.cpus().length} cores)`));
     console.log(
       table(
-        ['view', 'first render', 'vs idle', 'streams', 'SSE events/s', 'SSE kB/s', 'page answers p50 / max', 'long tasks', 'produced/s', 'console errors'],
+        ['view', 'first render', 'vs idle', 'streams', 'SSE events/s', 'SSE kB/s', 'other fetches/s', 'page answers p50 / max', 'long tasks', 'produced/s', 'console errors'],
         [row(baseline, 'overview, producer idle (baseline)'), ...results.map((r) => row(r, r.view))],
         ['l'],
       ),
     );
     console.log(`first render: navigation start → data-ready="true", a fresh browser context per view (nothing cached); SSE: \`data:\` events over a ${WINDOW_MS / 1000} s window per page;`);
+    console.log('streams: live streams the page opened; other fetches/s: its plain requests during the window (a panel that polls instead of streaming);');
     console.log('page answers: round trip of a script evaluated in the page during the window; long tasks: main-thread tasks over 50 ms, summed.');
     if (total.seconds > 0) console.log(`produced while the views were measured: ${int(total.acked)} records in ${fixed(total.seconds, 1)} s = ${int(total.acked / total.seconds)} records/s (acks=1, ${PER_SEND} per send, ${IN_FLIGHT} in flight)${quick ? '   [--quick]' : ''}`);
   }
