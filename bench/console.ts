@@ -13,9 +13,10 @@
 //   page answers   round trips of a script evaluated in the page during the window
 //                  (its main thread's availability), and the long tasks it ran
 //   produce rate   records/s the producer had acknowledged during the window
-// The baseline row, first, is the overview opened with the producer idle; the
-// "vs idle" column is each view's first render over it. Exit code 1 when a view
-// never became ready or logged a console error.
+// Last, every view is open at once, in as many pages (one row: the slowest first
+// render, the rest per page). The baseline row, first, is the overview opened
+// with the producer idle; the "vs idle" column is each view's first render over
+// it. Exit code 1 when a view never became ready or logged a console error.
 //
 //   npx tsx bench/console.ts            5 s window per view
 //   npx tsx bench/console.ts --quick    2 s window per view (smoke check)
@@ -179,51 +180,87 @@ class LoadProducer {
   }
 }
 
-async function measureView(browser: Browser, system: SystemProcess, view: string, path: string, producer: LoadProducer | null): Promise<ViewResult> {
-  const watched = await openPage(browser, { viewport: DESKTOP, baseURL: system.url, initScripts: [PAGE_PROBE] });
-  const { page } = watched;
-  const stats = () => page.evaluate(() => (globalThis as unknown as { __benchConsole: PageStats }).__benchConsole);
+/**
+ * Opens the views at once, each in a fresh context, waits for each to be ready,
+ * then measures them over one window (the round trips go to each page in turn).
+ */
+async function measureViews(browser: Browser, system: SystemProcess, views: [view: string, path: string][], producer: LoadProducer | null): Promise<ViewResult[]> {
+  const pages = await Promise.all(views.map(() => openPage(browser, { viewport: DESKTOP, baseURL: system.url, initScripts: [PAGE_PROBE] })));
+  const stats = (i: number) => pages[i]!.page.evaluate(() => (globalThis as unknown as { __benchConsole: PageStats }).__benchConsole);
   try {
-    await page.goto(path);
-    let firstRenderMs: number | null = null;
-    try {
-      await page.locator(`[data-view="${view}"][data-ready="true"]`).waitFor({ timeout: READY_TIMEOUT_MS });
-      firstRenderMs = (await stats()).firstReadyMs;
-    } catch {
-      watched.problems.push(`never data-ready within ${READY_TIMEOUT_MS / 1000} s`);
-    }
-    // The window: what the page receives and how quickly it answers while data flows.
-    const before = await stats();
+    const firstRender = await Promise.all(
+      views.map(async ([view, path], i) => {
+        const { page, problems } = pages[i]!;
+        await page.goto(path);
+        try {
+          await page.locator(`[data-view="${view}"][data-ready="true"]`).waitFor({ timeout: READY_TIMEOUT_MS });
+          return (await stats(i)).firstReadyMs;
+        } catch {
+          problems.push(`never data-ready within ${READY_TIMEOUT_MS / 1000} s`);
+          return null;
+        }
+      }),
+    );
+    // The window: what the pages receive and how quickly they answer while data flows.
+    const before = await Promise.all(views.map((_, i) => stats(i)));
     const producedBefore = producer ? (await producer.acked()).acked : 0;
     const started = performance.now();
-    const probes: number[] = [];
-    while (performance.now() - started < WINDOW_MS) {
+    const probes: number[][] = views.map(() => []);
+    for (let turn = 0; performance.now() - started < WINDOW_MS; turn++) {
+      const i = turn % views.length;
       const t = performance.now();
-      await page.evaluate(() => 0);
-      probes.push(performance.now() - t);
-      await page.waitForTimeout(PROBE_EVERY_MS);
+      await pages[i]!.page.evaluate(() => 0);
+      probes[i]!.push(performance.now() - t);
+      await new Promise((r) => setTimeout(r, PROBE_EVERY_MS / views.length));
     }
-    const after = await stats();
+    const after = await Promise.all(views.map((_, i) => stats(i)));
     const seconds = (performance.now() - started) / 1000;
     const producedPerSec = producer ? ((await producer.acked()).acked - producedBefore) / seconds : null;
-    probes.sort((a, b) => a - b);
-    return {
-      view,
-      path,
-      firstRenderMs,
-      eventsPerSec: (after.events - before.events) / seconds,
-      bytesPerSec: (after.bytes - before.bytes) / seconds,
-      streams: after.streams,
-      fetchesPerSec: (after.fetches - before.fetches) / seconds,
-      probeP50: probes[Math.floor(probes.length / 2)] ?? NaN,
-      probeMax: probes[probes.length - 1] ?? NaN,
-      longTaskMs: after.longTaskMs - before.longTaskMs,
-      producedPerSec,
-      problems: [...watched.problems],
-    };
+    return views.map(([view, path], i) => {
+      const b = before[i]!;
+      const a = after[i]!;
+      const p = probes[i]!.sort((x, y) => x - y);
+      return {
+        view,
+        path,
+        firstRenderMs: firstRender[i] ?? null,
+        eventsPerSec: (a.events - b.events) / seconds,
+        bytesPerSec: (a.bytes - b.bytes) / seconds,
+        streams: a.streams,
+        fetchesPerSec: (a.fetches - b.fetches) / seconds,
+        probeP50: p[Math.floor(p.length / 2)] ?? NaN,
+        probeMax: p[p.length - 1] ?? NaN,
+        longTaskMs: a.longTaskMs - b.longTaskMs,
+        producedPerSec,
+        problems: [...pages[i]!.problems],
+      };
+    });
   } finally {
-    await watched.close();
+    await Promise.all(pages.map((p) => p.close()));
   }
+}
+
+const measureView = async (browser: Browser, system: SystemProcess, view: string, path: string, producer: LoadProducer | null) =>
+  (await measureViews(browser, system, [[view, path]], producer))[0]!;
+
+/** The pages of one window as one row: the slowest first render, the other figures per page (mean; the answers over all pages). */
+function together(results: ViewResult[]): ViewResult {
+  const mean = (f: (r: ViewResult) => number) => results.reduce((sum, r) => sum + f(r), 0) / results.length;
+  const renders = results.map((r) => r.firstRenderMs);
+  return {
+    view: `all ${results.length} views open at once (per page)`,
+    path: '',
+    firstRenderMs: renders.includes(null) ? null : Math.max(...(renders as number[])),
+    eventsPerSec: mean((r) => r.eventsPerSec),
+    bytesPerSec: mean((r) => r.bytesPerSec),
+    streams: mean((r) => r.streams),
+    fetchesPerSec: mean((r) => r.fetchesPerSec),
+    probeP50: mean((r) => r.probeP50),
+    probeMax: Math.max(...results.map((r) => r.probeMax)),
+    longTaskMs: mean((r) => r.longTaskMs),
+    producedPerSec: results[0]?.producedPerSec ?? null,
+    problems: results.flatMap((r) => r.problems.map((p) => `${r.view}: ${p}`)),
+  };
 }
 
 async function main(): Promise<number> {
@@ -269,6 +306,15 @@ async function main(): Promise<number> {
         console.error(`  ✘ ${r.problems.join('\n    ')}`);
       }
     }
+    if (VIEWS.length > 1) {
+      console.error(`▶ all ${VIEWS.length} views at once`);
+      const all = together(await measureViews(browser, system, VIEWS, producer));
+      results.push(all);
+      if (all.problems.length > 0) {
+        failed = true;
+        console.error(`  ✘ ${all.problems.join('\n    ')}`);
+      }
+    }
     const end = await producer.acked();
     total = { acked: end.acked - start.acked, seconds: (performance.now() - t0) / 1000, failed: end.failed };
     if (end.failed > 0) console.error(`  the producer had ${int(end.failed)} records refused; last error: ${end.lastError}`);
@@ -287,7 +333,7 @@ async function main(): Promise<number> {
       label,
       r.firstRenderMs === null ? 'never' : `${int(r.firstRenderMs)} ms`,
       r.firstRenderMs !== null && baseline!.firstRenderMs ? ratio(r.firstRenderMs, baseline!.firstRenderMs) : '-',
-      String(r.streams),
+      fixed(r.streams, r.streams % 1 ? 1 : 0),
       fixed(r.eventsPerSec, 1),
       fixed(r.bytesPerSec / 1000, 1),
       fixed(r.fetchesPerSec, 1),
@@ -306,7 +352,8 @@ async function main(): Promise<number> {
     );
     console.log(`first render: navigation start → data-ready="true", a fresh browser context per view (nothing cached); SSE: \`data:\` events over a ${WINDOW_MS / 1000} s window per page;`);
     console.log('streams: live streams the page opened; other fetches/s: its plain requests during the window (a panel that polls instead of streaming);');
-    console.log('page answers: round trip of a script evaluated in the page during the window; long tasks: main-thread tasks over 50 ms, summed.');
+    console.log('page answers: round trip of a script evaluated in the page during the window; long tasks: main-thread tasks over 50 ms, summed;');
+    if (VIEWS.length > 1) console.log(`all at once: the slowest first render; the other figures are per page, the mean over the ${VIEWS.length} pages (answers: p50 mean, max of all).`);
     if (total.seconds > 0) console.log(`produced while the views were measured: ${int(total.acked)} records in ${fixed(total.seconds, 1)} s = ${int(total.acked / total.seconds)} records/s (acks=1, ${PER_SEND} per send, ${IN_FLIGHT} in flight)${quick ? '   [--quick]' : ''}`);
   }
   return failed ? 1 : 0;
