@@ -308,7 +308,9 @@ async function main(): Promise<number> {
     }
     if (VIEWS.length > 1) {
       console.error(`▶ all ${VIEWS.length} views at once`);
-      const all = together(await measureViews(browser, system, VIEWS, producer));
+      const each = await measureViews(browser, system, VIEWS, producer);
+      console.error(`  first render: ${each.map((r) => `${r.view} ${r.firstRenderMs === null ? 'never' : `${int(r.firstRenderMs)} ms`}`).join(', ')}`);
+      const all = together(each);
       results.push(all);
       if (all.problems.length > 0) {
         failed = true;
