@@ -95,9 +95,9 @@ describe('the console in Chromium', { skip: browserSkipReason() }, () => {
   };
 
   before(async () => {
+    [system, browser] = await Promise.all([startTestSystem({ env: { BASKETS_PARTITIONS: '4' } }), launchBrowser()]);
     shots = screenshotFolder('console');
     console.log(`screenshots of every view: ${shots}`);
-    [system, browser] = await Promise.all([startTestSystem({ env: { BASKETS_PARTITIONS: '4' } }), launchBrowser()]);
     ({ kafka, admin } = await kafkajsAdmin(system.broker.address));
     producer = kafka.producer();
     await producer.connect();
