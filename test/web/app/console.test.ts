@@ -95,7 +95,9 @@ describe('the console in Chromium', { skip: browserSkipReason() }, () => {
   };
 
   before(async () => {
-    [system, browser] = await Promise.all([startTestSystem({ env: { BASKETS_PARTITIONS: '4' } }), launchBrowser()]);
+    // The browser first: without one (under CI) nothing else is started.
+    browser = await launchBrowser();
+    system = await startTestSystem({ env: { BASKETS_PARTITIONS: '4' } });
     shots = screenshotFolder('console');
     console.log(`screenshots of every view: ${shots}`);
     ({ kafka, admin } = await kafkajsAdmin(system.broker.address));
