@@ -27,10 +27,18 @@ const numeric: Record<string, NumericOption> = {
   'group.max.session.timeout.ms': 'groupMaxSessionTimeoutMs',
   'group.consumer.heartbeat.interval.ms': 'groupConsumerHeartbeatIntervalMs',
   'group.consumer.session.timeout.ms': 'groupConsumerSessionTimeoutMs',
+  'connections.max.reauth.ms': 'connectionsMaxReauthMs',
 };
 
+/** Settings taken as Kafka writes them (lists of listeners, a protocol map). */
+const text = {
+  listeners: 'listeners',
+  'advertised.listeners': 'advertisedListeners',
+  'listener.security.protocol.map': 'listenerSecurityProtocolMap',
+} as const satisfies Record<string, keyof BrokerOptions>;
+
 /** Kafka config names accepted by brokerOptionsFromConfigs, for help texts. */
-export const brokerConfigNames: readonly string[] = [...Object.keys(numeric), 'auto.create.topics.enable', 'group.consumer.assignors'];
+export const brokerConfigNames: readonly string[] = [...Object.keys(numeric), ...Object.keys(text), 'auto.create.topics.enable', 'group.consumer.assignors'];
 
 /** Turns `name=value` pairs (Kafka names) into broker options; throws naming an unknown name or a bad value. */
 export function brokerOptionsFromConfigs(pairs: readonly string[]): Partial<BrokerOptions> {
@@ -48,6 +56,10 @@ export function brokerOptionsFromConfigs(pairs: readonly string[]): Partial<Brok
     if (name === 'group.consumer.assignors') {
       // A comma-separated list, as in Kafka (class names are not taken: only the built-in names).
       out.groupConsumerAssignors = value.split(',').map((a) => a.trim()).filter((a) => a !== '');
+      continue;
+    }
+    if (name in text) {
+      out[text[name as keyof typeof text]] = value;
       continue;
     }
     const key = numeric[name];
