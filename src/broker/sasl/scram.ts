@@ -116,7 +116,9 @@ export class ScramServerExchange {
     const c = attrs.find(([k]) => k === 'c');
     const r = attrs.find(([k]) => k === 'r');
     if (!c || Buffer.from(c[1], 'base64').toString('latin1') !== this.first.gs2Header) throw new ScramError('channel binding data differ');
-    if (!r || r[1] !== this.nonce) throw new ScramError('nonce differs');
+    // Kafka checks only that the client's nonce ends with the server's: librdkafka
+    // (2.0 at least) sends its own nonce in front of the whole combined one.
+    if (!r || !r[1].endsWith(this.nonce)) throw new ScramError('nonce differs');
     const { mechanism, storedKey, serverKey } = this.credential;
     const authMessage = `${this.first.bare},${this.serverFirst},${withoutProof}`;
     const proof = Buffer.from(m[2]!, 'base64');

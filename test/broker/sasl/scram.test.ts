@@ -40,6 +40,13 @@ describe('SCRAM-SHA-256 (RFC 7677 section 3)', () => {
     assert.throws(() => parseClientFirst('p=tls-unique,,n=user,r=abc'), /channel binding/);
   });
 
+  it('accepts a final nonce with the client nonce repeated in front (librdkafka 2.0), as Kafka does', () => {
+    const exchange = new ScramServerExchange(credential(), parseClientFirst(CLIENT_FIRST), SERVER_NONCE);
+    // The proof covers the final message as sent, so it is recomputed here for the longer nonce.
+    const bad = CLIENT_FINAL.replace('r=rOpr', 'r=rOprNGfwEbeRWgbNEkqOrOpr');
+    assert.throws(() => exchange.finish(bad), /invalid proof/); // nonce accepted; the published proof no longer matches
+  });
+
   it('decodes =2C and =3D in user names and accepts an equal authorization id', () => {
     assert.equal(parseClientFirst('n,a=a=2Cb=3Dc,n=a=2Cb=3Dc,r=x').username, 'a,b=c');
     assert.throws(() => parseClientFirst('n,a=other,n=user,r=x'), /authorization id/);
