@@ -4,8 +4,7 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { startBroker } from '../../broker/index.js';
 import { brokerConfigNames, brokerOptionsFromConfigs } from '../../broker/config-names.js';
-import { readSaslUsersFile } from '../../broker/sasl/users-file.js';
-import type { BrokerOptions } from '../../broker/config.js';
+import { securityOptions, securitySettingsFromEnv } from '../../broker/security-env.js';
 import { parseInteger, parsePort, UsageError } from '../usage.js';
 
 const HELP = `Usage: tributary broker [options]
@@ -19,12 +18,12 @@ const HELP = `Usage: tributary broker [options]
                      --config listener.security.protocol.map=INTERNAL:PLAINTEXT)
   --advertised-listeners <l>  what clients are told per listener (or BROKER_ADVERTISED_LISTENERS):
                      PLAINTEXT://localhost:19092 (a container's port mapping)
-  --sasl-users <file>  SASL users for SASL listeners, JSON: {"users":[{"name":"app","password":"..."}]}
+  --sasl-users <file>  (or BROKER_SASL_USERS) SASL users for SASL listeners, JSON: {"users":[{"name":"app","password":"..."}]}
                      (mechanisms PLAIN, SCRAM-SHA-256, SCRAM-SHA-512)
-  --tls-cert <pem>   certificate for SSL and SASL_SSL listeners (PEM file)
-  --tls-key <pem>    its private key (PEM file)
-  --tls-ca <pem>     CA that client certificates must be signed by
-  --tls-client-auth  require client certificates (mutual TLS; needs --tls-ca)
+  --tls-cert <pem>   certificate for SSL and SASL_SSL listeners (PEM file, or BROKER_TLS_CERT)
+  --tls-key <pem>    its private key (PEM file, or BROKER_TLS_KEY)
+  --tls-ca <pem>     CA that client certificates must be signed by (or BROKER_TLS_CA)
+  --tls-client-auth  require client certificates (mutual TLS; needs --tls-ca; or BROKER_TLS_CLIENT_AUTH=true)
   --data-dir <dir>   where topics are stored (default ./data/broker, or DATA_DIR/broker)
   --partitions <n>   partitions of auto-created topics (default 1)
   --no-auto-create   refuse to create topics on first use
@@ -67,21 +66,19 @@ export async function brokerCommand(argv: string[]): Promise<number> {
   const flushPolicy = parseFlush(values.flush ?? 'ack');
   const dataDir = values['data-dir'] ?? (process.env.DATA_DIR ? `${process.env.DATA_DIR}/broker` : './data/broker');
   const settings = brokerOptionsFromConfigs(values.config ?? []);
-  const listeners = values.listeners ?? process.env.BROKER_LISTENERS ?? settings.listeners;
-  const advertisedListeners = values['advertised-listeners'] ?? process.env.BROKER_ADVERTISED_LISTENERS ?? settings.advertisedListeners;
-  const security: Partial<BrokerOptions> = {};
-  if (values['sasl-users']) security.sasl = { users: readSaslUsersFile(values['sasl-users']) };
-  if (values['tls-cert'] || values['tls-key']) {
-    if (!values['tls-cert'] || !values['tls-key']) throw new UsageError('--tls-cert and --tls-key go together');
-    security.tls = { cert: values['tls-cert'], key: values['tls-key'], ca: values['tls-ca'], requestCert: values['tls-client-auth'] ?? false };
-  } else if (values['tls-ca'] || values['tls-client-auth']) {
-    throw new UsageError('--tls-ca and --tls-client-auth need --tls-cert and --tls-key');
-  }
+  const fromEnv = securitySettingsFromEnv(process.env);
+  const security = securityOptions({
+    listeners: values.listeners ?? fromEnv.listeners,
+    advertisedListeners: values['advertised-listeners'] ?? fromEnv.advertisedListeners,
+    saslUsersFile: values['sasl-users'] ?? fromEnv.saslUsersFile,
+    tlsCert: values['tls-cert'] ?? fromEnv.tlsCert,
+    tlsKey: values['tls-key'] ?? fromEnv.tlsKey,
+    tlsCa: values['tls-ca'] ?? fromEnv.tlsCa,
+    tlsClientAuth: values['tls-client-auth'] ?? fromEnv.tlsClientAuth,
+  });
   const broker = await startBroker({
     ...settings,
     ...security,
-    ...(listeners ? { listeners } : {}),
-    ...(advertisedListeners ? { advertisedListeners } : {}),
     port,
     host: values.host ?? '127.0.0.1',
     advertisedHost: values['advertised-host'],
