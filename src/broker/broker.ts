@@ -85,7 +85,7 @@ export class Broker implements BrokerServices {
     }
     socket.once('close', () => this.connectionLimits.leave(ip));
     const sasl = usesSasl(listener.securityProtocol)
-      ? new SaslSession({ credentials: config.sasl!.credentials, maxReauthMs: config.connectionsMaxReauthMs, now: config.sasl!.clock })
+      ? new SaslSession({ credentials: config.sasl.credentials, maxReauthMs: config.connectionsMaxReauthMs, now: config.sasl.clock })
       : undefined;
     const scope = { listener, sasl };
     const conn = new Connection(socket, (frame, c) => dispatch(frame, c, scope), {
@@ -111,8 +111,8 @@ export class Broker implements BrokerServices {
     return this.listeners[0]!.advertisedHost;
   }
 
-  get credentials(): CredentialStore | undefined {
-    return this.config.sasl?.credentials;
+  get credentials(): CredentialStore {
+    return this.config.sasl.credentials;
   }
 
   async listen(): Promise<void> {

@@ -130,8 +130,8 @@ export interface BrokerOptions {
 export interface BrokerConfig {
   /** Every listener with its protocol; the first one's address is the broker's `address`. */
   listeners: ListenerConfig[];
-  /** Users by mechanism; undefined when no listener uses SASL. */
-  sasl: { credentials: CredentialStore; clock: () => number } | undefined;
+  /** SASL users by mechanism (Describe/AlterUserScramCredentials change the SCRAM ones), and the clock sessions expire by. */
+  sasl: { credentials: CredentialStore; clock: () => number };
   tls: TlsSettings | undefined;
   connectionsMaxReauthMs: number;
   /** The first listener's. */
@@ -193,9 +193,8 @@ export function resolveConfig(opts: BrokerOptions = {}): BrokerConfig {
   if (needsTls && !opts.tls) throw new ListenerConfigError('an SSL or SASL_SSL listener needs tls options (cert and key)');
   const config: BrokerConfig = {
     listeners,
-    sasl: needsSasl
-      ? { credentials: new CredentialStore(opts.sasl!.mechanisms ?? SASL_MECHANISMS, opts.sasl!.users ?? []), clock: opts.sasl!.clock ?? Date.now }
-      : undefined,
+    // Always a store: AlterUserScramCredentials may add users before any SASL listener needs them.
+    sasl: { credentials: new CredentialStore(opts.sasl?.mechanisms ?? SASL_MECHANISMS, opts.sasl?.users ?? []), clock: opts.sasl?.clock ?? Date.now },
     tls: needsTls ? loadTls(opts.tls!) : undefined,
     connectionsMaxReauthMs: opts.connectionsMaxReauthMs ?? 0,
     port: first.port,

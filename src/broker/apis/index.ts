@@ -37,6 +37,8 @@ import { consumerGroupHeartbeat } from './consumer-group-heartbeat.js';
 import { consumerGroupDescribe } from './consumer-group-describe.js';
 import { saslHandshake } from './sasl-handshake.js';
 import { saslAuthenticate } from './sasl-authenticate.js';
+import { describeUserScramCredentials } from './describe-user-scram-credentials.js';
+import { alterUserScramCredentials } from './alter-user-scram-credentials.js';
 
 export const handlers: ApiHandler[] = [
   apiVersions,
@@ -76,4 +78,6 @@ export const handlers: ApiHandler[] = [
   consumerGroupDescribe,
   saslHandshake,
   saslAuthenticate,
+  describeUserScramCredentials,
+  alterUserScramCredentials,
 ];

@@ -30,7 +30,7 @@ export const saslHandshake: ApiHandler<SaslHandshakeRequest, SaslHandshakeRespon
       if (!(err instanceof SaslAuthenticationError)) throw err;
       // A re-authentication that changes mechanism: refused, then closed.
       connection.closeAfterAnswer();
-      return { errorCode: ErrorCode.ILLEGAL_SASL_STATE, mechanisms: [...(ctx.broker.credentials?.mechanisms ?? [])] };
+      return { errorCode: ErrorCode.ILLEGAL_SASL_STATE, mechanisms: [...ctx.broker.credentials.mechanisms] };
     }
   },
 };

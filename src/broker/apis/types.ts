@@ -19,8 +19,8 @@ export interface BrokerServices {
   /** Where clients reach this broker's first listener (handlers answer `ctx.listener`'s address). */
   readonly advertisedHost: string;
   readonly port: number;
-  /** SASL users by mechanism, when a listener uses SASL. */
-  readonly credentials: CredentialStore | undefined;
+  /** SASL users by mechanism (SCRAM ones managed by Describe/AlterUserScramCredentials). */
+  readonly credentials: CredentialStore;
   /** Topics, partitions and their logs. */
   readonly topics: TopicManager;
   /** The caps on partitions per request and per broker (CreateTopics, CreatePartitions, auto-creation). */

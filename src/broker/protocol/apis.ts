@@ -64,6 +64,10 @@ import { readIncrementalAlterConfigsRequest, writeIncrementalAlterConfigsRequest
 import { readIncrementalAlterConfigsResponse, writeIncrementalAlterConfigsResponse } from './messages/incremental-alter-configs-response.js';
 import { readOffsetDeleteRequest, writeOffsetDeleteRequest } from './messages/offset-delete-request.js';
 import { readOffsetDeleteResponse, writeOffsetDeleteResponse } from './messages/offset-delete-response.js';
+import { readDescribeUserScramCredentialsRequest, writeDescribeUserScramCredentialsRequest } from './messages/describe-user-scram-credentials-request.js';
+import { readDescribeUserScramCredentialsResponse, writeDescribeUserScramCredentialsResponse } from './messages/describe-user-scram-credentials-response.js';
+import { readAlterUserScramCredentialsRequest, writeAlterUserScramCredentialsRequest } from './messages/alter-user-scram-credentials-request.js';
+import { readAlterUserScramCredentialsResponse, writeAlterUserScramCredentialsResponse } from './messages/alter-user-scram-credentials-response.js';
 import { readDescribeClusterRequest, writeDescribeClusterRequest } from './messages/describe-cluster-request.js';
 import { readDescribeClusterResponse, writeDescribeClusterResponse } from './messages/describe-cluster-response.js';
 import { readDescribeProducersRequest, writeDescribeProducersRequest } from './messages/describe-producers-request.js';
@@ -376,6 +380,18 @@ export const apis: { readonly [apiKey: number]: ApiDescriptor | undefined } = {
     flexibleVersions: Infinity, latestVersionUnstable: false, listeners: ['zkBroker', 'broker'],
     readRequest: readOffsetDeleteRequest, writeRequest: writeOffsetDeleteRequest,
     readResponse: readOffsetDeleteResponse, writeResponse: writeOffsetDeleteResponse,
+  },
+  50: {
+    key: 50, name: 'DescribeUserScramCredentials', minVersion: 0, maxVersion: 0,
+    flexibleVersions: 0, latestVersionUnstable: false, listeners: ['zkBroker', 'broker', 'controller'],
+    readRequest: readDescribeUserScramCredentialsRequest, writeRequest: writeDescribeUserScramCredentialsRequest,
+    readResponse: readDescribeUserScramCredentialsResponse, writeResponse: writeDescribeUserScramCredentialsResponse,
+  },
+  51: {
+    key: 51, name: 'AlterUserScramCredentials', minVersion: 0, maxVersion: 0,
+    flexibleVersions: 0, latestVersionUnstable: false, listeners: ['zkBroker', 'broker', 'controller'],
+    readRequest: readAlterUserScramCredentialsRequest, writeRequest: writeAlterUserScramCredentialsRequest,
+    readResponse: readAlterUserScramCredentialsResponse, writeResponse: writeAlterUserScramCredentialsResponse,
   },
   60: {
     key: 60, name: 'DescribeCluster', minVersion: 0, maxVersion: 1,

@@ -13,6 +13,18 @@ const HASH: Record<ScramMechanism, { name: 'sha256' | 'sha512'; bytes: number }>
   'SCRAM-SHA-512': { name: 'sha512', bytes: 64 },
 };
 
+/** The mechanism's number in Describe/AlterUserScramCredentials (Kafka's ScramMechanism type). */
+const MECHANISM_IDS: Record<ScramMechanism, number> = { 'SCRAM-SHA-256': 1, 'SCRAM-SHA-512': 2 };
+
+export function scramMechanismId(m: ScramMechanism): number {
+  return MECHANISM_IDS[m];
+}
+
+/** The mechanism of a Describe/AlterUserScramCredentials number; undefined for 0 (UNKNOWN) and others. */
+export function scramMechanismOf(id: number): ScramMechanism | undefined {
+  return SCRAM_MECHANISMS.find((m) => MECHANISM_IDS[m] === id);
+}
+
 /** What is stored for a user and mechanism: never the password. */
 export interface ScramCredential {
   mechanism: ScramMechanism;
