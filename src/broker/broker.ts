@@ -6,6 +6,7 @@ import type { ListenerConfig } from './listeners.js';
 import { usesSasl, usesTls } from './listeners.js';
 import { SaslSession } from './sasl/session.js';
 import type { CredentialStore } from './sasl/credentials.js';
+import { attachCredentialsFile, credentialsFileIn } from './sasl/credentials-file.js';
 import { resolveConfig, type BrokerConfig, type BrokerOptions } from './config.js';
 import { TopicManager, type Topic } from './topics/topic-manager.js';
 import { Connection } from './server/connection.js';
@@ -233,6 +234,8 @@ export interface RunningBroker {
 /** Opens the data directory (recovering every partition) and starts listening. */
 export async function startBroker(options: BrokerOptions = {}): Promise<RunningBroker> {
   const config = resolveConfig(options);
+  // SCRAM users changed at run time, over the ones of the options.
+  attachCredentialsFile(config.sasl.credentials, credentialsFileIn(config.dataDir));
   const topics = await TopicManager.open(config.dataDir, {
     brokerDefaults: config.topicDefaults,
     clusterId: config.clusterId,

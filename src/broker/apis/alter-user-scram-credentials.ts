@@ -6,7 +6,7 @@
 // (UNSUPPORTED_SASL_MECHANISM), 4096–16384 iterations and a user name
 // (UNACCEPTABLE_CREDENTIAL), one change per user and mechanism
 // (DUPLICATE_RESOURCE), deleting only what exists (RESOURCE_NOT_FOUND).
-// Changes last while the broker runs (they are not written to disk).
+// Changes are kept in the data directory (sasl/credentials-file.ts) across restarts.
 import { ApiKey } from '../protocol/apis.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import type { AlterUserScramCredentialsRequest } from '../protocol/messages/alter-user-scram-credentials-request.js';
@@ -39,7 +39,7 @@ export const alterUserScramCredentials: ApiHandler<AlterUserScramCredentialsRequ
       if (!d.name) change.error = [ErrorCode.UNACCEPTABLE_CREDENTIAL, 'Username must not be empty'];
       else if (!mechanism) change.error = [ErrorCode.UNSUPPORTED_SASL_MECHANISM, 'Unknown SCRAM mechanism'];
       else if (!store.scramCredential(mechanism, d.name)) change.error = [ErrorCode.RESOURCE_NOT_FOUND, 'Attempt to delete a user credential that does not exist'];
-      else change.apply = () => store.deleteScram(d.name, mechanism);
+      else change.apply = () => store.removeScram(d.name, mechanism);
       changes.push(change);
     }
     for (const u of req.upsertions) {
@@ -49,7 +49,7 @@ export const alterUserScramCredentials: ApiHandler<AlterUserScramCredentialsRequ
       else if (!mechanism) change.error = [ErrorCode.UNSUPPORTED_SASL_MECHANISM, 'Unknown SCRAM mechanism'];
       else if (u.iterations < MIN_ITERATIONS) change.error = [ErrorCode.UNACCEPTABLE_CREDENTIAL, 'Too few iterations'];
       else if (u.iterations > MAX_ITERATIONS) change.error = [ErrorCode.UNACCEPTABLE_CREDENTIAL, 'Too many iterations'];
-      else change.apply = () => store.setScram(u.name, fromSaltedPassword(mechanism, u.saltedPassword, u.salt, u.iterations));
+      else change.apply = () => store.alterScram(u.name, fromSaltedPassword(mechanism, u.saltedPassword, u.salt, u.iterations));
       changes.push(change);
     }
     const byUser = new Map<string, Change[]>();

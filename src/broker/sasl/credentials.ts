@@ -29,6 +29,8 @@ export function isSaslMechanism(value: string): value is SaslMechanism {
 export class CredentialStore {
   private readonly plain = new Map<string, ScramCredential>();
   private readonly scram = new Map<ScramMechanism, Map<string, ScramCredential>>(SCRAM_MECHANISMS.map((m) => [m, new Map()]));
+  /** Told of each run-time change (alterScram, removeScram), to keep it on disk; null: deleted. */
+  onScramChange: ((user: string, mechanism: ScramMechanism, credential: ScramCredential | null) => void) | undefined;
 
   constructor(
     /** Enabled mechanisms (sasl.enabled.mechanisms), in the order SaslHandshake lists them. */
@@ -67,6 +69,19 @@ export class CredentialStore {
   /** False when the user had no such credential. */
   deleteScram(user: string, mechanism: ScramMechanism): boolean {
     return this.scram.get(mechanism)!.delete(user);
+  }
+
+  /** A change made at run time (AlterUserScramCredentials): applied, then reported to onScramChange. */
+  alterScram(user: string, credential: ScramCredential): void {
+    this.setScram(user, credential);
+    this.onScramChange?.(user, credential.mechanism, credential);
+  }
+
+  /** A deletion made at run time; false when there was nothing to delete. */
+  removeScram(user: string, mechanism: ScramMechanism): boolean {
+    if (!this.deleteScram(user, mechanism)) return false;
+    this.onScramChange?.(user, mechanism, null);
+    return true;
   }
 
   /** Every user with a SCRAM credential, and the mechanisms and iterations of each. */

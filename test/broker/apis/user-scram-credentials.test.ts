@@ -1,10 +1,13 @@
 // DescribeUserScramCredentials and AlterUserScramCredentials (KIP-554) over a raw
 // connection: a user added at run time authenticates with SCRAM at once (kafkajs
 // on the SASL listener), is described with its mechanisms and iterations, and
-// cannot authenticate once deleted; Kafka's per-user errors.
+// cannot authenticate once deleted; Kafka's per-user errors; the changes
+// survive a restart (kept in the data directory, without passwords).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
 import { startTestBroker, type TestBroker } from '../../helpers/broker.js';
 import { RawClient } from '../../helpers/raw-client.js';
@@ -18,14 +21,18 @@ let broker: TestBroker;
 let admin: RawClient;
 let saslAddress: string;
 
-before(async () => {
-  broker = await startTestBroker({
-    listeners: 'PLAINTEXT://127.0.0.1:0,SASL_PLAINTEXT://127.0.0.1:0',
-    sasl: { users: [{ name: 'from-options', password: 'options-secret', mechanisms: ['SCRAM-SHA-512'] }] },
-  });
+const options = {
+  listeners: 'PLAINTEXT://127.0.0.1:0,SASL_PLAINTEXT://127.0.0.1:0',
+  sasl: { users: [{ name: 'from-options', password: 'options-secret', mechanisms: ['SCRAM-SHA-512' as const] }] },
+};
+
+async function start(dataDir?: string): Promise<void> {
+  broker = await startTestBroker({ ...options, ...(dataDir ? { dataDir } : {}) });
   admin = await RawClient.connect(broker.listeners[0]!.port);
   saslAddress = broker.listeners[1]!.address;
-});
+}
+
+before(() => start());
 
 after(async () => {
   admin.close();
@@ -117,5 +124,17 @@ describe('SCRAM credentials at run time', () => {
     );
     const after = await describeUsers(['dup']);
     assert.equal(after.results[0].errorCode, ErrorCode.RESOURCE_NOT_FOUND, 'the refused upsertions were not applied');
+  });
+
+  it('the changes survive a restart: added users authenticate, deleted ones do not, and no password is on disk', async () => {
+    await alter([{ name: 'from-options', mechanism: SHA512 }], [upsertion('kept', SHA256, 'kept-secret')]);
+    admin.close();
+    await broker.close();
+    const text = fs.readFileSync(path.join(broker.dataDir, 'scram-credentials.json'), 'utf8');
+    assert.ok(!text.includes('kept-secret') && text.includes('storedKey'));
+    await start(broker.dataDir);
+    assert.equal(await canConnect('scram-sha-256', 'kept', 'kept-secret'), true);
+    assert.equal(await canConnect('scram-sha-512', 'added', 'added-secret'), true);
+    assert.equal(await canConnect('scram-sha-512', 'from-options', 'options-secret'), false, 'deleted at run time, not restored from the options');
   });
 });
