@@ -6,6 +6,7 @@
 // with connections.max.reauth.ms, on a clock the test moves.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { Kafka, logLevel } from 'kafkajs';
 import { startTestBroker, type TestBroker } from '../../helpers/broker.js';
 import { RawClient } from '../../helpers/raw-client.js';
 import { ApiKey } from '../../../src/broker/protocol/apis.js';
@@ -131,5 +132,30 @@ describe('re-authentication (KIP-368)', () => {
     const hs = await raw.request(ApiKey.SaslHandshake, 1, { mechanism: 'SCRAM-SHA-256' });
     assert.notEqual(hs.errorCode, ErrorCode.NONE);
     await raw.waitClosed();
+  });
+
+  it('kafkajs re-authenticates on its connections and keeps working past each session\'s end', async () => {
+    // A threshold as long as the session: kafkajs re-authenticates before every request.
+    const kafka = new Kafka({
+      clientId: 'reauth',
+      brokers: [broker.address],
+      sasl: { mechanism: 'scram-sha-256', username: 'app', password: 'app-secret' },
+      reauthenticationThreshold: REAUTH_MS,
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 0 },
+    });
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      for (const topic of ['reauth-1', 'reauth-2', 'reauth-3']) {
+        now += REAUTH_MS; // the previous session is over: without re-authentication the broker would close the connection
+        assert.equal(await admin.createTopics({ topics: [{ topic, numPartitions: 1 }] }), true);
+      }
+      now += REAUTH_MS;
+      const topics = await admin.listTopics();
+      for (const t of ['reauth-1', 'reauth-2', 'reauth-3']) assert.ok(topics.includes(t), t);
+    } finally {
+      await admin.disconnect();
+    }
   });
 });
