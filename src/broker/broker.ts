@@ -60,31 +60,40 @@ export class Broker implements BrokerServices {
     this.connectionLimits = new ConnectionLimits(config.maxConnections, config.maxConnectionsPerIp);
     this.listeners = config.listeners.map((l) => new BoundListener(l));
     this.servers = this.listeners.map((listener) => {
-      const accept = (socket: net.Socket) => this.accept(socket, listener, dispatch);
-      if (!usesTls(listener.config.securityProtocol)) return net.createServer(accept);
-      const t = config.tls!;
-      const server = tls.createServer(
-        { cert: t.cert, key: t.key, ca: t.ca, requestCert: t.requestCert, rejectUnauthorized: t.requestCert },
-        accept,
-      );
-      server.on('tlsClientError', (err, socket) =>
-        config.log('warn', 'TLS handshake failed', { listener: listener.config.name, client: `${socket.remoteAddress}:${socket.remotePort}`, error: err.message }),
-      );
+      const secure = usesTls(listener.securityProtocol);
+      const t = config.tls;
+      const server = secure && t
+        ? tls.createServer({ cert: t.cert, key: t.key, ca: t.ca, requestCert: t.requestCert, rejectUnauthorized: t.requestCert })
+        : net.createServer();
+      // Limits count TCP connections, so TLS handshakes in progress count too.
+      server.on('connection', (socket: net.Socket) => this.admit(socket));
+      server.on(secure ? 'secureConnection' : 'connection', (socket: net.Socket) => {
+        if (!socket.destroyed) this.accept(socket, listener, dispatch);
+      });
+      if (secure) {
+        server.on('tlsClientError', (err, socket) =>
+          config.log('warn', 'TLS handshake failed', { listener: listener.name, client: `${socket.remoteAddress}:${socket.remotePort}`, error: err.message }),
+        );
+      }
       return server;
     });
   }
 
-  /** One accepted socket (after the TLS handshake on a TLS listener): limits, SASL state, framing. */
-  private accept(socket: net.Socket, listener: BoundListener, dispatch: ReturnType<typeof createDispatcher>): void {
-    const config = this.config;
+  /** max.connections and max.connections.per.ip: a connection beyond them is closed at once. */
+  private admit(socket: net.Socket): void {
     const ip = socket.remoteAddress ?? '';
     const refused = this.connectionLimits.admit(ip);
     if (refused) {
-      config.log('warn', `closing new connection: ${refused}`, { client: `${ip}:${socket.remotePort}` });
+      this.config.log('warn', `closing new connection: ${refused}`, { client: `${ip}:${socket.remotePort}` });
       socket.destroy();
       return;
     }
     socket.once('close', () => this.connectionLimits.leave(ip));
+  }
+
+  /** One admitted socket (after the TLS handshake on a TLS listener): its SASL state and framing. */
+  private accept(socket: net.Socket, listener: BoundListener, dispatch: ReturnType<typeof createDispatcher>): void {
+    const config = this.config;
     const sasl = usesSasl(listener.securityProtocol)
       ? new SaslSession({ credentials: config.sasl.credentials, maxReauthMs: config.connectionsMaxReauthMs, now: config.sasl.clock })
       : undefined;
