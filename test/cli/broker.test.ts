@@ -1,7 +1,8 @@
 // `tributary broker` with secured listeners, as a user runs it: a PLAINTEXT and
 // a SASL_SSL listener from --listeners, users from --sasl-users, certificate from
 // --tls-cert/--tls-key; kcat reaches both, and the SASL_SSL one only with the
-// right password. Then the same from the environment (BROKER_LISTENERS, ...).
+// right password and an enabled mechanism (--config sasl.enabled.mechanisms).
+// Then the same from the environment (BROKER_LISTENERS, ...).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -42,6 +43,7 @@ describe('tributary broker with listeners, SASL and TLS', () => {
       'broker', '--data-dir', path.join(dir, 'flags'),
       '--listeners', 'PLAINTEXT://127.0.0.1:0,SASL_SSL://127.0.0.1:0',
       '--sasl-users', usersFile, '--tls-cert', certs.serverCert, '--tls-key', certs.serverKey,
+      '--config', 'sasl.enabled.mechanisms=SCRAM-SHA-256,SCRAM-SHA-512',
     ]);
     try {
       const [, plain, secure] = await broker.ready(BANNER);
@@ -54,6 +56,10 @@ describe('tributary broker with listeners, SASL and TLS', () => {
       const refused = await kcat(sasl(secure!, 'wrong').map((a) => (a === '5' ? '1' : a)));
       assert.notEqual(refused.code, 0);
       assert.match(refused.stderr, /Authentication failed/);
+      // PLAIN is not among sasl.enabled.mechanisms.
+      const plainRefused = await kcat(sasl(secure!, 'cli-secret').map((a) => (a === 'sasl.mechanisms=SCRAM-SHA-256' ? 'sasl.mechanisms=PLAIN' : a === '5' ? '1' : a)));
+      assert.notEqual(plainRefused.code, 0);
+      assert.match(plainRefused.stderr, /Unsupported SASL mechanism: broker's supported mechanisms: SCRAM-SHA-256,SCRAM-SHA-512/);
     } finally {
       assert.equal(await broker.stop(), 0, broker.output());
     }

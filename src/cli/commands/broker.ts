@@ -79,6 +79,8 @@ export async function brokerCommand(argv: string[]): Promise<number> {
   const broker = await startBroker({
     ...settings,
     ...security,
+    // --config sasl.enabled.mechanisms and the users of --sasl-users together.
+    ...(settings.sasl || security.sasl ? { sasl: { ...settings.sasl, ...security.sasl } } : {}),
     port,
     host: values.host ?? '127.0.0.1',
     advertisedHost: values['advertised-host'],
