@@ -18,8 +18,9 @@ const HELP = `Usage: tributary broker [options]
                      --config listener.security.protocol.map=INTERNAL:PLAINTEXT)
   --advertised-listeners <l>  what clients are told per listener (or BROKER_ADVERTISED_LISTENERS):
                      PLAINTEXT://localhost:19092 (a container's port mapping)
-  --sasl-users <file>  (or BROKER_SASL_USERS) SASL users for SASL listeners, JSON: {"users":[{"name":"app","password":"..."}]}
-                     (mechanisms PLAIN, SCRAM-SHA-256, SCRAM-SHA-512)
+  --sasl-users <file>  SASL users for SASL listeners (or BROKER_SASL_USERS), JSON:
+                     {"users":[{"name":"app","password":"..."}]} (PLAIN, SCRAM-SHA-256,
+                     SCRAM-SHA-512; --config sasl.enabled.mechanisms narrows them)
   --tls-cert <pem>   certificate for SSL and SASL_SSL listeners (PEM file, or BROKER_TLS_CERT)
   --tls-key <pem>    its private key (PEM file, or BROKER_TLS_KEY)
   --tls-ca <pem>     CA that client certificates must be signed by (or BROKER_TLS_CA)
