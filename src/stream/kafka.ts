@@ -68,6 +68,10 @@ export type KafkaAdmin = Pick<
   | 'listGroups'
   | 'describeGroups'
   | 'listConsumerGroupOffsets'
+  | 'alterConsumerGroupOffsets'
+  | 'incrementalAlterConfigs'
+  | 'deleteRecords'
+  | 'describeLogDirs'
   | 'connectToBrokers'
   | 'close'
 >;

@@ -118,6 +118,10 @@ export interface AlterConfigsRequest {
 export interface DeleteRecordsRequest {
   partitions: { partition: number; offset: number }[];
 }
+/** Each partition's start offset after the deletion. */
+export interface DeleteRecordsResult {
+  partitions: { partition: number; startOffset: number }[];
+}
 
 export type ValueFormat = 'null' | 'json' | 'protobuf' | 'text' | 'binary';
 

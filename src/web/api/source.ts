@@ -1,0 +1,21 @@
+// What the console looks at: the Kafka cluster, the services this process runs
+// (for the processing graph, the system panels and decoding their topics), the
+// database check, and whether the API asks for keys. `tributary start` and
+// `tributary api` give all of it; `tributary console` gives the cluster and the
+// services' declarations only.
+import type { Service } from '../../services/service.js';
+import type { KafkaConfig } from '../../stream/kafka-config.js';
+
+export interface ConsoleSource {
+  kafka: KafkaConfig;
+  /** The systems, running or only declared; default none. */
+  services?: Service[];
+  /** The database check: resolves with a status ("ok (pglite)"), rejects when unreachable. Absent: no database. */
+  database?: () => Promise<string>;
+  /** API_KEYS is set: the page must send a key. */
+  authRequired?: boolean;
+  /** Where the built page is (index.html, assets/); default <package root>/dist/console. */
+  pageDir?: string;
+  /** Sampling periods (tests shorten them); see sampler.ts. */
+  sampling?: { activeMs?: number; idleMs?: number };
+}
