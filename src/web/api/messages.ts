@@ -109,7 +109,8 @@ const byTime = (a: ConsoleMessage, b: ConsoleMessage) => a.timestamp - b.timesta
 
 /** GET /topics/:topic/messages: oldest first, at most `limit`; `next` per partition continues the page. */
 export async function browse(c: Console, name: string, q: BrowseQuery): Promise<MessagesPage> {
-  const { topic } = await c.topic(name);
+  // The ends as they are now: a record produced a moment ago is on the page.
+  const { topic } = await c.topic(name, 0);
   const limit = Math.min(q.limit ?? 50, MAX_LIMIT);
   const filter = messageFilter(q);
   const partitions = partitionsOf(topic, q.partition, 'querystring.partition');

@@ -12,6 +12,8 @@ export interface PartitionState {
   isr: number[];
   start: number;
   end: number;
+  /** Bytes on disk (summed over replicas' log dirs), null when the cluster does not say. */
+  size: number | null;
 }
 
 export interface TopicState {
@@ -73,7 +75,7 @@ export async function takeSnapshot(admin: KafkaAdmin, now = Date.now): Promise<C
       name,
       id: t.id,
       internal: isInternalTopic(name),
-      partitions: t.partitions.map((p, partition) => ({ partition, leader: p.leader, replicas: p.replicas, isr: p.isr, start: 0, end: 0 })),
+      partitions: t.partitions.map((p, partition) => ({ partition, leader: p.leader, replicas: p.replicas, isr: p.isr, start: 0, end: 0, size: null })),
     });
   }
   const request = [...topics.values()].filter((t) => t.partitions.length > 0).map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partition, timestamp: -1n })) }));
@@ -91,6 +93,8 @@ export async function takeSnapshot(admin: KafkaAdmin, now = Date.now): Promise<C
       if (part) part.start = Number(p.offset);
     }
   }
+
+  await addSizes(admin, topics);
 
   const groups = new Map<string, GroupState>();
   const listed = [...(await admin.listGroups()).values()];
@@ -134,6 +138,28 @@ export async function takeSnapshot(admin: KafkaAdmin, now = Date.now): Promise<C
     topics,
     groups,
   };
+}
+
+/** Partition sizes from DescribeLogDirs; left null when the cluster does not answer it. */
+async function addSizes(admin: KafkaAdmin, topics: Map<string, TopicState>): Promise<void> {
+  const request = [...topics.values()].filter((t) => t.partitions.length > 0).map((t) => ({ name: t.name, partitions: t.partitions.map((p) => p.partition) }));
+  if (request.length === 0) return;
+  let answers;
+  try {
+    answers = await admin.describeLogDirs({ topics: request });
+  } catch {
+    return;
+  }
+  for (const broker of answers) {
+    for (const dir of broker.results) {
+      for (const t of dir.topics) {
+        for (const p of t.partitions) {
+          const part = topics.get(t.name)?.partitions[p.partitionIndex];
+          if (part) part.size = (part.size ?? 0) + Number(p.partitionSize);
+        }
+      }
+    }
+  }
 }
 
 /** Sum of end minus committed over the partitions the group committed on (of one topic, or all). */

@@ -84,16 +84,14 @@ export function deadLetterTopics(snapshot: ClusterSnapshot): DeadLetterTopicSumm
 export async function topicList(c: Console): Promise<TopicSummary[]> {
   const snapshot = await c.sampler.current();
   const topics = [...snapshot.topics.values()].sort((a, b) => Number(a.internal) - Number(b.internal) || a.name.localeCompare(b.name));
-  const sizes = await logDirSizes(c, topics);
-  return topics.map((t) => summary(c, snapshot, t, sizes));
+  return topics.map((t) => summary(c, snapshot, t));
 }
 
 export async function topicDetail(c: Console, name: string): Promise<TopicDetail> {
   const { snapshot, topic } = await c.topic(name);
-  const sizes = await logDirSizes(c, [topic]);
   const configs = await topicConfigs(c, name);
   return {
-    ...summary(c, snapshot, topic, sizes),
+    ...summary(c, snapshot, topic),
     partitionInfo: topic.partitions.map((p) => ({
       partition: p.partition,
       leader: p.leader,
@@ -101,20 +99,16 @@ export async function topicDetail(c: Console, name: string): Promise<TopicDetail
       isr: p.isr,
       startOffset: p.start,
       endOffset: p.end,
-      sizeBytes: sizes?.get(`${name}:${p.partition}`) ?? null,
+      sizeBytes: p.size,
     })),
     configs,
   };
 }
 
-function summary(c: Console, snapshot: ClusterSnapshot, t: TopicState, sizes: Map<string, number> | undefined): TopicSummary {
+function summary(c: Console, snapshot: ClusterSnapshot, t: TopicState): TopicSummary {
   const startOffset = topicStart(t);
   const endOffset = topicEnd(t);
-  let size: number | null = null;
-  if (sizes) {
-    size = 0;
-    for (const p of t.partitions) size += sizes.get(`${t.name}:${p.partition}`) ?? 0;
-  }
+  const size = t.partitions.some((p) => p.size !== null) ? t.partitions.reduce((n, p) => n + (p.size ?? 0), 0) : null;
   const groups = [...snapshot.groups.values()]
     .filter((g) => g.committed.has(t.name))
     .map((g) => ({ group: g.group, lag: groupLag(snapshot, g, t.name) }))
@@ -132,28 +126,6 @@ function summary(c: Console, snapshot: ClusterSnapshot, t: TopicState, sizes: Ma
     rateHistory: c.sampler.topicRateHistory(t.name),
     groups,
   };
-}
-
-/** Bytes per "topic:partition" (summed over brokers' log dirs), or undefined when the cluster does not say. */
-async function logDirSizes(c: Console, topics: TopicState[]): Promise<Map<string, number> | undefined> {
-  if (topics.length === 0) return new Map();
-  try {
-    const answers = await c.admin.describeLogDirs({ topics: topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => p.partition) })) });
-    const sizes = new Map<string, number>();
-    for (const broker of answers) {
-      for (const dir of broker.results) {
-        for (const t of dir.topics) {
-          for (const p of t.partitions) {
-            const key = `${t.name}:${p.partitionIndex}`;
-            sizes.set(key, (sizes.get(key) ?? 0) + Number(p.partitionSize));
-          }
-        }
-      }
-    }
-    return sizes;
-  } catch {
-    return undefined;
-  }
 }
 
 async function topicConfigs(c: Console, name: string): Promise<ConfigEntry[]> {
