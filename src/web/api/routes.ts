@@ -9,6 +9,7 @@ import { bodyErrors, ErrorResponse } from '../../http/schemas.js';
 import type { HttpServer } from '../../http/server.js';
 import { Console } from './console.js';
 import { browse, produce, tail, type BrowseQuery } from './messages.js';
+import { graphView } from './graph.js';
 import { groupDetail, groupList, resetOffsets } from './groups.js';
 import { LiveHub, type Poll } from './live.js';
 import * as S from './schemas.js';
@@ -105,6 +106,12 @@ export async function consoleRoutes(http: HttpServer, source: ConsoleSource): Pr
     params: GroupParams,
     response: S.GroupDetail,
     load: (p) => groupDetail(c, p.group),
+  });
+
+  resource('/graph', {
+    summary: "Each system's processing graph as its app declares it, with rates and lag; the dead-letter topics",
+    response: S.GraphView,
+    load: () => graphView(c),
   });
 
   // Writes.

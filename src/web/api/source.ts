@@ -10,6 +10,8 @@ export interface ConsoleSource {
   kafka: KafkaConfig;
   /** The systems, running or only declared; default none. */
   services?: Service[];
+  /** The services are declarations only (`tributary console`): graphs and decoding, no panels, no systems in the overview. */
+  declaredOnly?: boolean;
   /** The database check: resolves with a status ("ok (pglite)"), rejects when unreachable. Absent: no database. */
   database?: () => Promise<string>;
   /** API_KEYS is set: the page must send a key. */

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { HttpError } from '../../http/errors.js';
+import { errorBody, HttpError } from '../../http/errors.js';
 import type { HttpServer } from '../../http/server.js';
 
 /** The folder holding the package.json of this package, from this file up. */
@@ -77,18 +77,26 @@ export async function consolePage(http: HttpServer, dir = defaultPageDir()): Pro
   };
   const assets = path.join(dir, 'assets');
   if (fs.existsSync(assets)) {
-    await http.register(fastifyStatic, {
-      root: assets,
-      prefix: '/console/assets/',
-      decorateReply: false,
-      schemaHide: true,
-      index: false,
-      immutable: true,
-      maxAge: '365d',
-      // No listing of the folder, no dot files.
-      list: false,
-      dotfiles: 'ignore',
-    });
+    await http.register(
+      async (scope) => {
+        // A file that is not there is a 404 here: the server's own handler would call it a 405 (/console/* has GET).
+        scope.setNotFoundHandler((request, reply) => {
+          reply.code(404).send(errorBody(404, `no asset ${request.url.split('?')[0]}`, { field: 'url' }));
+        });
+        await scope.register(fastifyStatic, {
+          root: assets,
+          prefix: '/',
+          decorateReply: false,
+          schemaHide: true,
+          index: false,
+          immutable: true,
+          maxAge: '365d',
+          list: false,
+          dotfiles: 'ignore',
+        });
+      },
+      { prefix: '/console/assets' },
+    );
   }
   const spa = { schema: { hide: true } };
   http.get('/console', spa, async (_request, reply) => page.send(reply));

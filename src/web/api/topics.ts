@@ -29,7 +29,7 @@ const TOPIC_CONFIG_SOURCE = 1;
 
 export async function overview(c: Console): Promise<Overview> {
   const database = c.source.database ? await health(c.source.database) : null;
-  const systems = c.services.map((s) => ({ name: s.name, description: s.description }));
+  const systems = (c.source.declaredOnly ? [] : c.services).map((s) => ({ name: s.name, description: s.description }));
   const { sampler } = c;
   let snapshot: ClusterSnapshot;
   try {

@@ -8,6 +8,7 @@ import { buildHttpServer, type HttpServer } from '../../../src/http/server.js';
 import { createAdmin, createProducer, type KafkaAdmin, type RawProducer } from '../../../src/stream/kafka.js';
 import { consoleRoutes, type ConsoleRoutes } from '../../../src/web/api/routes.js';
 import type { ConsoleSource } from '../../../src/web/api/source.js';
+import type { ConsolePage } from '../../../src/web/api/static.js';
 
 export interface ConsoleServer extends ConsoleRoutes {
   http: HttpServer;
@@ -16,7 +17,12 @@ export interface ConsoleServer extends ConsoleRoutes {
   close(): Promise<void>;
 }
 
-export async function startConsoleServer(brokers: string[], source: Partial<ConsoleSource> = {}, apiKeys: string[] = []): Promise<ConsoleServer> {
+export async function startConsoleServer(
+  brokers: string[],
+  source: Partial<ConsoleSource> = {},
+  apiKeys: string[] = [],
+  more?: (http: HttpServer, page: ConsolePage) => void,
+): Promise<ConsoleServer> {
   const http = await buildHttpServer({
     log: pino({ level: process.env.TRIBUTARY_TEST_LOG ? 'debug' : 'silent' }),
     metrics: new Metrics({ defaultMetrics: false }),
@@ -24,6 +30,7 @@ export async function startConsoleServer(brokers: string[], source: Partial<Cons
     access: { apiKeys },
   });
   const routes = await consoleRoutes(http, { kafka: { brokers, clientId: 'console-test' }, ...source });
+  more?.(http, routes.page);
   await http.ready();
   return {
     ...routes,
