@@ -139,11 +139,10 @@ export async function browse(c: Console, name: string, q: BrowseQuery): Promise<
   } else if (mode === 'offset') {
     if (q.offset === undefined) throw new HttpError(400, 'from=offset needs offset=N', 'querystring.offset');
     const offset = offsetParam(q.offset, 'querystring.offset');
-    for (const n of partitions) {
-      const p = topic.partitions[n]!;
-      if (offset > p.end) throw new HttpError(400, `offset ${offset} is past the end of partition ${n} (${p.end})`, 'querystring.offset');
-    }
-    starts = new Map(partitions.map((n) => [n, Math.max(offset, topic.partitions[n]!.start)]));
+    // On one partition an offset past its end is a mistake; across all, a partition that short just has nothing there.
+    const p = q.partition !== undefined && q.partition !== '' ? topic.partitions[partitions[0]!]! : undefined;
+    if (p && offset > p.end) throw new HttpError(400, `offset ${offset} is past the end of partition ${p.partition} (${p.end})`, 'querystring.offset');
+    starts = new Map(partitions.map((n) => [n, Math.min(Math.max(offset, topic.partitions[n]!.start), topic.partitions[n]!.end)]));
   } else {
     if (q.time === undefined) throw new HttpError(400, 'from=time needs time=<unix ms or ISO 8601>', 'querystring.time');
     const ms = timeParam(q.time, 'querystring.time');

@@ -5,14 +5,18 @@
 // and open streams are closed with the server.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { HttpError } from '../../http/errors.js';
 import { bodyErrors, ErrorResponse } from '../../http/schemas.js';
 import type { HttpServer } from '../../http/server.js';
 import { Console } from './console.js';
 import { browse, produce, tail, type BrowseQuery } from './messages.js';
+import { deadLetters, replay } from './dead-letters.js';
 import { graphView } from './graph.js';
 import { groupDetail, groupList, resetOffsets } from './groups.js';
 import { LiveHub, type Poll } from './live.js';
 import * as S from './schemas.js';
+import { StressRuns } from './stress.js';
+import { activityPanel, basketsPanel, playersPanel, requireBaskets, sendState, sessionsPanel, statePanel } from './systems.js';
 import type { ConsoleSource } from './source.js';
 import { consolePage, type ConsolePage } from './static.js';
 import { alterConfigs, createTopic, deleteRecords, deleteTopic, overview, topicDetail, topicList } from './topics.js';
@@ -45,8 +49,12 @@ interface ResourceSpec<P, Q> {
 export async function consoleRoutes(http: HttpServer, source: ConsoleSource): Promise<ConsoleRoutes> {
   const c = new Console(source);
   const live = new LiveHub(() => c.sampler.touch());
+  const stress = new StressRuns();
   http.addHook('preClose', async () => live.closeAll());
-  http.addHook('onClose', async () => c.close());
+  http.addHook('onClose', async () => {
+    await stress.close();
+    await c.close();
+  });
   const page = await consolePage(http, source.pageDir);
 
   // A GET resource and its live twin, from one description.
@@ -114,6 +122,33 @@ export async function consoleRoutes(http: HttpServer, source: ConsoleSource): Pr
     load: () => graphView(c),
   });
 
+  resource('/dead-letters/:topic/messages', {
+    summary: "A dead-letter topic's letters, newest first, with the error headers",
+    params: TopicParams,
+    querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).optional().describe('1..500, default 50') }),
+    response: S.DeadLettersPage,
+    load: (p, q) => deadLetters(c, p.topic, q.limit),
+  });
+
+  // The systems' panels.
+  const LimitQuery = (fallback: number) => z.object({ limit: z.coerce.number().int().min(1).max(500).optional().describe(`1..500, default ${fallback}`) });
+  resource('/systems/players', {
+    summary: 'Players panel: the last players produced',
+    querystring: LimitQuery(20),
+    response: S.PlayersPanel,
+    load: (_p, q) => playersPanel(c, q.limit),
+  });
+  resource('/systems/state', { summary: 'State panel: the state the API serves now', response: S.StatePanel, load: async () => statePanel(c) });
+  resource('/systems/activity', { summary: 'Activity panel: requests per endpoint, per client and per minute', response: S.ActivityPanel, load: async () => activityPanel(c) });
+  resource('/systems/sessions', {
+    summary: 'Sessions panel: first and last seen per user, searchable',
+    querystring: z.object({ q: z.string().max(200).optional().describe('Only users whose id contains it'), limit: z.coerce.number().int().min(1).max(1000).optional().describe('1..1000, default 100') }),
+    response: S.SessionsPanel,
+    load: async (_p, q) => sessionsPanel(c, q.q, q.limit),
+  });
+  resource('/systems/baskets', { summary: 'Baskets panel: category shares, average basket price per store', response: S.BasketsPanel, load: () => basketsPanel(c) });
+  resource('/systems/baskets/stress', { summary: 'The last stress run of the baskets system: live counts, then its result', response: S.StressRunView, load: async () => stress.current });
+
   // Writes.
   http.post(
     `${API_PREFIX}/topics`,
@@ -180,5 +215,59 @@ export async function consoleRoutes(http: HttpServer, source: ConsoleSource): Pr
     },
   );
 
+  http.post(
+    `${API_PREFIX}/dead-letters/:topic/replay`,
+    {
+      schema: {
+        tags,
+        summary: 'Send a dead letter ({partition, offset}) or all of them ({}) back to the topic it came from',
+        params: TopicParams,
+        body: S.ReplayRequest,
+        response: { 200: S.ReplayResult, 404: ErrorResponse, ...bodyErrors },
+      },
+    },
+    async (request) => {
+      c.sampler.touch();
+      return replay(c, request.params.topic, request.body);
+    },
+  );
+
+  http.post(
+    `${API_PREFIX}/systems/state`,
+    { schema: { tags, summary: 'Send a state message (the state panel changes live)', body: S.SendStateRequest, response: { 201: z.object({ sent: z.literal(true) }), 404: ErrorResponse, ...bodyErrors } } },
+    async (request, reply) => {
+      c.sampler.touch();
+      return reply.code(201).send(await sendState(c, request.body));
+    },
+  );
+  http.post(
+    `${API_PREFIX}/systems/baskets/stress`,
+    {
+      schema: {
+        tags,
+        summary: 'Start a stress run: N baskets posted by this process to its own POST /data, checked in the database',
+        body: S.StressRequest,
+        response: { 202: S.StressRunView, 404: ErrorResponse, 409: ErrorResponse, ...bodyErrors },
+      },
+    },
+    async (request, reply) => {
+      c.sampler.touch();
+      requireBaskets(c);
+      const url = selfUrl(http);
+      if (!url) throw new HttpError(409, 'this server is not listening on an address a stress run can reach');
+      const key = /^Bearer\s+(\S+)/i.exec(request.headers.authorization ?? '')?.[1];
+      return reply.code(202).send(stress.start({ count: request.body.count, concurrency: request.body.concurrency, url, apiKey: key }));
+    },
+  );
+
   return { console: c, live, page };
+}
+
+/** The server's own address, for a stress run against it (0.0.0.0 and :: reached as localhost). */
+function selfUrl(http: HttpServer): string | undefined {
+  const all = http.addresses().filter((x): x is Exclude<typeof x, string> => typeof x !== 'string');
+  const a = all.find((x) => x.family === 'IPv4') ?? all[0];
+  if (!a) return undefined;
+  const host = a.address === '0.0.0.0' ? '127.0.0.1' : a.address === '::' ? '[::1]' : a.family === 'IPv6' ? `[${a.address}]` : a.address;
+  return `http://${host}:${a.port}`;
 }

@@ -186,3 +186,40 @@ export const StressRunView: z.ZodType<T.StressRunView> = z.object({
     .nullable(),
   error: z.string().nullable(),
 });
+
+export const PlayersPanel: z.ZodType<T.PlayersPanel> = z.object({
+  topic: z.string(),
+  count: int(),
+  players: z.array(z.object({ partition: int(), offset: int(), timestamp: int(), key: z.string().nullable(), player: z.unknown() })),
+});
+export const StatePanel: z.ZodType<T.StatePanel> = z.object({
+  topic: z.string(),
+  state: int(),
+  message: z.object({ message_id: z.union([z.string(), z.number()]).optional(), text: z.string().optional(), state: int() }).nullable(),
+});
+export const SendStateRequest: z.ZodType<T.SendStateRequest> = z.object({
+  state: z.number().int({ error: 'must be an integer' }),
+  text: z.string().max(10_000).optional(),
+});
+export const ActivityPanel: z.ZodType<T.ActivityPanel> = z.object({
+  totals: z.array(z.object({ endpoint: z.string(), method: z.string(), count: int() })),
+  byClient: z.array(z.object({ client: z.string(), count: int() })),
+  perMinute: z.array(
+    z.object({ windowStart: z.string(), windowEnd: z.string(), endpoint: z.string(), method: z.string(), client: z.string(), count: int(), final: z.boolean() }),
+  ),
+});
+export const SessionsPanel: z.ZodType<T.SessionsPanel> = z.object({
+  total: int(),
+  matched: int(),
+  summaries: z.array(z.object({ userId: z.string(), firstSeen: int(), lastSeen: int() })),
+});
+export const BasketsPanel: z.ZodType<T.BasketsPanel> = z.object({
+  categoryShare: z.record(z.string(), z.number()),
+  averageTotal: z.number(),
+  averageTotalByStore: z.record(z.string(), z.number()),
+  baskets: int(),
+});
+export const StressRequest: z.ZodType<T.StressRequest> = z.object({
+  count: int().min(1).max(100_000),
+  concurrency: int().min(1).max(256).optional(),
+});

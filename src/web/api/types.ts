@@ -293,3 +293,56 @@ export interface StressRunView {
   } | null;
   error: string | null;
 }
+
+/** GET /api/console/systems/players?limit=: the last players produced (default 20), newest first. */
+export interface PlayersPanel {
+  topic: string;
+  /** Records on the topic now. */
+  count: number;
+  players: { partition: number; offset: number; timestamp: number; key: string | null; player: unknown }[];
+}
+
+/** GET /api/console/systems/state: the state the API serves now (POST with {state, text?} sends one). */
+export interface StatePanel {
+  topic: string;
+  state: number;
+  /** The message it came from, null before any. */
+  message: { message_id?: string | number; text?: string; state: number } | null;
+}
+export interface SendStateRequest {
+  state: number;
+  text?: string;
+}
+
+/** GET /api/console/systems/activity: the usage counts (all-time per endpoint and client, per minute). */
+export interface ActivityPanel {
+  totals: { endpoint: string; method: string; count: number }[];
+  byClient: { client: string; count: number }[];
+  perMinute: { windowStart: string; windowEnd: string; endpoint: string; method: string; client: string; count: number; final: boolean }[];
+}
+
+/** GET /api/console/systems/sessions?q=&limit=: first/last seen per user; q filters by userId substring. */
+export interface SessionsPanel {
+  /** Users summarized in all. */
+  total: number;
+  /** Users matching q. */
+  matched: number;
+  /** At most `limit` (default 100) of them, by userId. */
+  summaries: { userId: string; firstSeen: number; lastSeen: number }[];
+}
+
+/** GET /api/console/systems/baskets: what the baskets worker computed over what is stored. */
+export interface BasketsPanel {
+  /** Share of all stored products per category, 0..1. */
+  categoryShare: Record<string, number>;
+  /** Average basket total_price (euros). */
+  averageTotal: number;
+  averageTotalByStore: Record<string, number>;
+  baskets: number;
+}
+
+/** POST /api/console/systems/baskets/stress */
+export interface StressRequest {
+  count: number;
+  concurrency?: number;
+}

@@ -104,7 +104,7 @@ describe('console API: messages', () => {
   test('bad offset, partition, time or path: 400 naming the field; unknown topic 404', async () => {
     for (const [q, field] of [
       ['?from=offset&offset=abc', 'querystring.offset'],
-      ['?from=offset&offset=99', 'querystring.offset'],
+      ['?from=offset&partition=0&offset=99', 'querystring.offset'],
       ['?from=offset', 'querystring.offset'],
       ['?partition=7', 'querystring.partition'],
       ['?from=time&time=yesterday', 'querystring.time'],
