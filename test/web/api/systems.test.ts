@@ -124,6 +124,14 @@ describe('console API in the product: panels, graph, dead letters, stress', () =
     assert.equal(back.messages[0]?.value.value, 'not json at all');
     assert.ok(!Object.keys(back.messages[0].headers).some((h) => h.startsWith('tributary.')), 'the DLQ headers are not sent back');
 
+    // The replayed letter fails again: a second letter. With one record lacking the DLQ headers, replay all.
+    await eventually(async () => (await get('/dead-letters/delhaize_shop.dlq/messages')).count >= 2, 'the replayed letter to fail again');
+    const plain = await api(system.url, 'POST', '/api/console/topics/delhaize_shop.dlq/messages', { key: 'x', value: 'no headers' });
+    assert.equal(plain.status, 201);
+    const all = await api(system.url, 'POST', '/api/console/dead-letters/delhaize_shop.dlq/replay', {});
+    assert.equal(all.status, 200, JSON.stringify(all.body));
+    assert.deepEqual(all.body, { replayed: 2, skipped: 1 });
+
     const notDlq = await api(system.url, 'GET', '/api/console/dead-letters/delhaize_shop/messages');
     assert.equal(notDlq.status, 404);
     const badOffset = await api(system.url, 'POST', '/api/console/dead-letters/delhaize_shop.dlq/replay', { partition: 0, offset: 99_999 });
