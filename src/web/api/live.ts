@@ -40,7 +40,8 @@ export class LiveHub {
     raw.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
+      // One stream per connection: when it ends, so does the connection (a closing server need not wait for it).
+      connection: 'close',
       'x-accel-buffering': 'no',
     });
     raw.write(`retry: 2000\n\n`);
@@ -57,7 +58,10 @@ export class LiveHub {
       this.streams.delete(stop);
       clearInterval(ping);
       if (timer) clearTimeout(timer);
-      if (!raw.writableEnded) raw.end();
+      // The connection goes with the stream: a closing server would otherwise wait for the client to drop it.
+      const socket = request.raw.socket;
+      if (!raw.writableEnded) raw.end(() => socket?.destroy());
+      else socket?.destroy();
     };
     this.streams.add(stop);
     this.stats.open++;

@@ -28,6 +28,8 @@ describe('console API: live twins', () => {
   });
   after(async () => {
     for (const s of open) s.close();
+    // fetch keeps an aborted stream's socket a while (a browser's EventSource.close() does not): drop them.
+    server?.http.server.closeAllConnections();
     await server?.close();
     await tools?.close();
     await broker?.destroy();
