@@ -175,28 +175,35 @@ async function forward(c: Console, topic: TopicState, partitions: number[], star
   return { messages: kept, next, scanned: reads.reduce((k, r) => k + r.scanned, 0) };
 }
 
-/** The live tail: from the offsets of `next`, what was appended since; undefined when nothing matched. */
+/**
+ * The live tail: from the offsets of `next`, what was appended since (at most
+ * `limit`, the newest: a topic written faster than a page can show skips
+ * ahead); undefined when nothing new matched.
+ */
 export async function tail(c: Console, name: string, q: BrowseQuery, next: Record<string, number>): Promise<MessagesPage | undefined> {
   const { topic } = await c.topic(name);
   const filter = messageFilter(q);
+  const limit = Math.min(q.limit ?? 50, MAX_LIMIT);
+  const partitions = Object.keys(next).map(Number).filter((n) => topic.partitions[n] !== undefined);
+  const budget = Math.max(limit, Math.ceil(MAX_SCAN / Math.max(1, partitions.length)));
   const reads = await Promise.all(
-    Object.entries(next).map(([key, from]) => {
-      const p = topic.partitions[Number(key)];
-      if (!p) return undefined;
-      // A partition whose records were deleted below our position starts again at its new start.
-      return readPartition(c, topic, p.partition, Math.max(from, p.start), p.end, { keep: MAX_LIMIT, budget: MAX_SCAN, filter });
+    partitions.map((n) => {
+      const p = topic.partitions[n]!;
+      // Records deleted below our position: go on from the new start; too many new ones: only the last window.
+      const from = Math.max(next[String(n)]!, p.start, p.end - (filter ? budget : limit));
+      return readPartition(c, topic, n, from, p.end, { keep: limit, budget, filter, keepLast: true });
     }),
   );
   let scanned = 0;
   const messages: ConsoleMessage[] = [];
   for (const r of reads) {
-    if (!r) continue;
-    next[String(r.partition)] = r.position;
+    next[String(r.partition)] = Math.max(r.position, next[String(r.partition)]!);
     scanned += r.scanned;
     messages.push(...r.matched);
   }
   if (messages.length === 0) return undefined;
-  return { messages: messages.sort(byTime), next: { ...next }, scanned };
+  messages.sort(byTime);
+  return { messages: messages.slice(Math.max(0, messages.length - limit)), next: { ...next }, scanned };
 }
 
 /** POST /topics/:topic/messages: acks=all; the record's partition and offset. */

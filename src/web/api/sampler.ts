@@ -68,6 +68,11 @@ export class Sampler {
     return this.started && !this.closed;
   }
 
+  /** The wait before the next sample: short while a console client was here lately, long otherwise. */
+  get pace(): number {
+    return this.now() - this.lastTouch < this.activeWindowMs ? this.activeMs : this.idleMs;
+  }
+
   /** A console client is here: start sampling (first use) and sample at the active pace. */
   touch(): void {
     this.lastTouch = this.now();
@@ -183,7 +188,7 @@ export class Sampler {
       this.sample()
         .then(() => this.ticks++)
         .catch(() => {}) // the cluster away: try again at the next tick; the views report it
-        .finally(() => this.schedule(this.now() - this.lastTouch < this.activeWindowMs ? this.activeMs : this.idleMs));
+        .finally(() => this.schedule(this.pace));
     }, ms);
     this.timer.unref();
   }

@@ -66,6 +66,17 @@ describe('console API: live twins', () => {
     stream.close();
   });
 
+  test('a tail holds at most `limit` records an event: more appended at once, the newest of them', async () => {
+    const stream = await sse('/api/console/live/topics/tail/messages?limit=2');
+    const first = await stream.next();
+    assert.deepEqual(first.data.messages.map((m: { value: { value: string } }) => m.value.value), ['old-2', 'new-1']);
+    await tools.send('tail', ['a', 'b', 'c', 'd', 'e'].map((value) => ({ value })));
+    const second = await stream.next();
+    assert.deepEqual(second.data.messages.map((m: { value: { value: string } }) => m.value.value), ['d', 'e']);
+    assert.deepEqual(second.data.next, { '0': 8 });
+    stream.close();
+  });
+
   test(`never more than ${LIVE_MAX_PER_SECOND} events a second, however fast the topic changes`, async () => {
     const stream = await sse('/api/console/live/topics/ticks');
     let producing = true;

@@ -74,3 +74,25 @@ test('a sample of a real cluster sees the records produced and the offsets commi
     await broker.destroy();
   }
 });
+
+test('the pace: every activeMs while a console client was seen within the last minute, every idleMs after', async () => {
+  const admin = createAdmin({ brokers: ['127.0.0.1:1'], clientId: 'unused' });
+  let now = 5_000_000;
+  const sampler = new Sampler(admin, { activeMs: 2000, idleMs: 15_000, activeWindowMs: 60_000, now: () => now });
+  try {
+    assert.equal(sampler.running, false);
+    sampler.touch();
+    assert.equal(sampler.running, true);
+    assert.equal(sampler.pace, 2000);
+    now += 59_000;
+    assert.equal(sampler.pace, 2000);
+    now += 2000;
+    assert.equal(sampler.pace, 15_000);
+    sampler.touch();
+    assert.equal(sampler.pace, 2000);
+  } finally {
+    sampler.close();
+    await admin.close();
+  }
+  assert.equal(sampler.running, false);
+});
