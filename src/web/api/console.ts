@@ -19,7 +19,8 @@ export class Console {
   private declared: Map<string, KnownTopic> | undefined;
 
   constructor(readonly source: ConsoleSource) {
-    this.admin = createAdmin(source.kafka);
+    // A view that cannot reach the cluster says so within a second rather than after the client's three tries.
+    this.admin = createAdmin(source.kafka, { retries: 1, retryDelay: 250 });
     this.sampler = new Sampler(this.admin, source.sampling);
     this.services = source.services ?? [];
   }

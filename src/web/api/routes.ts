@@ -61,9 +61,16 @@ export async function consoleRoutes(http: HttpServer, source: ConsoleSource): Pr
   const resource = <P, Q>(path: string, spec: ResourceSpec<P, Q>) => {
     const errors = { 400: ErrorResponse, 404: ErrorResponse, 422: ErrorResponse };
     const schema = { tags, summary: spec.summary, description: spec.description, params: spec.params, querystring: spec.querystring };
-    http.get(`${API_PREFIX}${path}`, { schema: { ...schema, response: { 200: spec.response, ...errors } } }, async (request) => {
+    http.get(`${API_PREFIX}${path}`, { schema: { ...schema, response: { 200: spec.response, ...errors, 503: ErrorResponse } } }, async (request) => {
       c.sampler.touch();
-      return spec.load(request.params as P, request.query as Q);
+      try {
+        return await spec.load(request.params as P, request.query as Q);
+      } catch (err) {
+        if (err instanceof HttpError) throw err;
+        // The cluster (or a client of it) failed: say so, rather than a bare 500.
+        request.log.warn({ err }, 'a console view failed');
+        throw new HttpError(503, `the Kafka cluster did not answer: ${err instanceof Error ? err.message : String(err)}`);
+      }
     });
     http.get(
       `${LIVE_PREFIX}${path}`,

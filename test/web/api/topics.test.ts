@@ -137,3 +137,23 @@ describe('console API: overview and topics', () => {
     assert.deepEqual(doc.body.paths['/api/console/topics'].get.tags, ['console']);
   });
 });
+
+describe('console API: a cluster that does not answer', () => {
+  test('the overview says so in its broker health; a view is 503 naming the cause', async () => {
+    // Nothing listens on port 1: every connection is refused at once.
+    const server = await startConsoleServer(['127.0.0.1:1']);
+    try {
+      const overview = await server.call('GET', '/api/console/overview');
+      assert.equal(overview.status, 200);
+      assert.equal(overview.body.health.broker.ok, false);
+      assert.match(overview.body.health.broker.text, /^unreachable/);
+      assert.equal(overview.body.health.database, null);
+      const topics = await server.call('GET', '/api/console/topics');
+      assert.equal(topics.status, 503);
+      assert.match(topics.body.message, /did not answer/);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
