@@ -29,6 +29,7 @@ export class LiveHub {
 
   constructor(
     private readonly onPoll: () => void = () => {},
+    private readonly pingMs = PING_MS,
     private readonly minIntervalMs = 1000 / LIVE_MAX_PER_SECOND,
     private readonly now: () => number = Date.now,
   ) {}
@@ -49,7 +50,7 @@ export class LiveHub {
     let timer: NodeJS.Timeout | undefined;
     let last: string | undefined;
     let lastSentAt = -Infinity;
-    const ping = setInterval(() => raw.write(': ping\n\n'), PING_MS);
+    const ping = setInterval(() => raw.write(': ping\n\n'), this.pingMs);
     ping.unref();
     const stop = () => {
       if (!open) return;

@@ -48,7 +48,7 @@ interface ResourceSpec<P, Q> {
 
 export async function consoleRoutes(http: HttpServer, source: ConsoleSource): Promise<ConsoleRoutes> {
   const c = new Console(source);
-  const live = new LiveHub(() => c.sampler.touch());
+  const live = new LiveHub(() => c.sampler.touch(), source.pingMs);
   const stress = new StressRuns();
   http.addHook('preClose', async () => live.closeAll());
   http.addHook('onClose', async () => {

@@ -20,4 +20,6 @@ export interface ConsoleSource {
   pageDir?: string;
   /** Sampling periods (tests shorten them); see sampler.ts. */
   sampling?: { activeMs?: number; idleMs?: number };
+  /** Milliseconds between `: ping` comments on a live stream; default 15 s. */
+  pingMs?: number;
 }

@@ -141,3 +141,32 @@ describe('console API: streams and the sampler end with the server', () => {
     }
   });
 });
+
+describe('console API: pings', () => {
+  test('a stream with nothing new still sends a `: ping` comment every pingMs', async () => {
+    const broker = await startTestBroker();
+    const server = await startConsoleServer([broker.address], { pingMs: 50 });
+    try {
+      await server.http.listen({ host: '127.0.0.1', port: 0 });
+      const { port } = server.http.server.address() as { port: number };
+      const tools = clusterTools([broker.address]);
+      await tools.admin.createTopics({ topics: ['quiet'], partitions: 1, replicas: 1 });
+      const stream = await openSse(`http://127.0.0.1:${port}/api/console/live/topics/quiet/messages`);
+      await stream.next();
+      // The next event comes only with a new record: produce one once a ping has arrived.
+      const waiting = stream.next();
+      await eventually(() => stream.comments.length > 0, 'a ping');
+      await tools.send('quiet', [{ value: 'after the ping' }]);
+      const event = await waiting;
+      assert.equal(event.data.messages[0].value.value, 'after the ping');
+      assert.ok(stream.comments.includes('ping'), JSON.stringify(stream.comments));
+      stream.close();
+      await tools.close();
+    } finally {
+      server.http.server.closeAllConnections();
+      await server.close();
+      await broker.destroy();
+    }
+  });
+});
+

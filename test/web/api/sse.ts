@@ -11,6 +11,8 @@ export interface SseStream {
   contentType: string | null;
   /** The next event (comments such as `: ping` are skipped). */
   next(): Promise<SseEvent>;
+  /** Comment lines seen so far (`ping` for `: ping`). */
+  readonly comments: string[];
   close(): void;
 }
 
@@ -20,7 +22,9 @@ export async function openSse(url: string, headers: Record<string, string> = {})
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
   let buffer = '';
+  const comments: string[] = [];
   return {
+    comments,
     status: res.status,
     contentType: res.headers.get('content-type'),
     async next() {
@@ -31,7 +35,10 @@ export async function openSse(url: string, headers: Record<string, string> = {})
           buffer = buffer.slice(end + 2);
           const fields: Record<string, string> = {};
           for (const line of block.split('\n')) {
-            if (line.startsWith(':')) continue;
+            if (line.startsWith(':')) {
+              comments.push(line.slice(1).trim());
+              continue;
+            }
             const i = line.indexOf(':');
             if (i < 0) continue;
             fields[line.slice(0, i)] = (fields[line.slice(0, i)] ? `${fields[line.slice(0, i)]}\n` : '') + line.slice(i + 1).replace(/^ /, '');
