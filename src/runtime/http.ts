@@ -55,7 +55,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<HttpSer
   http.get('/asyncapi.json', { schema: { tags: ['system'], summary: 'AsyncAPI 3.0 document of every topic and agent', hide: true } }, async () =>
     mergeAsyncApi(services.map((s) => s.app.asyncApi({ title: s.name, description: s.description }))),
   );
-  const { page } = await consoleRoutes(http, { kafka: ctx.kafka, services, database, authRequired: (options.access?.apiKeys.length ?? 0) > 0 });
+  const { page } = await consoleRoutes(http, { kafka: ctx.kafka, services, database, metrics: ctx.metrics, authRequired: (options.access?.apiKeys.length ?? 0) > 0 });
   rootRoute(http, page, () => ({
     name: 'Tributary',
     systems: services.map((s) => ({ name: s.name, description: s.description })),

@@ -40,9 +40,10 @@ export interface RunningConsole {
 export async function startConsole(options: { kafka: KafkaConfig; port: number; host: string; env: NodeJS.ProcessEnv; log: Logger }): Promise<RunningConsole> {
   const access = httpAccessFromEnv(options.env);
   const services = await declaredServices(options.kafka, options.env);
+  const metrics = new Metrics();
   const http = await buildHttpServer({
     log: options.log,
-    metrics: new Metrics(),
+    metrics,
     access,
     docs: {
       title: 'Tributary console',
@@ -52,7 +53,7 @@ export async function startConsole(options: { kafka: KafkaConfig; port: number; 
     },
   });
   try {
-    const { page } = await consoleRoutes(http, { kafka: options.kafka, services, declaredOnly: true, authRequired: access.apiKeys.length > 0 });
+    const { page } = await consoleRoutes(http, { kafka: options.kafka, services, declaredOnly: true, metrics, authRequired: access.apiKeys.length > 0 });
     rootRoute(http, page, () => ({
       name: 'Tributary console',
       systems: [],

@@ -6,7 +6,9 @@
 // than 1000 / LIVE_MAX_PER_SECOND ms. Polling stops when the client goes; the
 // hub ends every stream when the server closes.
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Counter, Gauge } from 'prom-client';
 import { errorBody, HttpError } from '../../http/errors.js';
+import type { Metrics } from '../../http/metrics.js';
 import { LIVE_MAX_PER_SECOND } from './types.js';
 
 /** One poll: the value to send, or undefined for nothing new. */
@@ -120,4 +122,27 @@ export class LiveHub {
   closeAll(): void {
     for (const stop of [...this.streams]) stop();
   }
+}
+
+/** The hub's figures at /metrics: open streams, and events sent (their rate per stream is what a page costs). */
+export function liveMetrics(metrics: Metrics, hub: LiveHub): void {
+  // A server built again on the same metrics (a restart in one process) reports its own hub.
+  for (const name of ['tributary_console_live_streams', 'tributary_console_live_events_total']) metrics.registry.removeSingleMetric(name);
+  new Gauge({
+    name: 'tributary_console_live_streams',
+    help: 'Console live streams (Server-Sent Events) open now',
+    registers: [metrics.registry],
+    collect() {
+      this.set(hub.stats.open);
+    },
+  });
+  new Counter({
+    name: 'tributary_console_live_events_total',
+    help: 'Events sent on console live streams',
+    registers: [metrics.registry],
+    collect() {
+      this.reset();
+      this.inc(hub.stats.sent);
+    },
+  });
 }

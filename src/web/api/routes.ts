@@ -13,7 +13,7 @@ import { browse, produce, tail, type BrowseQuery } from './messages.js';
 import { deadLetters, replay } from './dead-letters.js';
 import { graphView } from './graph.js';
 import { groupDetail, groupList, resetOffsets } from './groups.js';
-import { LiveHub, type Poll } from './live.js';
+import { LiveHub, liveMetrics, type Poll } from './live.js';
 import * as S from './schemas.js';
 import { StressRuns } from './stress.js';
 import { activityPanel, basketsPanel, playersPanel, requireBaskets, sendState, sessionsPanel, statePanel } from './systems.js';
@@ -56,6 +56,7 @@ export async function consoleRoutes(http: HttpServer, source: ConsoleSource): Pr
     await c.close();
   });
   const page = await consolePage(http, source.pageDir);
+  if (source.metrics) liveMetrics(source.metrics, live);
 
   // A GET resource and its live twin, from one description.
   const resource = <P, Q>(path: string, spec: ResourceSpec<P, Q>) => {

@@ -5,6 +5,7 @@
 // services' declarations only.
 import type { Service } from '../../services/service.js';
 import type { KafkaConfig } from '../../stream/kafka-config.js';
+import type { Metrics } from '../../http/metrics.js';
 
 export interface ConsoleSource {
   kafka: KafkaConfig;
@@ -20,6 +21,8 @@ export interface ConsoleSource {
   pageDir?: string;
   /** Sampling periods (tests shorten them); see sampler.ts. */
   sampling?: { activeMs?: number; idleMs?: number };
+  /** The process's metrics: the live streams' figures are added to them (tributary_console_live_*). */
+  metrics?: Metrics;
   /** Milliseconds between `: ping` comments on a live stream; default 15 s. */
   pingMs?: number;
 }

@@ -30,6 +30,9 @@ describe('console API in the product: panels, graph, dead letters, stress', () =
     const overview = await get('/overview');
     assert.deepEqual(overview.systems.map((s: { name: string }) => s.name), ['players', 'state', 'activity', 'sessions', 'baskets']);
     assert.deepEqual(overview.health.database, { ok: true, text: 'ok (pglite)' });
+    const metrics = await (await fetch(`${system.url}/metrics`)).text();
+    assert.match(metrics, /^tributary_console_live_streams 0$/m);
+    assert.match(metrics, /^tributary_console_live_events_total \d+$/m);
   });
 
   test('players panel: 5 players produced through the API are the last 5 shown', async () => {
