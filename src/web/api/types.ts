@@ -2,8 +2,12 @@
 // shape per resource under /api/console/. Every GET resource has a live twin
 // under /api/console/live/<same path and query>: a Server-Sent Events stream
 // whose `data:` lines carry the same shape, sent when it changes and at most
-// LIVE_MAX_PER_SECOND times a second. This file holds types only, so the page
-// (src/web/app) imports it without pulling any server code in.
+// LIVE_MAX_PER_SECOND times a second (each event's `id:` is the server's clock
+// in unix ms; an error is an `event: error` with the error body, and a 404 ends
+// the stream). With API keys on, read the live twins with fetch() and a stream
+// reader: EventSource cannot send the Authorization header. This file holds
+// types only, so the page (src/web/app) imports it without pulling any server
+// code in; src/web/api/schemas.ts checks every answer against it.
 
 /** Most events per second a live stream sends (the page redraws no faster). */
 export const LIVE_MAX_PER_SECOND = 4;
