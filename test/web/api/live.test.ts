@@ -20,7 +20,8 @@ describe('console API: live twins', () => {
   before(async () => {
     broker = await startTestBroker();
     tools = clusterTools([broker.address]);
-    server = await startConsoleServer([broker.address]);
+    // One sample at first use and no more: no rate changes between two events but the ones a test makes.
+    server = await startConsoleServer([broker.address], { sampling: { activeMs: 3_600_000, idleMs: 3_600_000 } });
     await server.http.listen({ host: '127.0.0.1', port: 0 });
     const address = server.http.server.address() as { port: number };
     base = `http://127.0.0.1:${address.port}`;
