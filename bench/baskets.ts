@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { runStress, type StressResult } from '../src/cli/stress/run.js';
+import { runStress, type StressResult } from '../src/services/baskets/stress/run.js';
 import { fixed, heading, int, ratio, table } from './report.js';
 
 const quick = process.argv.includes('--quick');
