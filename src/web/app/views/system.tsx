@@ -1,0 +1,3 @@
+// placeholder
+import { View } from '../ui/view.tsx';
+export function SystemView(_p: { name: string }) { return <View name="system" ready title="system" />; }
