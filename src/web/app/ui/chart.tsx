@@ -108,6 +108,9 @@ export function BarChart(props: Base & { names: string[]; values: number[]; xLab
   const names = props.names;
   const data: uPlot.AlignedData = [names.map((_, i) => i), props.values];
   const fmt = props.yFormat ?? ((v: number) => String(Math.round(v * 100) / 100));
+  const longest = Math.max(...names.map((n) => n.length), 1);
+  // About 7 px a character at the axis font, plus a gap.
+  const tight = (u: uPlot) => (u.width - 80) / Math.max(names.length, 1) < longest * 7 + 8;
   usePlot(
     box,
     `${names.join('\u0000')}|${props.yLabel}`,
@@ -137,8 +140,9 @@ export function BarChart(props: Base & { names: string[]; values: number[]; xLab
           splits: () => names.map((_, i) => i),
           values: (_u, splits) => splits.map((i) => names[i] ?? ''),
           grid: { show: false },
-          rotate: names.length > 6 ? -30 : 0,
-          size: names.length > 6 ? 70 : 40,
+          // Names slanted when they do not fit side by side (a phone, many categories).
+          rotate: (u) => (tight(u) ? -35 : 0),
+          size: (u) => (tight(u) ? Math.min(120, 24 + longest * 5) : 40),
         },
         { ...AXIS, label: props.yLabel, size: 60, values: (_u, splits) => splits.map(fmt) },
       ],

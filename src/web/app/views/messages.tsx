@@ -262,7 +262,7 @@ export function messageJson(m: ConsoleMessage): string {
 
 function Row({ m, open, onToggle }: { m: ConsoleMessage; open: boolean; onToggle: () => void }) {
   const [copied, setCopied] = useState<string | null>(null);
-  const headers = Object.entries(m.headers);
+  const headers = Object.entries(m.headers ?? {});
   return (
     <>
       <tr class={`clickable ${open ? 'selected' : ''}`} data-testid="message-row" data-partition={m.partition} data-offset={m.offset} onClick={onToggle}>
