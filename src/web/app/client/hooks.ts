@@ -20,11 +20,11 @@ export function useKeyVersion(): number {
   return version;
 }
 
-const FALLBACK_POLL_MS = 2000;
-
 /**
- * GET /api/console/<path>, then its live twin: each event replaces the value.
- * `path` null waits (a parameter is not known yet).
+ * GET /api/console/<path> kept current: with `live` (the default) its live
+ * twin, whose first event is the resource and each next one its new value;
+ * without, one GET (reload() fetches again). `path` null waits (a parameter is
+ * not known yet).
  */
 export function useLive<T>(path: string | null, options: { live?: boolean } = {}): Resource<T> {
   const live = options.live ?? true;
@@ -32,36 +32,17 @@ export function useLive<T>(path: string | null, options: { live?: boolean } = {}
   // Each value remembers its path: the last topic's rows never show under the next one's name.
   const [state, setState] = useState<{ path: string | null; data?: T; error?: string }>({ path });
   const [tick, setTick] = useState(0);
-  const setData = (data: T) => setState({ path, data });
-  const setError = (error: string) => setState((s) => (s.path === path ? { ...s, error } : { path, error }));
 
   useEffect(() => {
     if (path === null) return;
+    const setData = (data: T) => setState({ path, data });
+    const setError = (error: string) => setState((s) => (s.path === path ? { ...s, error } : { path, error }));
+    if (live) return openLive<T>(path, setData, { onError: (err) => setError(err.message) });
     const controller = new AbortController();
-    let poll: ReturnType<typeof setInterval> | undefined;
-    // Once the stream has spoken, a slower first GET must not put older data back.
-    let streamed = false;
-    const get = () =>
-      consoleApi<T>(path, { signal: controller.signal }).then(
-        (v) => {
-          if (!streamed || poll !== undefined) setData(v);
-        },
-        (err: unknown) => {
-          if (!controller.signal.aborted) setError(messageOf(err));
-        },
-      );
-    void get();
-    const close = live
-      ? openLive<T>(path, (v) => {
-          streamed = true;
-          setData(v);
-        }, { onUnavailable: () => (poll = setInterval(get, FALLBACK_POLL_MS)) })
-      : () => {};
-    return () => {
-      controller.abort();
-      close();
-      if (poll !== undefined) clearInterval(poll);
-    };
+    consoleApi<T>(path, { signal: controller.signal }).then(setData, (err: unknown) => {
+      if (!controller.signal.aborted) setError(messageOf(err));
+    });
+    return () => controller.abort();
   }, [path, version, tick, live]);
 
   const mine = state.path === path;

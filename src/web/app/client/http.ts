@@ -27,7 +27,7 @@ interface ErrorBody {
   issues?: { field: string; message: string }[];
 }
 
-async function errorOf(res: Response): Promise<ApiError> {
+export async function errorOf(res: Response): Promise<ApiError> {
   let body: ErrorBody | undefined;
   try {
     body = (await res.json()) as ErrorBody;

@@ -1,16 +1,16 @@
 // A live twin (/api/console/live/<path>): a Server-Sent Events stream read with
 // fetch() rather than EventSource, so it can carry the Authorization header.
-// Each `data:` event is parsed as JSON and handed on; a dropped stream is
-// reopened with a growing delay (reset by the next event); close() ends it for
-// good (a view calls it when it unmounts).
+// Each event's `data:` is parsed as JSON: a plain event is the resource (handed
+// to onData), an `error` event the project's error body (handed to onError; a
+// 404 ends the stream, as the server does: what is gone will not come back). A
+// dropped stream is reopened with a growing delay (reset by the next event);
+// close() ends it for good (a view calls it when it unmounts).
 import { authHeaders, keyNeeded, onKeyChange } from './key.ts';
-import { CONSOLE_API } from './http.ts';
+import { ApiError, CONSOLE_API, errorOf } from './http.ts';
 
 export interface LiveOptions {
-  /** The server has no such stream (404): the caller may fall back to polling. */
-  onUnavailable?: () => void;
-  /** The stream opened (or reopened). */
-  onOpen?: () => void;
+  /** The server answered an error (as the stream's status, or as an `error` event). */
+  onError?: (err: ApiError) => void;
 }
 
 const FIRST_DELAY_MS = 500;
@@ -20,15 +20,23 @@ export function liveUrl(path: string): string {
   return `${CONSOLE_API}live/${path.replace(/^\//, '')}`;
 }
 
-/** Splits an SSE byte stream into events' data (the `data:` lines joined by newlines). */
+export interface SseEvent {
+  /** The `event:` field; "message" when there is none. */
+  event: string;
+  /** The `data:` lines joined by newlines. */
+  data: string;
+}
+
+/** Splits an SSE text stream into events. */
 export class SseParser {
   private buffer = '';
   private data: string[] = [];
+  private event = '';
 
-  /** Feeds text; answers the data of each event it completes. */
-  push(text: string): string[] {
+  /** Feeds text; answers each event it completes. */
+  push(text: string): SseEvent[] {
     this.buffer += text;
-    const out: string[] = [];
+    const out: SseEvent[] = [];
     let nl: number;
     while ((nl = this.buffer.search(/\r\n|\r|\n/)) >= 0) {
       const line = this.buffer.slice(0, nl);
@@ -37,12 +45,18 @@ export class SseParser {
       if (width === 1 && this.buffer[nl] === '\r' && nl === this.buffer.length - 1) break;
       this.buffer = this.buffer.slice(nl + width);
       if (line === '') {
-        if (this.data.length > 0) out.push(this.data.join('\n'));
+        if (this.data.length > 0) out.push({ event: this.event || 'message', data: this.data.join('\n') });
         this.data = [];
-      } else if (line.startsWith('data:')) {
-        this.data.push(line.slice(line[5] === ' ' ? 6 : 5));
+        this.event = '';
+        continue;
       }
-      // Comments (`:` keep-alives), event:, id: and retry: carry nothing the page uses.
+      const colon = line.indexOf(':');
+      if (colon === 0) continue; // a comment: the server's keep-alive ping
+      const field = colon < 0 ? line : line.slice(0, colon);
+      const value = colon < 0 ? '' : line.slice(colon + (line[colon + 1] === ' ' ? 2 : 1));
+      if (field === 'data') this.data.push(value);
+      else if (field === 'event') this.event = value;
+      // id: and retry: the page does not need (it reconnects on its own schedule).
     }
     return out;
   }
@@ -54,9 +68,11 @@ export function openLive<T>(path: string, onData: (value: T) => void, options: L
   let delay = FIRST_DELAY_MS;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let waitingForKey: (() => void) | undefined;
+  /** The resource is gone (a 404 event): no reconnecting. */
+  let gone = false;
 
   const retry = () => {
-    if (closed) return;
+    if (closed || gone) return;
     timer = setTimeout(run, delay);
     delay = Math.min(delay * 2, MAX_DELAY_MS);
   };
@@ -76,30 +92,37 @@ export function openLive<T>(path: string, onData: (value: T) => void, options: L
         });
         return;
       }
-      if (res.status === 404) {
-        options.onUnavailable?.();
-        return;
-      }
       if (!res.ok || !res.body) {
-        await res.body?.cancel().catch(() => {});
-        retry();
+        const err = await errorOf(res);
+        options.onError?.(err);
+        if (res.status !== 404) retry();
         return;
       }
-      options.onOpen?.();
       const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
       const parser = new SseParser();
       for (;;) {
         const { value, done } = await reader.read();
         if (done) break;
-        for (const data of parser.push(value)) {
-          let parsed: T;
+        for (const e of parser.push(value)) {
+          let parsed: unknown;
           try {
-            parsed = JSON.parse(data) as T;
+            parsed = JSON.parse(e.data);
           } catch {
             continue; // not JSON: nothing this page can draw
           }
+          if (e.event === 'error') {
+            const body = (parsed ?? {}) as { statusCode?: number; message?: string; field?: string };
+            const status = body.statusCode ?? 502;
+            options.onError?.(new ApiError(status, body.message ?? `error ${status}`, body.field));
+            if (status === 404) {
+              gone = true;
+              return void controller.abort();
+            }
+            continue;
+          }
+          if (e.event !== 'message') continue;
           delay = FIRST_DELAY_MS;
-          onData(parsed);
+          onData(parsed as T);
         }
       }
       retry();

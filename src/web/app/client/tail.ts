@@ -1,11 +1,11 @@
-// The newest records of a topic, kept current: the last page read once, then
-// the live twin's appended records on top (deduplicated by partition and
+// The newest records of a topic, kept current: the live twin's first page,
+// then the records it reports appended, on top (deduplicated by partition and
 // offset, newest first, at most `keep`). The system panels show their topics
 // through it.
 import { useEffect, useState } from 'preact/hooks';
 import type { ConsoleMessage, MessagesPage } from '../../api/types.ts';
 import { useKeyVersion } from './hooks.ts';
-import { consoleApi, messageOf, query } from './http.ts';
+import { query } from './http.ts';
 import { openLive } from './live.ts';
 
 export interface Tail {
@@ -34,18 +34,10 @@ export function useTail(topic: string | null, keep = 50): Tail {
     if (topic === null) return;
     setState({ topic, messages: [], loaded: false, error: undefined });
     const path = `topics/${encodeURIComponent(topic)}/messages${query({ from: 'end', limit: keep })}`;
-    const controller = new AbortController();
-    consoleApi<MessagesPage>(path, { signal: controller.signal }).then(
-      (p) => setState((s) => ({ ...s, messages: merge(s.messages, p.messages, keep), loaded: true, error: undefined })),
-      (err: unknown) => {
-        if (!controller.signal.aborted) setState((s) => ({ ...s, loaded: true, error: messageOf(err) }));
-      },
-    );
-    const close = openLive<MessagesPage>(path, (p) => setState((s) => ({ ...s, messages: merge(s.messages, p.messages, keep), loaded: true, error: undefined })));
-    return () => {
-      controller.abort();
-      close();
-    };
+    // The stream's first event is the last page; each next one what was appended since.
+    return openLive<MessagesPage>(path, (p) => setState((s) => ({ ...s, messages: merge(s.messages, p.messages, keep), loaded: true, error: undefined })), {
+      onError: (err) => setState((s) => ({ ...s, loaded: true, error: err.message })),
+    });
   }, [topic, keep, version]);
   return state.topic === topic ? state : { messages: [], loaded: false, error: undefined };
 }

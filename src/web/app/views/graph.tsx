@@ -193,6 +193,7 @@ function Letters({ dlq }: { dlq: DeadLetterTopicSummary }) {
                 <th class="num">Partition</th>
                 <th class="num">Offset</th>
                 <th>Failed at</th>
+                <th>Key</th>
                 <th>Error</th>
                 <th class="num">Attempts</th>
                 <th>Source</th>
@@ -206,6 +207,7 @@ function Letters({ dlq }: { dlq: DeadLetterTopicSummary }) {
                   <td class="num">{m.partition}</td>
                   <td class="num">{m.offset}</td>
                   <td>{time(m.failedAt ?? m.timestamp)}</td>
+                  <td class="mono">{m.key.format === 'null' ? <span class="muted">null</span> : preview(m.key.value, 40)}</td>
                   <td class="wrap">
                     {m.errorType ? <span class="badge poor">{m.errorType}</span> : null} {m.error ?? <span class="muted">–</span>}
                   </td>
