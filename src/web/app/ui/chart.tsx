@@ -7,6 +7,9 @@ import 'uplot/dist/uPlot.min.css';
 
 export const COLORS = ['#2563eb', '#16a34a', '#dc2626', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777', '#4b5563', '#65a30d'];
 
+/** Steps for an axis of whole numbers (messages, requests): 1, 2, 5, 10, 20, 50, … */
+const WHOLE_STEPS = Array.from({ length: 30 }, (_, i) => [1, 2, 5][i % 3]! * 10 ** Math.floor(i / 3));
+
 const AXIS = { stroke: '#374151', grid: { stroke: '#e5e7eb', width: 1 }, ticks: { stroke: '#d1d5db', width: 1 } };
 
 interface Base {
@@ -15,6 +18,8 @@ interface Base {
   height?: number;
   /** Formats a y value for the axis and the legend. */
   yFormat?: (v: number) => string;
+  /** The values are whole numbers: no 0.5 tick. */
+  whole?: boolean;
 }
 
 /** Creates the plot once per shape (`shapeKey`), feeds it new data, and destroys it on unmount. */
@@ -87,7 +92,7 @@ export function TimeChart(props: Base & { lines: TimeSeriesLine[]; title?: strin
       ],
       axes: [
         { ...AXIS, label: 'time (local)' },
-        { ...AXIS, label: props.yLabel, size: 60, values: (_u, splits) => splits.map(fmt) },
+        { ...AXIS, label: props.yLabel, size: 60, values: (_u, splits) => splits.map(fmt), ...(props.whole ? { incrs: WHOLE_STEPS } : {}) },
       ],
       legend: { live: true },
       cursor: { drag: { x: false, y: false } },

@@ -46,7 +46,7 @@ function Body({ data, path, reload }: { data: GroupDetail; path: string; reload:
         <Stat label="Oldest unconsumed" value={duration(data.maxLagMs)} hint="lag in time" />
       </div>
       <Card title="Total lag, last hour">
-        <TimeChart yLabel="messages" lines={[{ label: 'lag', points: data.lagHistory }]} height={180} yFormat={(v) => num(v)} />
+        <TimeChart yLabel="messages" lines={[{ label: 'lag', points: data.lagHistory }]} height={180} yFormat={(v) => num(v)} whole />
       </Card>
       <Card title="Partitions">
         {offsets.length === 0 ? (

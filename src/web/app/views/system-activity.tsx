@@ -40,7 +40,7 @@ export function ActivityPanel() {
   return (
     <View name="system-activity" ready={data !== undefined} title="Activity" error={error}>
       <Card title="Requests per minute, by endpoint">
-        {data && data.perMinute.length === 0 ? <Empty>No request counted yet.</Empty> : <TimeChart yLabel="requests/min" lines={data ? lines(data) : []} bars={false} height={240} yFormat={(v) => num(v)} />}
+        {data && data.perMinute.length === 0 ? <Empty>No request counted yet.</Empty> : <TimeChart yLabel="requests/min" lines={data ? lines(data) : []} height={240} yFormat={(v) => num(v)} whole />}
       </Card>
       <div class="grid">
         <Card title="Endpoints (all time)">
