@@ -8,7 +8,7 @@ import { href } from '../router.ts';
 import { num, time } from '../ui/format.ts';
 import { Link } from '../ui/link.tsx';
 import { Card, Empty, ErrorLine, TableBox, View } from '../ui/view.tsx';
-import { useSystemTopic } from './system.tsx';
+import { useSystemTopic } from './system-topic.ts';
 
 interface Player {
   id?: string;

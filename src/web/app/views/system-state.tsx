@@ -10,7 +10,7 @@ import { href } from '../router.ts';
 import { time } from '../ui/format.ts';
 import { Link } from '../ui/link.tsx';
 import { Card, Empty, ErrorLine, TableBox, View } from '../ui/view.tsx';
-import { useSystemTopic } from './system.tsx';
+import { useSystemTopic } from './system-topic.ts';
 
 /** The `state` a message carries, if it is a valid state message. */
 function stateOf(m: ConsoleMessage): number | undefined {

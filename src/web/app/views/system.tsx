@@ -28,19 +28,6 @@ export function SystemView(props: { name: string }) {
   }
 }
 
-/**
- * The topic a system declares (its first topic in the graph that is not a
- * dead-letter topic), or `fallback` (the default name) when the graph does not
- * name one; null until the graph has answered.
- */
-export function useSystemTopic(system: string, fallback: string): string | null {
-  const graph = useLive<GraphView>('graph', { live: false });
-  if (graph.data === undefined && graph.error === undefined) return null;
-  const s = graph.data?.systems.find((x) => x.name === system);
-  const dlqs = new Set(graph.data?.deadLetters.map((d) => d.topic) ?? []);
-  return s?.nodes.find((n) => n.kind === 'topic' && !dlqs.has(n.name))?.name ?? fallback;
-}
-
 function OtherSystem(props: { name: string }) {
   const graph = useLive<GraphView>('graph', { live: false });
   const s = graph.data?.systems.find((x) => x.name === props.name);
