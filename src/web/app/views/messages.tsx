@@ -270,7 +270,7 @@ function Row({ m, open, onToggle }: { m: ConsoleMessage; open: boolean; onToggle
         <td class="num">{m.offset}</td>
         <td>{time(m.timestamp)}</td>
         <td class="mono">{m.key.format === 'null' ? <span class="muted">null</span> : preview(fieldText(m.key), 40)}</td>
-        <td class="mono">{preview(fieldText(m.value), 100)}</td>
+        <td class="mono cut">{preview(fieldText(m.value), 100)}</td>
         <td class="num">{headers.length}</td>
       </tr>
       {open ? (

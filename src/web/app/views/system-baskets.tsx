@@ -62,8 +62,9 @@ function Stress() {
   const run = useLive<StressRunView>('systems/baskets/stress');
   const [count, setCount] = useState('1000');
   const start = useAction((n: number) => consoleApi<StressRunView>('systems/baskets/stress', { method: 'POST', body: { count: n } }));
-  const view = run.data;
-  const shown = view && view.id > 0 ? view : undefined;
+  // The run the POST answered shows at once; the stream then carries it on (same id, later figures win).
+  const latest = [start.result, run.data].filter((v): v is StressRunView => v !== undefined && v.id > 0);
+  const shown = latest.reduce<StressRunView | undefined>((a, v) => (a && a.id > v.id ? a : v), undefined);
   const fraction = shown && shown.count > 0 ? Math.min(1, shown.stored / shown.count) : 0;
   return (
     <Card title="Stress run">
@@ -72,7 +73,7 @@ function Stress() {
         data-testid="stress-form"
         onSubmit={async (e) => {
           e.preventDefault();
-          if (await start.run(Number(count))) run.reload();
+          await start.run(Number(count));
         }}
       >
         <label>
