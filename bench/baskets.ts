@@ -13,7 +13,7 @@
 // The child is `node bin/tributary.js start` when dist/ is current, else the same
 // CLI from source through tsx (bench/system-process.ts).
 import os from 'node:os';
-import { runStress, type StressResult } from '../src/cli/stress/run.js';
+import { runStress, type StressResult } from '../src/services/baskets/stress/run.js';
 import { fixed, heading, int, ratio, table } from './report.js';
 import { startSystemProcess, type SystemProcess } from './system-process.js';
 

@@ -11,13 +11,15 @@
 // project's package.json and node_modules, as from src/.
 import { buildSync } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 
 // One tree per run (.test-build/<pid>/), removed when the run ends: two runs in
 // one checkout (a whole suite and one file beside it) never rebuild each other's.
 const BASE = '.test-build';
 export const OUT = join(BASE, String(process.pid));
 const ROOTS = ['src', 'test'];
+// The console's browser sources are Vite's to build (build-web.mjs), not Node's to run.
+const SKIP = ['src/web/app/'];
 
 /** Removes the trees of runs that are no longer running (ended by a signal, say). */
 function removeStaleTrees() {
@@ -56,7 +58,7 @@ export function walk(dir, out = []) {
 export function buildTests() {
   removeStaleTrees();
   rmSync(OUT, { recursive: true, force: true });
-  const files = ROOTS.flatMap((r) => walk(r));
+  const files = ROOTS.flatMap((r) => walk(r)).filter((f) => !SKIP.some((s) => f.split(sep).join('/').startsWith(s)));
   const sources = files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
   buildSync({
     entryPoints: sources,

@@ -1,7 +1,9 @@
 // `npm test`: every test/**/*.test.ts through Node's built-in runner, from the
 // compiled test tree (build-tests.mjs: .test-build/<pid>/, built first, in well under
 // a second), so the runner's own summary is printed, then the run's wall time and
-// CPU time. Extra arguments narrow the run: `npm test -- test/broker/log` runs
+// CPU time. The console's browser bundle (dist/console, which the browser tests
+// load) is rebuilt first when missing or older than its sources (build-web.mjs).
+// Extra arguments narrow the run: `npm test -- test/broker/log` runs
 // the files under that folder. --test-force-exit ends a file once its tests are
 // done even if a client left a handle open.
 //
@@ -15,6 +17,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { buildTests, removeTests, walk } from './build-tests.mjs';
+import { ensureWebBuild } from './build-web.mjs';
 
 const collect = (dir) => walk(dir).filter((p) => p.endsWith('.test.ts'));
 
@@ -33,6 +36,11 @@ const roots = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['test'
 const files = roots.flatMap((r) => (statSync(r).isDirectory() ? collect(r) : [r])).map((f) => relative('.', f));
 if (files.length === 0) {
   console.error('no test files found under', roots.join(', '));
+  process.exit(1);
+}
+// The browser tests load dist/console: (re)built here when missing or stale.
+if (!ensureWebBuild()) {
+  console.error('the console build (vite build) failed');
   process.exit(1);
 }
 const compiled = buildTests();

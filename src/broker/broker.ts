@@ -1,6 +1,12 @@
-// The embedded broker: a TCP server speaking the Kafka protocol over the topic
-// manager. `startBroker()` is the library entry point used by the CLI and tests.
+// The embedded broker: TCP (or TLS) listeners speaking the Kafka protocol over the
+// topic manager. `startBroker()` is the library entry point used by the CLI and tests.
 import net from 'node:net';
+import tls from 'node:tls';
+import type { ListenerConfig } from './listeners.js';
+import { usesSasl, usesTls } from './listeners.js';
+import { SaslSession } from './sasl/session.js';
+import type { CredentialStore } from './sasl/credentials.js';
+import { attachCredentialsFile, credentialsFileIn } from './sasl/credentials-file.js';
 import { resolveConfig, type BrokerConfig, type BrokerOptions } from './config.js';
 import { TopicManager, type Topic } from './topics/topic-manager.js';
 import { Connection } from './server/connection.js';
@@ -17,7 +23,9 @@ import { LogCleaner } from './log/cleaner-scheduler.js';
 
 export class Broker implements BrokerServices {
   readonly handlers: Map<number, ApiHandler>;
-  private readonly server: net.Server;
+  private readonly servers: net.Server[];
+  /** Each listener with the port it bound (known after listen()). */
+  readonly listeners: BoundListener[];
   private readonly connections = new Set<Connection>();
   /** queued.max.request.bytes, shared by every connection. */
   readonly requestMemory: RequestMemory;
@@ -50,29 +58,59 @@ export class Broker implements BrokerServices {
     this.partitionBudget = new PartitionBudget(topics, config.maxPartitionsPerRequest, config.maxBrokerPartitions);
     this.requestMemory = new RequestMemory(config.queuedMaxRequestBytes);
     this.connectionLimits = new ConnectionLimits(config.maxConnections, config.maxConnectionsPerIp);
-    this.server = net.createServer((socket) => {
-      const ip = socket.remoteAddress ?? '';
-      const refused = this.connectionLimits.admit(ip);
-      if (refused) {
-        config.log('warn', `closing new connection: ${refused}`, { client: `${ip}:${socket.remotePort}` });
-        socket.destroy();
-        return;
-      }
-      socket.once('close', () => this.connectionLimits.leave(ip));
-      const conn = new Connection(socket, dispatch, {
-        maxRequestBytes: config.maxRequestBytes,
-        memory: this.requestMemory,
-        idleMs: config.connectionsMaxIdleMs,
-        onIdle: (c) => config.log('info', 'closing idle connection', { client: `${c.remoteAddress}:${c.remotePort}` }),
-        onError: (c, err) =>
-          config.log('warn', 'closing connection after a bad request', {
-            client: `${c.remoteAddress}:${c.remotePort}`,
-            error: err instanceof Error ? err.message : String(err),
-          }),
+    this.listeners = config.listeners.map((l) => new BoundListener(l));
+    this.servers = this.listeners.map((listener) => {
+      const secure = usesTls(listener.securityProtocol);
+      const t = config.tls;
+      const server = secure && t
+        ? tls.createServer({ cert: t.cert, key: t.key, ca: t.ca, requestCert: t.requestCert, rejectUnauthorized: t.requestCert })
+        : net.createServer();
+      // Limits count TCP connections, so TLS handshakes in progress count too.
+      server.on('connection', (socket: net.Socket) => this.admit(socket));
+      server.on(secure ? 'secureConnection' : 'connection', (socket: net.Socket) => {
+        if (!socket.destroyed) this.accept(socket, listener, dispatch);
       });
-      this.connections.add(conn);
-      socket.on('close', () => this.connections.delete(conn));
+      if (secure) {
+        server.on('tlsClientError', (err, socket) =>
+          config.log('warn', 'TLS handshake failed', { listener: listener.name, client: `${socket.remoteAddress}:${socket.remotePort}`, error: err.message }),
+        );
+      }
+      return server;
     });
+  }
+
+  /** max.connections and max.connections.per.ip: a connection beyond them is closed at once. */
+  private admit(socket: net.Socket): void {
+    const ip = socket.remoteAddress ?? '';
+    const refused = this.connectionLimits.admit(ip);
+    if (refused) {
+      this.config.log('warn', `closing new connection: ${refused}`, { client: `${ip}:${socket.remotePort}` });
+      socket.destroy();
+      return;
+    }
+    socket.once('close', () => this.connectionLimits.leave(ip));
+  }
+
+  /** One admitted socket (after the TLS handshake on a TLS listener): its SASL state and framing. */
+  private accept(socket: net.Socket, listener: BoundListener, dispatch: ReturnType<typeof createDispatcher>): void {
+    const config = this.config;
+    const sasl = usesSasl(listener.securityProtocol)
+      ? new SaslSession({ credentials: config.sasl.credentials, maxReauthMs: config.connectionsMaxReauthMs, now: config.sasl.clock })
+      : undefined;
+    const scope = { listener, sasl };
+    const conn = new Connection(socket, (frame, c) => dispatch(frame, c, scope), {
+      maxRequestBytes: config.maxRequestBytes,
+      memory: this.requestMemory,
+      idleMs: config.connectionsMaxIdleMs,
+      onIdle: (c) => config.log('info', 'closing idle connection', { client: `${c.remoteAddress}:${c.remotePort}` }),
+      onError: (c, err) =>
+        config.log('warn', 'closing connection after a bad request', {
+          client: `${c.remoteAddress}:${c.remotePort}`,
+          error: err instanceof Error ? err.message : String(err),
+        }),
+    });
+    this.connections.add(conn);
+    socket.on('close', () => this.connections.delete(conn));
   }
 
   get nodeId(): number {
@@ -80,18 +118,33 @@ export class Broker implements BrokerServices {
   }
 
   get advertisedHost(): string {
-    return this.config.advertisedHost;
+    return this.listeners[0]!.advertisedHost;
+  }
+
+  get credentials(): CredentialStore {
+    return this.config.sasl.credentials;
   }
 
   async listen(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.config.port, this.config.host, () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
-    this.port = (this.server.address() as net.AddressInfo).port;
+    const listening: net.Server[] = [];
+    try {
+      for (const [i, server] of this.servers.entries()) {
+        const listener = this.listeners[i]!;
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(listener.config.port, listener.config.host, () => {
+            server.off('error', reject);
+            resolve();
+          });
+        });
+        listening.push(server);
+        listener.port = (server.address() as net.AddressInfo).port;
+      }
+    } catch (err) {
+      await Promise.all(listening.map((server) => new Promise((resolve) => server.close(resolve))));
+      throw err;
+    }
+    this.port = this.listeners[0]!.port;
     this.retentionTimer = setInterval(() => {
       try {
         this.topics.enforceRetention();
@@ -127,7 +180,7 @@ export class Broker implements BrokerServices {
     this.closing ??= (async () => {
       clearInterval(this.retentionTimer);
       await this.cleaner.stop();
-      const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+      const closed = Promise.all(this.servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
       for (const c of this.connections) c.destroy();
       await closed;
       await this.txns.close(); // before the logs: it may still be writing markers
@@ -138,9 +191,49 @@ export class Broker implements BrokerServices {
   }
 }
 
-export interface RunningBroker {
-  /** host:port to give clients as their bootstrap server. */
+/** A listener and the port it bound: what its clients are told in Metadata. */
+export class BoundListener {
+  port = 0;
+  constructor(readonly config: ListenerConfig) {}
+
+  get name(): string {
+    return this.config.name;
+  }
+
+  get securityProtocol() {
+    return this.config.securityProtocol;
+  }
+
+  get advertisedHost(): string {
+    return this.config.advertisedHost;
+  }
+
+  /** The advertised port, or the bound one when none was advertised. */
+  get advertisedPort(): number {
+    return this.config.advertisedPort || this.port;
+  }
+
+  /** host:port clients are told to use. */
+  get address(): string {
+    const host = this.advertisedHost.includes(':') ? `[${this.advertisedHost}]` : this.advertisedHost;
+    return `${host}:${this.advertisedPort}`;
+  }
+}
+
+export interface RunningListener {
+  name: string;
+  securityProtocol: ListenerConfig['securityProtocol'];
+  /** The advertised host:port. */
   address: string;
+  /** The port bound (differs from the advertised one behind a port mapping). */
+  port: number;
+}
+
+export interface RunningBroker {
+  /** host:port to give clients as their bootstrap server (the first listener's, as advertised). */
+  address: string;
+  /** Every listener, in the order configured. */
+  listeners: RunningListener[];
   host: string;
   port: number;
   broker: Broker;
@@ -150,6 +243,8 @@ export interface RunningBroker {
 /** Opens the data directory (recovering every partition) and starts listening. */
 export async function startBroker(options: BrokerOptions = {}): Promise<RunningBroker> {
   const config = resolveConfig(options);
+  // SCRAM users changed at run time, over the ones of the options.
+  attachCredentialsFile(config.sasl.credentials, credentialsFileIn(config.dataDir));
   const topics = await TopicManager.open(config.dataDir, {
     brokerDefaults: config.topicDefaults,
     clusterId: config.clusterId,
@@ -203,11 +298,15 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
     throw err;
   }
   topics.openInBackground();
-  config.log('info', 'broker listening', { host: config.host, port: broker.port, dataDir: config.dataDir });
+  for (const l of broker.listeners) {
+    config.log('info', 'broker listening', { listener: l.name, securityProtocol: l.securityProtocol, host: l.config.host, port: l.port, advertised: l.address, dataDir: config.dataDir });
+  }
+  const first = broker.listeners[0]!;
   return {
-    address: `${config.advertisedHost}:${broker.port}`,
-    host: config.advertisedHost,
-    port: broker.port,
+    address: first.address,
+    listeners: broker.listeners.map((l) => ({ name: l.name, securityProtocol: l.securityProtocol, address: l.address, port: l.port })),
+    host: first.advertisedHost,
+    port: first.port,
     broker,
     close: () => broker.close(),
   };

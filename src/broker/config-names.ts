@@ -2,6 +2,7 @@
 // --config name=value` reads like a Kafka broker's configuration. Names Kafka
 // does not have (max.partitions.per.request) follow the same style.
 import type { BrokerOptions } from './config.js';
+import { isSaslMechanism, SASL_MECHANISMS, type SaslMechanism } from './sasl/credentials.js';
 
 type NumericOption = {
   [K in keyof BrokerOptions]-?: NonNullable<BrokerOptions[K]> extends number ? K : never;
@@ -27,10 +28,18 @@ const numeric: Record<string, NumericOption> = {
   'group.max.session.timeout.ms': 'groupMaxSessionTimeoutMs',
   'group.consumer.heartbeat.interval.ms': 'groupConsumerHeartbeatIntervalMs',
   'group.consumer.session.timeout.ms': 'groupConsumerSessionTimeoutMs',
+  'connections.max.reauth.ms': 'connectionsMaxReauthMs',
 };
 
+/** Settings taken as Kafka writes them (lists of listeners, a protocol map). */
+const text = {
+  listeners: 'listeners',
+  'advertised.listeners': 'advertisedListeners',
+  'listener.security.protocol.map': 'listenerSecurityProtocolMap',
+} as const satisfies Record<string, keyof BrokerOptions>;
+
 /** Kafka config names accepted by brokerOptionsFromConfigs, for help texts. */
-export const brokerConfigNames: readonly string[] = [...Object.keys(numeric), 'auto.create.topics.enable', 'group.consumer.assignors'];
+export const brokerConfigNames: readonly string[] = [...Object.keys(numeric), ...Object.keys(text), 'auto.create.topics.enable', 'group.consumer.assignors', 'sasl.enabled.mechanisms'];
 
 /** Turns `name=value` pairs (Kafka names) into broker options; throws naming an unknown name or a bad value. */
 export function brokerOptionsFromConfigs(pairs: readonly string[]): Partial<BrokerOptions> {
@@ -48,6 +57,17 @@ export function brokerOptionsFromConfigs(pairs: readonly string[]): Partial<Brok
     if (name === 'group.consumer.assignors') {
       // A comma-separated list, as in Kafka (class names are not taken: only the built-in names).
       out.groupConsumerAssignors = value.split(',').map((a) => a.trim()).filter((a) => a !== '');
+      continue;
+    }
+    if (name === 'sasl.enabled.mechanisms') {
+      const mechanisms = value.split(',').map((m) => m.trim().toUpperCase()).filter((m) => m !== '');
+      const unknown = mechanisms.find((m) => !isSaslMechanism(m));
+      if (unknown) throw new Error(`${name}: unknown mechanism "${unknown}" (${SASL_MECHANISMS.join(', ')})`);
+      out.sasl = { mechanisms: mechanisms as SaslMechanism[] };
+      continue;
+    }
+    if (name in text) {
+      out[text[name as keyof typeof text]] = value;
       continue;
     }
     const key = numeric[name];

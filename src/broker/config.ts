@@ -1,8 +1,54 @@
 // Broker configuration: what `startBroker()` and `tributary broker` accept, with
 // Kafka's defaults where Kafka has one of the same name.
+import fs from 'node:fs';
 import path from 'node:path';
+import { parseListeners, parseProtocolMap, resolveListeners, usesSasl, usesTls, ListenerConfigError, type ListenerConfig, type ListenerSpec } from './listeners.js';
+import { CredentialStore, SASL_MECHANISMS, type SaslMechanism, type SaslUser } from './sasl/credentials.js';
+
+/** TLS for SSL and SASL_SSL listeners: each value a PEM file's path or the PEM text itself. */
+export interface TlsOptions {
+  cert: string;
+  key: string;
+  /** CA certificates client certificates are verified against (mutual TLS). */
+  ca?: string;
+  /** Ask clients for a certificate and refuse those the CA did not sign (ssl.client.auth=required). */
+  requestCert?: boolean;
+}
+
+export interface SaslOptions {
+  /** Users and their passwords; only salted credentials are kept. */
+  users?: SaslUser[];
+  /** sasl.enabled.mechanisms. Default PLAIN, SCRAM-SHA-256, SCRAM-SHA-512. */
+  mechanisms?: SaslMechanism[];
+  /** The clock sessions expire by (connections.max.reauth.ms); tests give their own. Default Date.now. */
+  clock?: () => number;
+}
+
+/** TLS settings with the PEM text loaded. */
+export interface TlsSettings {
+  cert: string;
+  key: string;
+  ca: string | undefined;
+  requestCert: boolean;
+}
 
 export interface BrokerOptions {
+  /**
+   * listeners: `PLAINTEXT://0.0.0.0:9092,SASL_SSL://127.0.0.1:9093` or the same as
+   * objects. When given, `host` and `port` are not used. Default: one PLAINTEXT
+   * listener on `host`:`port`.
+   */
+  listeners?: string | ListenerSpec[];
+  /** advertised.listeners: what Metadata tells clients of each listener, by name; port 0 is the bound port. */
+  advertisedListeners?: string | ListenerSpec[];
+  /** listener.security.protocol.map for custom listener names: `INTERNAL:PLAINTEXT,EXTERNAL:SASL_SSL`. */
+  listenerSecurityProtocolMap?: string | Record<string, string>;
+  /** SASL users and mechanisms for SASL_PLAINTEXT and SASL_SSL listeners. */
+  sasl?: SaslOptions;
+  /** Certificate and key for SSL and SASL_SSL listeners. */
+  tls?: TlsOptions;
+  /** connections.max.reauth.ms: SASL sessions last this long unless re-authenticated (KIP-368); 0 never expires. Default 0. */
+  connectionsMaxReauthMs?: number;
   /** TCP port; 0 picks a free one. Default 9092. */
   port?: number;
   /** Interface to listen on. Default 127.0.0.1. */
@@ -82,6 +128,13 @@ export interface BrokerOptions {
 }
 
 export interface BrokerConfig {
+  /** Every listener with its protocol; the first one's address is the broker's `address`. */
+  listeners: ListenerConfig[];
+  /** SASL users by mechanism (Describe/AlterUserScramCredentials change the SCRAM ones), and the clock sessions expire by. */
+  sasl: { credentials: CredentialStore; clock: () => number };
+  tls: TlsSettings | undefined;
+  connectionsMaxReauthMs: number;
+  /** The first listener's. */
   port: number;
   host: string;
   advertisedHost: string;
@@ -132,12 +185,21 @@ const INT32_MAX = 2 ** 31 - 1;
 const DEFAULT_QUEUED_MAX_REQUEST_BYTES = 256 * MiB;
 
 export function resolveConfig(opts: BrokerOptions = {}): BrokerConfig {
-  const host = opts.host ?? '127.0.0.1';
-  const wildcard = host === '0.0.0.0' || host === '::' || host === '';
+  const listeners = listenersOf(opts);
+  const first = listeners[0]!;
+  const needsSasl = listeners.some((l) => usesSasl(l.securityProtocol));
+  const needsTls = listeners.some((l) => usesTls(l.securityProtocol));
+  if (needsSasl && !opts.sasl) throw new ListenerConfigError('a SASL listener needs sasl options (users and mechanisms)');
+  if (needsTls && !opts.tls) throw new ListenerConfigError('an SSL or SASL_SSL listener needs tls options (cert and key)');
   const config: BrokerConfig = {
-    port: opts.port ?? 9092,
-    host,
-    advertisedHost: opts.advertisedHost ?? (wildcard ? '127.0.0.1' : host),
+    listeners,
+    // Always a store: AlterUserScramCredentials may add users before any SASL listener needs them.
+    sasl: { credentials: new CredentialStore(opts.sasl?.mechanisms ?? SASL_MECHANISMS, opts.sasl?.users ?? []), clock: opts.sasl?.clock ?? Date.now },
+    tls: needsTls ? loadTls(opts.tls!) : undefined,
+    connectionsMaxReauthMs: opts.connectionsMaxReauthMs ?? 0,
+    port: first.port,
+    host: first.host,
+    advertisedHost: first.advertisedHost,
     dataDir: path.resolve(opts.dataDir ?? './data/broker'),
     nodeId: opts.nodeId ?? 1,
     clusterId: opts.clusterId,
@@ -171,8 +233,8 @@ export function resolveConfig(opts: BrokerOptions = {}): BrokerConfig {
     logCleanerOnPhase: opts.logCleanerOnPhase,
     log: opts.log ?? (() => {}),
   };
-  if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) {
-    throw new RangeError(`port must be an integer in 0..65535, got ${opts.port}`);
+  if (!Number.isInteger(config.connectionsMaxReauthMs) || config.connectionsMaxReauthMs < 0) {
+    throw new RangeError(`connectionsMaxReauthMs must be a non-negative integer, got ${opts.connectionsMaxReauthMs}`);
   }
   if (!['ack', 'interval', 'none'].includes(config.flushPolicy)) {
     throw new RangeError(`flushPolicy must be ack, interval or none, got ${opts.flushPolicy}`);
@@ -207,4 +269,35 @@ export function resolveConfig(opts: BrokerOptions = {}): BrokerConfig {
     throw new RangeError('groupMinSessionTimeoutMs must not exceed groupMaxSessionTimeoutMs');
   }
   return config;
+}
+
+/** The listeners option, or one PLAINTEXT listener from host/port/advertisedHost. */
+function listenersOf(opts: BrokerOptions): ListenerConfig[] {
+  const protocols = parseProtocolMap(opts.listenerSecurityProtocolMap);
+  const advertised = opts.advertisedListeners === undefined ? undefined : parseListeners(opts.advertisedListeners, 'advertised.listeners');
+  if (opts.listeners !== undefined) return resolveListeners(parseListeners(opts.listeners), advertised, protocols);
+  const port = opts.port ?? 9092;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port must be an integer in 0..65535, got ${opts.port}`);
+  const spec = { name: 'PLAINTEXT', host: opts.host ?? '127.0.0.1', port };
+  const own = opts.advertisedHost === undefined ? [] : [{ name: 'PLAINTEXT', host: opts.advertisedHost, port: 0 }];
+  return resolveListeners([spec], advertised ?? own, protocols);
+}
+
+/** Reads the PEM files (a value holding PEM text is taken as it is). */
+function loadTls(tls: TlsOptions): TlsSettings {
+  const pem = (what: string, value: string): string => {
+    if (value.includes('-----BEGIN')) return value;
+    try {
+      return fs.readFileSync(value, 'utf8');
+    } catch (err) {
+      throw new ListenerConfigError(`tls.${what}: cannot read ${value}: ${(err as Error).message}`);
+    }
+  };
+  if (tls.requestCert && !tls.ca) throw new ListenerConfigError('tls.requestCert needs tls.ca to verify client certificates against');
+  return {
+    cert: pem('cert', tls.cert),
+    key: pem('key', tls.key),
+    ca: tls.ca === undefined ? undefined : pem('ca', tls.ca),
+    requestCert: tls.requestCert ?? false,
+  };
 }

@@ -3,7 +3,10 @@
 // that name the Kafka error (TOPIC_ALREADY_EXISTS, ...) rather than the client
 // library's generic "Received response with error".
 import { kafkaConfigFromEnv, type KafkaConfig } from '../stream/kafka-config.js';
+import { kafkaErrorNames, type ProtocolErrorLike } from '../stream/kafka-errors.js';
 import { processIo, type Io } from './io.js';
+
+export { kafkaErrorNames } from '../stream/kafka-errors.js';
 
 /** KAFKA_BROKERS (or BOOTSTRAP_SERVERS, KAFKA_BOOTSTRAP_SERVERS) when set, else the local embedded broker. */
 export function cliKafkaConfig(clientId = 'tributary-cli', env: NodeJS.ProcessEnv = process.env): KafkaConfig {
@@ -25,33 +28,6 @@ export function table(headers: string[], rows: (string | number | bigint)[][]): 
 /** JSON.stringify that writes bigints as decimal strings (int64 protobuf fields, offsets). */
 export function toJson(value: unknown, indent?: number): string {
   return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), indent);
-}
-
-interface ProtocolErrorLike {
-  apiId?: string;
-  serverErrorMessage?: string | null;
-  message?: string;
-  errors?: unknown[];
-  cause?: unknown;
-}
-
-/** The Kafka error names (with the broker's message) found in an error, its nested errors and causes. */
-export function kafkaErrorNames(err: unknown): string[] {
-  const found: string[] = [];
-  const seen = new Set<unknown>();
-  const walk = (e: unknown) => {
-    if (!e || typeof e !== 'object' || seen.has(e)) return;
-    seen.add(e);
-    const p = e as ProtocolErrorLike;
-    if (typeof p.apiId === 'string') {
-      const text = p.serverErrorMessage ? `${p.apiId}: ${p.serverErrorMessage}` : `${p.apiId}: ${p.message ?? ''}`.replace(/: $/, '');
-      if (!found.includes(text)) found.push(text);
-    }
-    for (const nested of p.errors ?? []) walk(nested);
-    walk(p.cause);
-  };
-  walk(err);
-  return found;
 }
 
 /** One line for the user: the Kafka error names when there are some, else the innermost useful message. */

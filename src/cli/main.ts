@@ -1,5 +1,5 @@
 // The `tributary` command line: one subcommand per part of the system (start,
-// api, worker, broker), the Kafka tools (topics, produce, consume, groups, dlq) and
+// api, worker, broker, console), the Kafka tools (topics, produce, consume, groups, dlq) and
 // one per system's load tool (`state send`, `events generate`, `stress`).
 import { loadDotEnv } from './env.js';
 import { isUsageError, USAGE_EXIT_CODE } from './usage.js';
@@ -15,6 +15,7 @@ const commands: Record<string, Command> = {
   start: { summary: 'run everything: broker, database, workers and the HTTP API', load: async () => (await import('./commands/start.js')).startCommand },
   api: { summary: 'run the HTTP API alone, against KAFKA_BROKERS', load: async () => (await import('./commands/api.js')).apiCommand },
   worker: { summary: 'run the workers of one or more systems: tributary worker <name>...', load: async () => (await import('./commands/worker.js')).workerCommand },
+  console: { summary: 'run the web console alone against any cluster: tributary console --brokers host:port', load: async () => (await import('./commands/console.js')).consoleCommand },
   broker: { summary: 'run the embedded Kafka-compatible broker in the foreground', load: async () => (await import('./commands/broker.js')).brokerCommand },
   topics: { summary: 'list, create, describe or delete topics', load: async () => (await import('./commands/topics.js')).topicsCommand },
   produce: { summary: 'send lines from stdin to a topic', load: async () => (await import('./commands/produce.js')).produceCommand },

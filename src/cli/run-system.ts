@@ -4,8 +4,8 @@
 import pino, { type Logger } from 'pino';
 import { startSystem, type RunningSystem, type SystemOptions } from '../runtime/system.js';
 
-export function cliLogger(name = 'tributary'): Logger {
-  return pino({ name, level: process.env.LOG_LEVEL ?? 'info' });
+export function cliLogger(name = 'tributary', env: NodeJS.ProcessEnv = process.env): Logger {
+  return pino({ name, level: env.LOG_LEVEL ?? 'info' });
 }
 
 

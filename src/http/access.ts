@@ -3,7 +3,7 @@
 // the environment.
 //
 // API_KEYS=k1,k2: every route but /healthz and /readyz (which probes must reach
-// without a secret) needs `Authorization: Bearer <key>`; without one it is 401
+// without a secret) and the console page (which holds no data) needs `Authorization: Bearer <key>`; without one it is 401
 // with `WWW-Authenticate: Bearer`, with a wrong one 403. Keys are compared as
 // SHA-256 digests with timingSafeEqual, against every key each time, so neither
 // a key's length nor how much of it matched shows in the answer time.
@@ -22,6 +22,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** A POST that only reads (e.g. a lookup by many ids): not counted by RATE_LIMIT. */
     readOnly?: boolean;
+    /** Requests this says yes to need no API key (GET / for a browser: the console page holds no data). */
+    openTo?: (request: FastifyRequest) => boolean;
   }
 }
 
@@ -39,6 +41,21 @@ export interface HttpAccess {
 
 /** Routes every client may call without a key: liveness and readiness probes. */
 export const OPEN_ROUTES: readonly string[] = ['/healthz', '/readyz'];
+
+/**
+ * The console page and its assets (src/web/api/static.ts): served without a
+ * key, since they hold no data; the page then asks for a key and sends it to
+ * /api/console/*, which needs one like every route.
+ */
+export const OPEN_PREFIXES: readonly string[] = ['/console/'];
+export const PAGE_ROUTE = '/console';
+
+function isOpen(request: FastifyRequest): boolean {
+  const url = request.routeOptions.url;
+  if (url === undefined) return false;
+  if (OPEN_ROUTES.includes(url) || url === PAGE_ROUTE || OPEN_PREFIXES.some((p) => url.startsWith(p))) return true;
+  return request.routeOptions.config?.openTo?.(request) ?? false;
+}
 
 const SECOND = 1000;
 const UNITS: Record<string, number> = {
@@ -101,7 +118,7 @@ export async function applyAccess(http: FastifyInstance, access: HttpAccess): Pr
   if (access.apiKeys.length > 0) {
     const valid = keyChecker(access.apiKeys);
     http.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-      if (request.routeOptions.url !== undefined && OPEN_ROUTES.includes(request.routeOptions.url)) return;
+      if (isOpen(request)) return;
       const key = bearer(request);
       if (key === undefined) {
         reply.header('www-authenticate', 'Bearer realm="tributary"');

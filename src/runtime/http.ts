@@ -1,12 +1,15 @@
 // The product's HTTP API: the generic server (http/server.ts) with the chosen
-// services' routes, their merged AsyncAPI document at /asyncapi.json, an index
-// at /, and /readyz checking the Kafka cluster and the database.
-import { z } from 'zod';
+// services' routes, their merged AsyncAPI document at /asyncapi.json, the
+// console (its page at / for a browser and /console, its API under
+// /api/console/), an index at / for other clients, and /readyz checking the
+// Kafka cluster and the database.
 import { mergeAsyncApi } from '../http/asyncapi.js';
 import { buildHttpServer, within, type HttpServer } from '../http/server.js';
 import type { HttpAccess } from '../http/access.js';
 import type { Service, ServiceContext } from '../services/service.js';
 import { createAdmin } from '../stream/kafka.js';
+import { consoleRoutes } from '../web/api/routes.js';
+import { rootRoute } from '../web/api/static.js';
 
 export interface ApiServerOptions {
   services: Service[];
@@ -21,6 +24,11 @@ export interface ApiServerOptions {
 export async function buildApiServer(options: ApiServerOptions): Promise<HttpServer> {
   const { services, ctx } = options;
   const admin = createAdmin(ctx.kafka);
+  const database = async () => {
+    const db = await within(ctx.database(), 10_000);
+    await within(db.ping(), 3000);
+    return `ok (${db.kind})`;
+  };
   const http = await buildHttpServer({
     log: ctx.log,
     metrics: ctx.metrics,
@@ -30,18 +38,14 @@ export async function buildApiServer(options: ApiServerOptions): Promise<HttpSer
       title: 'Tributary',
       description: 'Event-streaming web services on Kafka: the five systems',
       version: options.version ?? '0.1.0',
-      tags: services.map((s) => ({ name: s.name, description: s.description })),
+      tags: [...services.map((s) => ({ name: s.name, description: s.description })), { name: 'console', description: 'The web console: cluster, topics, messages, groups, graph, dead letters and a panel per system; each GET has a live twin under /api/console/live/' }],
     },
     readiness: {
       async kafka() {
         const meta = await within(admin.metadata({ topics: [] }), 3000);
         return `ok (${meta.brokers.size} broker${meta.brokers.size === 1 ? '' : 's'})`;
       },
-      async database() {
-        const db = await within(ctx.database(), 10_000);
-        await within(db.ping(), 3000);
-        return `ok (${db.kind})`;
-      },
+      database,
     },
   });
   http.addHook('onClose', async () => {
@@ -51,11 +55,11 @@ export async function buildApiServer(options: ApiServerOptions): Promise<HttpSer
   http.get('/asyncapi.json', { schema: { tags: ['system'], summary: 'AsyncAPI 3.0 document of every topic and agent', hide: true } }, async () =>
     mergeAsyncApi(services.map((s) => s.app.asyncApi({ title: s.name, description: s.description }))),
   );
-  const Index = z.object({ name: z.string(), systems: z.array(z.object({ name: z.string(), description: z.string() })), links: z.record(z.string(), z.string()) });
-  http.get('/', { schema: { tags: ['system'], summary: 'What this server offers', response: { 200: Index } } }, async () => ({
+  const { page } = await consoleRoutes(http, { kafka: ctx.kafka, services, database, metrics: ctx.metrics, authRequired: (options.access?.apiKeys.length ?? 0) > 0 });
+  rootRoute(http, page, () => ({
     name: 'Tributary',
     systems: services.map((s) => ({ name: s.name, description: s.description })),
-    links: { docs: '/docs', openapi: '/docs/json', asyncapi: '/asyncapi.json', metrics: '/metrics', health: '/healthz', ready: '/readyz' },
+    links: { console: '/console', docs: '/docs', openapi: '/docs/json', asyncapi: '/asyncapi.json', metrics: '/metrics', health: '/healthz', ready: '/readyz' },
   }));
 
   for (const s of services) await s.routes?.(http);

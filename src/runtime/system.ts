@@ -9,6 +9,7 @@ import { openDatabase, type Database, type OpenDatabaseOptions } from '../db/ind
 import { Metrics } from '../http/metrics.js';
 import type { HttpServer } from '../http/server.js';
 import type { KafkaConfig } from '../stream/kafka-config.js';
+import { registerTopicSchemas, topicSchemas, type SchemaTarget } from '../registry/topic-schemas.js';
 import type { Service, ServiceContext } from '../services/service.js';
 import { SERVICES, SERVICE_NAMES } from './services.js';
 import { workerInstanceId } from './instance-id.js';
@@ -27,6 +28,11 @@ export interface SystemOptions {
   metrics?: Metrics;
   /** Run the workers of these services (true: all that have one). Default true. */
   workers?: boolean | string[];
+  /**
+   * Register the services' topic schemas here before anything starts
+   * (registry/topic-schemas.ts): a change the registry refuses fails the start.
+   */
+  schemaRegistry?: SchemaTarget;
 }
 
 export interface RunningSystem {
@@ -108,6 +114,10 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       ctx.groupInstanceId = instance.id;
       started.push(() => instance.release());
       ctx.log.info({ groupInstanceId: instance.id }, 'worker group.instance.id');
+    }
+    if (options.schemaRegistry) {
+      const registered = await registerTopicSchemas(options.schemaRegistry, topicSchemas(services.flatMap((s) => s.app.allTopics())));
+      ctx.log.info({ subjects: registered.map((r) => `${r.subject} (id ${r.id})`) }, 'topic schemas registered');
     }
     // Topics first, so neither side races the other's creation; the services' side by side.
     await Promise.all(services.map((s) => s.app.createTopics()));

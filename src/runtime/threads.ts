@@ -10,6 +10,7 @@ import { openRemoteDatabase } from '../db/remote-dialect.js';
 import { Metrics, type MetricsJson } from '../http/metrics.js';
 import { brokersFromEnv, type KafkaConfig } from '../stream/kafka-config.js';
 import type { BrokerThreadData } from './broker-thread.js';
+import { securityOptions, securitySettingsFromEnv } from '../broker/security-env.js';
 import type { SystemOptions } from './system.js';
 import { startThread, type Thread } from './thread.js';
 import type { WorkersStart, WorkersThreadData } from './workers-thread.js';
@@ -38,7 +39,15 @@ export async function startThreads(options: ThreadsOptions): Promise<RunningThre
   const brokerStarting: Promise<Thread<{ type: 'ready'; address: string; dataDir: string }> | undefined> = brokersFromEnv()
     ? Promise.resolve(undefined)
     : startThread('broker-thread', {
-        options: { port: options.brokerPort, host: '127.0.0.1', dataDir: join(dataDir, 'broker'), defaultPartitions: 1, groupInitialRebalanceDelayMs: 0 },
+        options: {
+          port: options.brokerPort,
+          host: '127.0.0.1',
+          dataDir: join(dataDir, 'broker'),
+          defaultPartitions: 1,
+          groupInitialRebalanceDelayMs: 0,
+          // BROKER_LISTENERS, BROKER_SASL_USERS, BROKER_TLS_*: a secured broker; the services connect with SASL_* / KAFKA_SSL*.
+          ...securityOptions(securitySettingsFromEnv(process.env)),
+        },
         logLevel,
       } satisfies BrokerThreadData);
   // The Kafka settings, once the broker listens (its port may be chosen at bind).

@@ -68,6 +68,10 @@ export type KafkaAdmin = Pick<
   | 'listGroups'
   | 'describeGroups'
   | 'listConsumerGroupOffsets'
+  | 'alterConsumerGroupOffsets'
+  | 'incrementalAlterConfigs'
+  | 'deleteRecords'
+  | 'describeLogDirs'
   | 'connectToBrokers'
   | 'close'
 >;
@@ -84,8 +88,9 @@ function connection(config: KafkaConfig, clientIdSuffix?: string) {
   };
 }
 
-export function createAdmin(config: KafkaConfig): KafkaAdmin {
-  return new Admin(connection(config, 'admin'));
+/** `retries` and `retryDelay` (ms): how long a request keeps trying before it fails (the client's default: 3 tries a second apart). */
+export function createAdmin(config: KafkaConfig, options: { retries?: number; retryDelay?: number } = {}): KafkaAdmin {
+  return new Admin({ ...connection(config, 'admin'), ...options });
 }
 
 /** A topic's partition count and replication factor. */

@@ -1,5 +1,6 @@
 // Reads one partition from an offset to its current end outside any consumer
-// group: how tables restore from their changelogs. Only committed records are
+// group (how tables restore from their changelogs), or a range of it (how the
+// console browses a topic). Only committed records are
 // returned (READ_COMMITTED: aborted transactions and control markers are skipped).
 import type { RawConsumer } from './kafka.js';
 
@@ -31,13 +32,38 @@ export async function readPartitionToEnd(
   const ends = await consumer.listOffsets({ topics: [topic], partitions: { [topic]: [partition] }, isolationLevel: READ_COMMITTED });
   const end = ends.get(topic)![partition]!;
   const starts = await consumer.listOffsets({ topics: [topic], partitions: { [topic]: [partition] }, timestamp: -2n });
-  let offset = from > starts.get(topic)![partition]! ? from : starts.get(topic)![partition]!;
+  const start = starts.get(topic)![partition]!;
+  await readRange(consumer, { topic, topicId: t.id, leader, partition, from: from > start ? from : start, end }, (r) => {
+    onRecord(r);
+    return true;
+  });
+  return end;
+}
+
+export interface PartitionRange {
+  topic: string;
+  topicId: string;
+  /** The partition's leader (node id), which the fetch goes to. */
+  leader: number;
+  partition: number;
+  from: bigint;
+  /** Exclusive. */
+  end: bigint;
+}
+
+/**
+ * Hands the committed records of [from, end) to `onRecord` in offset order
+ * until it answers false; resolves with the offset after the last record looked at.
+ */
+export async function readRange(consumer: RawConsumer, range: PartitionRange, onRecord: (record: ReadRecord) => boolean, maxBytes = 4 << 20): Promise<bigint> {
+  const { topic, partition, end } = range;
+  let offset = range.from;
   while (offset < end) {
     const res = await consumer.fetch({
-      node: leader,
+      node: range.leader,
       maxWaitTime: 0,
       isolationLevel: READ_COMMITTED,
-      topics: [{ topicId: t.id, partitions: [{ partition, fetchOffset: offset, partitionMaxBytes: 4 << 20, currentLeaderEpoch: -1, lastFetchedEpoch: -1 }] }],
+      topics: [{ topicId: range.topicId, partitions: [{ partition, fetchOffset: offset, partitionMaxBytes: maxBytes, currentLeaderEpoch: -1, lastFetchedEpoch: -1 }] }],
     });
     const p = res.responses[0]!.partitions[0]!;
     if (p.errorCode !== 0) throw new Error(`fetching ${topic}/${partition} at ${offset} failed with error code ${p.errorCode}`);
@@ -55,11 +81,11 @@ export async function readPartitionToEnd(
         for (const r of batch.records) {
           const recordOffset = batch.firstOffset + BigInt(r.offsetDelta);
           if (recordOffset < offset || recordOffset >= end) continue;
-          onRecord({ offset: recordOffset, key: r.key, value: r.value, headers: r.headers, timestamp: batch.firstTimestamp + r.timestampDelta });
+          if (!onRecord({ offset: recordOffset, key: r.key, value: r.value, headers: r.headers, timestamp: batch.firstTimestamp + r.timestampDelta })) return recordOffset + 1n;
         }
       }
       if (last + 1n > offset) offset = last + 1n;
     }
   }
-  return end;
+  return offset < end ? offset : end;
 }

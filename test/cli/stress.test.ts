@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { parseStressArgs } from '../../src/cli/commands/stress.js';
 import { UsageError } from '../../src/cli/usage.js';
-import { percentiles, type StressResult } from '../../src/cli/stress/run.js';
+import { percentiles, type StressResult } from '../../src/services/baskets/stress/run.js';
 import { runCli } from '../helpers/cli.js';
 import { startTestSystem, type TestSystem } from '../helpers/system.js';
 

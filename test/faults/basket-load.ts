@@ -5,7 +5,7 @@
 // which acknowledged baskets were lost, stored wrong, or counted twice.
 import type { BasketArrival } from '../../src/db/index.js';
 import type { EnrichedBasket } from '../../src/services/baskets/catalog.js';
-import { randomBasket } from '../../src/cli/stress/baskets.js';
+import { randomBasket } from '../../src/services/baskets/stress/baskets.js';
 import type { Basket } from '../../src/services/baskets/schemas.js';
 import { seeded } from '../helpers/seeded.js';
 

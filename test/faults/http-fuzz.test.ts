@@ -41,7 +41,9 @@ describe('HTTP fuzzing of every route', () => {
   test(`${REQUESTS} generated requests: no 5xx, no unhandled rejection, every 2xx write kept as answered`, async () => {
     const http = system.http!;
     const doc = (await http.inject({ method: 'GET', url: '/docs/json' })).json();
-    const ops = operations(doc);
+    // The console's API administers the cluster (deleting topics, resetting groups, replaying
+    // dead letters) and streams without end (its live twins): tested on its own in test/web/api.
+    const ops = operations(doc).filter((op) => !op.path.startsWith('/api/console/'));
     assert.ok(ops.length >= 15, `operations in /docs/json: ${ops.length}`);
 
     const byClass: Record<string, number> = { '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 };

@@ -69,6 +69,8 @@ export interface CliProcess {
   ready(pattern: RegExp): Promise<RegExpExecArray>;
   /** Sends `signal` (unless it has exited) and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Resolves with the exit code once the process exits by itself. */
+  exited(): Promise<number | null>;
 }
 
 export function spawnCli(args: string[], options: Pick<CliOptions, 'env'> = {}): CliProcess {
@@ -101,5 +103,6 @@ export function spawnCli(args: string[], options: Pick<CliOptions, 'env'> = {}):
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;
     },
+    exited: () => exited,
   };
 }

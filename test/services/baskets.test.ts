@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { countBaskets, getBasket, type Database } from '../../src/db/index.js';
 import { categorize, enrichBasket, totalPrice } from '../../src/services/baskets/catalog.js';
 import { Coalescer } from '../../src/services/baskets/coalescer.js';
-import { randomBasket } from '../../src/cli/stress/baskets.js';
+import { randomBasket } from '../../src/services/baskets/stress/baskets.js';
 import { createConsumer, createProducer } from '../../src/stream/kafka.js';
 import { readPartitionToEnd } from '../../src/stream/partition-reader.js';
 import { api, eventually, startTestSystem, type TestSystem } from '../helpers/system.js';

@@ -22,7 +22,7 @@ export const describeCluster: ApiHandler<DescribeClusterRequest, DescribeCluster
       endpointType: req.endpointType,
       clusterId: broker.topics.clusterId,
       controllerId: broker.nodeId,
-      brokers: known ? [{ brokerId: broker.nodeId, host: broker.advertisedHost, port: broker.port, rack: null }] : [],
+      brokers: known ? [{ brokerId: broker.nodeId, host: ctx.listener.advertisedHost, port: ctx.listener.advertisedPort, rack: null }] : [],
       clusterAuthorizedOperations: -2147483648,
     };
   },

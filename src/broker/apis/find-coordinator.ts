@@ -24,8 +24,8 @@ export const findCoordinator: ApiHandler<FindCoordinatorRequest, FindCoordinator
     const errorCode = supported ? ErrorCode.NONE : ErrorCode.INVALID_REQUEST;
     const errorMessage = supported ? null : `Unsupported key type ${keyType}`;
     const nodeId = supported ? broker.nodeId : -1;
-    const host = supported ? broker.advertisedHost : '';
-    const port = supported ? broker.port : -1;
+    const host = supported ? ctx.listener.advertisedHost : '';
+    const port = supported ? ctx.listener.advertisedPort : -1;
     if (version >= 4) {
       return {
         throttleTimeMs: 0,

@@ -35,6 +35,10 @@ import { offsetFetch } from './offset-fetch.js';
 import { offsetDelete } from './offset-delete.js';
 import { consumerGroupHeartbeat } from './consumer-group-heartbeat.js';
 import { consumerGroupDescribe } from './consumer-group-describe.js';
+import { saslHandshake } from './sasl-handshake.js';
+import { saslAuthenticate } from './sasl-authenticate.js';
+import { describeUserScramCredentials } from './describe-user-scram-credentials.js';
+import { alterUserScramCredentials } from './alter-user-scram-credentials.js';
 
 export const handlers: ApiHandler[] = [
   apiVersions,
@@ -72,4 +76,8 @@ export const handlers: ApiHandler[] = [
   offsetDelete,
   consumerGroupHeartbeat,
   consumerGroupDescribe,
+  saslHandshake,
+  saslAuthenticate,
+  describeUserScramCredentials,
+  alterUserScramCredentials,
 ];

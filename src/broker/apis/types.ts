@@ -2,6 +2,9 @@
 import type { BrokerConfig } from '../config.js';
 import type { GroupCoordinator } from '../groups/coordinator.js';
 import type { Connection } from '../server/connection.js';
+import type { SecurityProtocol } from '../listeners.js';
+import type { SaslSession } from '../sasl/session.js';
+import type { CredentialStore } from '../sasl/credentials.js';
 import type { PartitionBudget } from '../partition-budget.js';
 import type { Topic, TopicManager } from '../topics/topic-manager.js';
 import type { TransactionCoordinator } from '../txn/transaction-coordinator.js';
@@ -13,9 +16,11 @@ import type { TransactionCoordinator } from '../txn/transaction-coordinator.js';
 export interface BrokerServices {
   readonly config: BrokerConfig;
   readonly nodeId: number;
-  /** Where clients reach this broker (Metadata, FindCoordinator, DescribeCluster). */
+  /** Where clients reach this broker's first listener (handlers answer `ctx.listener`'s address). */
   readonly advertisedHost: string;
   readonly port: number;
+  /** SASL users by mechanism (SCRAM ones managed by Describe/AlterUserScramCredentials). */
+  readonly credentials: CredentialStore;
   /** Topics, partitions and their logs. */
   readonly topics: TopicManager;
   /** The caps on partitions per request and per broker (CreateTopics, CreatePartitions, auto-creation). */
@@ -38,6 +43,18 @@ export interface RequestContext {
   clientId: string | null;
   broker: BrokerServices;
   connection: Connection;
+  /** The listener the client connected on: Metadata, FindCoordinator and DescribeCluster answer its address. */
+  listener: ListenerAddress;
+  /** The connection's SASL state on a SASL listener; undefined on the others. */
+  sasl: SaslSession | undefined;
+}
+
+export interface ListenerAddress {
+  readonly name: string;
+  readonly securityProtocol: SecurityProtocol;
+  /** Where clients are told to connect on this listener. */
+  readonly advertisedHost: string;
+  readonly advertisedPort: number;
 }
 
 export interface ApiHandler<Req = any, Res = any> {

@@ -28,6 +28,8 @@ import { readDescribeGroupsRequest, writeDescribeGroupsRequest } from './message
 import { readDescribeGroupsResponse, writeDescribeGroupsResponse } from './messages/describe-groups-response.js';
 import { readListGroupsRequest, writeListGroupsRequest } from './messages/list-groups-request.js';
 import { readListGroupsResponse, writeListGroupsResponse } from './messages/list-groups-response.js';
+import { readSaslHandshakeRequest, writeSaslHandshakeRequest } from './messages/sasl-handshake-request.js';
+import { readSaslHandshakeResponse, writeSaslHandshakeResponse } from './messages/sasl-handshake-response.js';
 import { readApiVersionsRequest, writeApiVersionsRequest } from './messages/api-versions-request.js';
 import { readApiVersionsResponse, writeApiVersionsResponse } from './messages/api-versions-response.js';
 import { readCreateTopicsRequest, writeCreateTopicsRequest } from './messages/create-topics-request.js';
@@ -52,6 +54,8 @@ import { readAlterConfigsRequest, writeAlterConfigsRequest } from './messages/al
 import { readAlterConfigsResponse, writeAlterConfigsResponse } from './messages/alter-configs-response.js';
 import { readDescribeLogDirsRequest, writeDescribeLogDirsRequest } from './messages/describe-log-dirs-request.js';
 import { readDescribeLogDirsResponse, writeDescribeLogDirsResponse } from './messages/describe-log-dirs-response.js';
+import { readSaslAuthenticateRequest, writeSaslAuthenticateRequest } from './messages/sasl-authenticate-request.js';
+import { readSaslAuthenticateResponse, writeSaslAuthenticateResponse } from './messages/sasl-authenticate-response.js';
 import { readCreatePartitionsRequest, writeCreatePartitionsRequest } from './messages/create-partitions-request.js';
 import { readCreatePartitionsResponse, writeCreatePartitionsResponse } from './messages/create-partitions-response.js';
 import { readDeleteGroupsRequest, writeDeleteGroupsRequest } from './messages/delete-groups-request.js';
@@ -60,6 +64,10 @@ import { readIncrementalAlterConfigsRequest, writeIncrementalAlterConfigsRequest
 import { readIncrementalAlterConfigsResponse, writeIncrementalAlterConfigsResponse } from './messages/incremental-alter-configs-response.js';
 import { readOffsetDeleteRequest, writeOffsetDeleteRequest } from './messages/offset-delete-request.js';
 import { readOffsetDeleteResponse, writeOffsetDeleteResponse } from './messages/offset-delete-response.js';
+import { readDescribeUserScramCredentialsRequest, writeDescribeUserScramCredentialsRequest } from './messages/describe-user-scram-credentials-request.js';
+import { readDescribeUserScramCredentialsResponse, writeDescribeUserScramCredentialsResponse } from './messages/describe-user-scram-credentials-response.js';
+import { readAlterUserScramCredentialsRequest, writeAlterUserScramCredentialsRequest } from './messages/alter-user-scram-credentials-request.js';
+import { readAlterUserScramCredentialsResponse, writeAlterUserScramCredentialsResponse } from './messages/alter-user-scram-credentials-response.js';
 import { readDescribeClusterRequest, writeDescribeClusterRequest } from './messages/describe-cluster-request.js';
 import { readDescribeClusterResponse, writeDescribeClusterResponse } from './messages/describe-cluster-response.js';
 import { readDescribeProducersRequest, writeDescribeProducersRequest } from './messages/describe-producers-request.js';
@@ -265,6 +273,12 @@ export const apis: { readonly [apiKey: number]: ApiDescriptor | undefined } = {
     readRequest: readListGroupsRequest, writeRequest: writeListGroupsRequest,
     readResponse: readListGroupsResponse, writeResponse: writeListGroupsResponse,
   },
+  17: {
+    key: 17, name: 'SaslHandshake', minVersion: 0, maxVersion: 1,
+    flexibleVersions: Infinity, latestVersionUnstable: false, listeners: ['zkBroker', 'broker', 'controller'],
+    readRequest: readSaslHandshakeRequest, writeRequest: writeSaslHandshakeRequest,
+    readResponse: readSaslHandshakeResponse, writeResponse: writeSaslHandshakeResponse,
+  },
   18: {
     key: 18, name: 'ApiVersions', minVersion: 0, maxVersion: 4,
     flexibleVersions: 3, latestVersionUnstable: false, listeners: ['zkBroker', 'broker', 'controller'],
@@ -337,6 +351,12 @@ export const apis: { readonly [apiKey: number]: ApiDescriptor | undefined } = {
     readRequest: readDescribeLogDirsRequest, writeRequest: writeDescribeLogDirsRequest,
     readResponse: readDescribeLogDirsResponse, writeResponse: writeDescribeLogDirsResponse,
   },
+  36: {
+    key: 36, name: 'SaslAuthenticate', minVersion: 0, maxVersion: 2,
+    flexibleVersions: 2, latestVersionUnstable: false, listeners: ['zkBroker', 'broker', 'controller'],
+    readRequest: readSaslAuthenticateRequest, writeRequest: writeSaslAuthenticateRequest,
+    readResponse: readSaslAuthenticateResponse, writeResponse: writeSaslAuthenticateResponse,
+  },
   37: {
     key: 37, name: 'CreatePartitions', minVersion: 0, maxVersion: 3,
     flexibleVersions: 2, latestVersionUnstable: false, listeners: ['zkBroker', 'broker', 'controller'],
@@ -360,6 +380,18 @@ export const apis: { readonly [apiKey: number]: ApiDescriptor | undefined } = {
     flexibleVersions: Infinity, latestVersionUnstable: false, listeners: ['zkBroker', 'broker'],
     readRequest: readOffsetDeleteRequest, writeRequest: writeOffsetDeleteRequest,
     readResponse: readOffsetDeleteResponse, writeResponse: writeOffsetDeleteResponse,
+  },
+  50: {
+    key: 50, name: 'DescribeUserScramCredentials', minVersion: 0, maxVersion: 0,
+    flexibleVersions: 0, latestVersionUnstable: false, listeners: ['zkBroker', 'broker', 'controller'],
+    readRequest: readDescribeUserScramCredentialsRequest, writeRequest: writeDescribeUserScramCredentialsRequest,
+    readResponse: readDescribeUserScramCredentialsResponse, writeResponse: writeDescribeUserScramCredentialsResponse,
+  },
+  51: {
+    key: 51, name: 'AlterUserScramCredentials', minVersion: 0, maxVersion: 0,
+    flexibleVersions: 0, latestVersionUnstable: false, listeners: ['zkBroker', 'broker', 'controller'],
+    readRequest: readAlterUserScramCredentialsRequest, writeRequest: writeAlterUserScramCredentialsRequest,
+    readResponse: readAlterUserScramCredentialsResponse, writeResponse: writeAlterUserScramCredentialsResponse,
   },
   60: {
     key: 60, name: 'DescribeCluster', minVersion: 0, maxVersion: 1,

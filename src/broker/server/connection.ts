@@ -60,6 +60,8 @@ export class Connection {
   private readonly queue: Slot[] = [];
   private readonly closeListeners = new Set<() => void>();
   private closed = false;
+  /** Set by closeAfterAnswer: nothing more is read, and the socket ends once the queue is written. */
+  private ending = false;
   private paused = false;
   private readonly maxInFlight: number;
 
@@ -120,6 +122,21 @@ export class Connection {
     this.socket.destroy();
   }
 
+  /**
+   * Reads nothing more, writes the answers in flight, then closes: what Kafka does
+   * after a failed authentication (the client gets the error, then the connection ends).
+   */
+  closeAfterAnswer(): void {
+    if (this.closed || this.ending) return;
+    this.ending = true;
+    this.dropInput();
+    this.endIfDone();
+  }
+
+  private endIfDone(): void {
+    if (this.ending && !this.closed && this.queue.length === 0) this.socket.end();
+  }
+
   /** Forgets everything read but not yet handed to a request, and gives back its memory. */
   private dropInput(): void {
     this.chunks = [];
@@ -136,14 +153,14 @@ export class Connection {
   }
 
   private onData(chunk: Buffer): void {
-    if (this.closed) return;
+    if (this.closed || this.ending) return;
     this.chunks.push(chunk);
     this.buffered += chunk.length;
     this.readFrames();
   }
 
   private readFrames(): void {
-    while (!this.closed) {
+    while (!this.closed && !this.ending) {
       if (this.frameSize < 0) {
         if (this.buffered < 4) break;
         const size = this.peekSize();
@@ -303,6 +320,7 @@ export class Connection {
       }
     }
     if (wrote) this.socket.uncork();
+    this.endIfDone();
     this.updateFlow();
   }
 

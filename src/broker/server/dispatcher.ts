@@ -12,7 +12,8 @@ import { readRequestHeader } from '../protocol/messages/request-header.js';
 import { writeResponseHeader } from '../protocol/messages/response-header.js';
 import { writeApiVersionsResponse } from '../protocol/messages/api-versions-response.js';
 import { ErrorCode } from '../protocol/error-codes.js';
-import type { ApiHandler, BrokerServices, RequestContext } from '../apis/types.js';
+import type { ApiHandler, BrokerServices, ListenerAddress, RequestContext } from '../apis/types.js';
+import type { SaslSession } from '../sasl/session.js';
 import { apiVersionsBody } from '../apis/api-versions.js';
 import type { Connection, FrameResult } from './connection.js';
 import { KafkaError } from '../errors.js';
@@ -24,8 +25,16 @@ export class InvalidRequestError extends KafkaError {
   }
 }
 
+/** What a connection brings to each of its requests: its listener, and its SASL state on a SASL listener. */
+export interface ConnectionScope {
+  listener: ListenerAddress;
+  sasl: SaslSession | undefined;
+}
+
 export function createDispatcher(broker: BrokerServices, handlers: ReadonlyMap<number, ApiHandler>) {
-  return function dispatch(frame: Buffer, connection: Connection): Promise<FrameResult> | FrameResult {
+  return function dispatch(frame: Buffer, connection: Connection, scope: ConnectionScope): Promise<FrameResult> | FrameResult {
+    const { sasl } = scope;
+    if (sasl?.expectsRawToken) return rawSaslToken(sasl, frame);
     if (frame.length < 8) throw new InvalidRequestError(`request of ${frame.length} bytes is shorter than a request header`);
     const apiKey = frame.readInt16BE(0);
     const version = frame.readInt16BE(2);
@@ -33,6 +42,8 @@ export function createDispatcher(broker: BrokerServices, handlers: ReadonlyMap<n
     const handler = handlers.get(apiKey);
     const api = apis[apiKey];
     if (!handler || !api) throw new InvalidRequestError(`unsupported api key ${apiKey}`);
+    // Before authentication only ApiVersions and the SASL APIs; anything else closes the connection.
+    sasl?.check(apiKey, handler.name);
 
     if (version < handler.minVersion || version > handler.maxVersion) {
       if (apiKey === ApiKey.ApiVersions) return unsupportedApiVersions(correlationId, handlers);
@@ -42,7 +53,7 @@ export function createDispatcher(broker: BrokerServices, handlers: ReadonlyMap<n
     const reader = new Reader(frame);
     const header = readRequestHeader(reader, requestHeaderVersion(apiKey, version));
     const request = api.readRequest(reader, version);
-    const ctx: RequestContext = { version, apiKey, correlationId, clientId: header.clientId, broker, connection };
+    const ctx: RequestContext = { version, apiKey, correlationId, clientId: header.clientId, broker, connection, listener: scope.listener, sasl };
     const result = handler.handle(request, ctx);
     if (result instanceof Promise) return result.then((res) => encode(apiKey, version, correlationId, res));
     return encode(apiKey, version, correlationId, result);
@@ -55,6 +66,17 @@ function encode(apiKey: number, version: number, correlationId: number, response
   writeResponseHeader(w, responseHeaderVersion(apiKey, version), { correlationId });
   apis[apiKey]!.writeResponse(w, version, response);
   return frameOf(w);
+}
+
+/**
+ * After SaslHandshake v0 the client sends SASL tokens as bare size-prefixed frames
+ * and gets the server's tokens the same way; a failure just closes the connection.
+ */
+function rawSaslToken(sasl: SaslSession, frame: Buffer): FrameResult {
+  const { token } = sasl.authenticate(frame);
+  const size = Buffer.allocUnsafe(4);
+  size.writeInt32BE(token.length, 0);
+  return [size, token];
 }
 
 function frameOf(w: Writer): Buffer[] {

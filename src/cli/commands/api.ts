@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { cliKafkaConfig } from '../format.js';
 import { cliLogger, runUntilSignal } from '../run-system.js';
 import { parsePort } from '../usage.js';
+import { schemaTargetFromEnv } from '../../registry/http-target.js';
 
 const HELP = `Usage: tributary api [options]
 
@@ -14,7 +15,8 @@ const HELP = `Usage: tributary api [options]
 
 Kafka from KAFKA_BROKERS (default 127.0.0.1:BROKER_PORT), the database from
 DATABASE_URL (default PGlite in DATA_DIR/db, which one process only may open).
-API_KEYS and RATE_LIMIT as for \`tributary start\`.
+API_KEYS and RATE_LIMIT as for \`tributary start\`. With SCHEMA_REGISTRY_URL, the
+topics' value schemas are registered there first; a breaking change stops the start.
 `;
 
 export async function apiCommand(argv: string[]): Promise<number> {
@@ -36,6 +38,7 @@ export async function apiCommand(argv: string[]): Promise<number> {
       services: values.services?.split(',').map((s) => s.trim()).filter(Boolean),
       workers: false,
       api: { port, host: values.host ?? process.env.HOST },
+      schemaRegistry: schemaTargetFromEnv(process.env),
     },
     (system) => log.info({ url: system.url, services: system.services.map((s) => s.name) }, `API listening on ${system.url}`),
   );

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { startBroker } from '../../broker/index.js';
 import { brokerConfigNames, brokerOptionsFromConfigs } from '../../broker/config-names.js';
+import { securityOptions, securitySettingsFromEnv } from '../../broker/security-env.js';
 import { parseInteger, parsePort, UsageError } from '../usage.js';
 
 const HELP = `Usage: tributary broker [options]
@@ -11,6 +12,19 @@ const HELP = `Usage: tributary broker [options]
   --port <n>         TCP port (default 9092, or BROKER_PORT)
   --host <addr>      interface to listen on (default 127.0.0.1)
   --advertised-host  host clients are told to connect to (default: --host)
+  --listeners <l>    listeners as Kafka writes them, instead of --host/--port (or BROKER_LISTENERS):
+                     PLAINTEXT://0.0.0.0:9092,SASL_SSL://127.0.0.1:9093
+                     (PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL; other names through
+                     --config listener.security.protocol.map=INTERNAL:PLAINTEXT)
+  --advertised-listeners <l>  what clients are told per listener (or BROKER_ADVERTISED_LISTENERS):
+                     PLAINTEXT://localhost:19092 (a container's port mapping)
+  --sasl-users <file>  SASL users for SASL listeners (or BROKER_SASL_USERS), JSON:
+                     {"users":[{"name":"app","password":"..."}]} (PLAIN, SCRAM-SHA-256,
+                     SCRAM-SHA-512; --config sasl.enabled.mechanisms narrows them)
+  --tls-cert <pem>   certificate for SSL and SASL_SSL listeners (PEM file, or BROKER_TLS_CERT)
+  --tls-key <pem>    its private key (PEM file, or BROKER_TLS_KEY)
+  --tls-ca <pem>     CA that client certificates must be signed by (or BROKER_TLS_CA)
+  --tls-client-auth  require client certificates (mutual TLS; needs --tls-ca; or BROKER_TLS_CLIENT_AUTH=true)
   --data-dir <dir>   where topics are stored (default ./data/broker, or DATA_DIR/broker)
   --partitions <n>   partitions of auto-created topics (default 1)
   --no-auto-create   refuse to create topics on first use
@@ -27,6 +41,13 @@ export async function brokerCommand(argv: string[]): Promise<number> {
       port: { type: 'string' },
       host: { type: 'string' },
       'advertised-host': { type: 'string' },
+      listeners: { type: 'string' },
+      'advertised-listeners': { type: 'string' },
+      'sasl-users': { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'tls-ca': { type: 'string' },
+      'tls-client-auth': { type: 'boolean' },
       'data-dir': { type: 'string' },
       partitions: { type: 'string' },
       'no-auto-create': { type: 'boolean' },
@@ -46,8 +67,21 @@ export async function brokerCommand(argv: string[]): Promise<number> {
   const flushPolicy = parseFlush(values.flush ?? 'ack');
   const dataDir = values['data-dir'] ?? (process.env.DATA_DIR ? `${process.env.DATA_DIR}/broker` : './data/broker');
   const settings = brokerOptionsFromConfigs(values.config ?? []);
+  const fromEnv = securitySettingsFromEnv(process.env);
+  const security = securityOptions({
+    listeners: values.listeners ?? fromEnv.listeners,
+    advertisedListeners: values['advertised-listeners'] ?? fromEnv.advertisedListeners,
+    saslUsersFile: values['sasl-users'] ?? fromEnv.saslUsersFile,
+    tlsCert: values['tls-cert'] ?? fromEnv.tlsCert,
+    tlsKey: values['tls-key'] ?? fromEnv.tlsKey,
+    tlsCa: values['tls-ca'] ?? fromEnv.tlsCa,
+    tlsClientAuth: values['tls-client-auth'] ?? fromEnv.tlsClientAuth,
+  });
   const broker = await startBroker({
     ...settings,
+    ...security,
+    // --config sasl.enabled.mechanisms and the users of --sasl-users together.
+    ...(settings.sasl || security.sasl ? { sasl: { ...settings.sasl, ...security.sasl } } : {}),
     port,
     host: values.host ?? '127.0.0.1',
     advertisedHost: values['advertised-host'],
@@ -57,7 +91,8 @@ export async function brokerCommand(argv: string[]): Promise<number> {
     flushPolicy,
     log: (level, msg, extra) => logger[level](extra ?? {}, msg),
   });
-  console.log(`Kafka-compatible broker on ${broker.address} (data in ${broker.broker.config.dataDir})`);
+  const on = broker.listeners.map((l) => (broker.listeners.length === 1 && l.securityProtocol === 'PLAINTEXT' ? l.address : `${l.name}://${l.address}`));
+  console.log(`Kafka-compatible broker on ${on.join(', ')} (data in ${broker.broker.config.dataDir})`);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       logger.info({ signal }, 'stopping');

@@ -1,12 +1,12 @@
 // `tributary dlq replay <dlq-topic>`: reads a dead-letter topic up to the end it
 // has at start and produces each dead letter back to the topic it came from
-// (dead-letters.ts decides what is sent and what is skipped), in batches,
+// (stream/dlq-replay.ts decides what is sent and what is skipped), in batches,
 // through an idempotent acks=all producer. After each batch is acknowledged
 // the position is committed in a consumer group of the command's own, so a
 // second run sends only what was dead-lettered since; --all starts over.
 import { parseArgs } from 'node:util';
 import { closeForce, createAdmin, createConsumer, createProducer, subscribe, type ConsumedRecord, type RawConsumer, type RawProducer } from '../../stream/kafka.js';
-import { reasonMatcher, replayVerdict, type ReplayMessage, type ReplayRules, type Skip } from '../dead-letters.js';
+import { reasonMatcher, replayVerdict, type ReplayMessage, type ReplayRules, type Skip } from '../../stream/dlq-replay.js';
 import { cliKafkaConfig, errorText, exitOnClosedStdout, table } from '../format.js';
 import { progressBar, type ProgressBar } from '../progress.js';
 import { parseInteger, UsageError } from '../usage.js';

@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { redactUrl } from '../../db/open-postgres.js';
 import { startRegistry, type RunningRegistry } from '../../registry/server.js';
+import { schemaTargetFromEnv } from '../../registry/http-target.js';
 import { startThreads } from '../../runtime/threads.js';
 import { cliKafkaConfig } from '../format.js';
 import { cliLogger, runUntilSignal } from '../run-system.js';
@@ -26,7 +27,9 @@ Runs the embedded broker, the database, every worker and the HTTP API.
 Environment: KAFKA_BROKERS (use that cluster, start no broker), DATABASE_URL
 (use that PostgreSQL), TOPICS_NAME, TOPICS_PARTITIONS, TOPICS_REPLICAS,
 KAFKA_TOPIC, LOG_LEVEL, SCHEMA_REGISTRY_PORT (also serve the schema registry,
-Confluent's REST API on the _schemas topic, on that port), API_KEYS (comma-separated: every route but /healthz and
+Confluent's REST API on the _schemas topic, on that port, with every topic's value
+schema registered at start: a breaking change stops it), SCHEMA_REGISTRY_URL
+(register them in that registry instead), API_KEYS (comma-separated: every route but /healthz and
 /readyz needs Authorization: Bearer <key>), RATE_LIMIT (e.g. 100/minute per client
 on the write routes). A .env file in the working directory is read.
 `;
@@ -76,6 +79,7 @@ export async function startCommand(argv: string[]): Promise<number> {
       api: { port, host: values.host ?? process.env.HOST },
       workers: false,
       metrics: threads.metrics,
+      schemaRegistry: registry?.registry ?? schemaTargetFromEnv(process.env),
     },
     (system) => {
       const url = system.url!;

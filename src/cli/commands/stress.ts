@@ -1,11 +1,11 @@
 // `tributary stress`: the options and the printed
-// report of a stress run (src/cli/stress/run.ts does the run). Exit
+// report of a stress run (src/services/baskets/stress/run.ts does the run). Exit
 // code 1 when any request failed or any basket was lost or stored wrong; 2 for
 // bad options (a UsageError, see usage.ts).
 import { parseArgs } from 'node:util';
 import { progressBar } from '../progress.js';
 import { parseInteger, UsageError } from '../usage.js';
-import { runStress, type Percentiles, type StressOptions, type StressResult } from '../stress/run.js';
+import { runStress, type Percentiles, type StressOptions, type StressResult } from '../../services/baskets/stress/run.js';
 import { processIo, type Io } from '../io.js';
 
 const USAGE = `Usage: tributary stress [options]

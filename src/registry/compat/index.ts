@@ -2,6 +2,8 @@
 // one), its canonical text (how it is stored and compared), and the
 // compatibility of a new schema with earlier versions under a level.
 import { Ajv } from 'ajv';
+import { Ajv2019 } from 'ajv/dist/2019.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { invalidSchema } from '../errors.js';
 import type { CompatibilityLevel, SchemaType } from '../records.js';
 import type { StoredSchema } from '../state.js';
@@ -29,6 +31,15 @@ function parseJson(text: string, what: string): unknown {
   }
 }
 
+/** An ajv for the draft the schema names in `$schema` (draft-07 and earlier by default), as Confluent accepts them. */
+function validatorFor(schema: unknown): Ajv {
+  const draft = typeof schema === 'object' && schema !== null ? String((schema as { $schema?: unknown }).$schema ?? '') : '';
+  const options = { strict: false, validateFormats: false };
+  if (draft.includes('2020-12')) return new Ajv2020(options);
+  if (draft.includes('2019-09')) return new Ajv2019(options);
+  return new Ajv(options);
+}
+
 export function parseSchema(input: SchemaInput): Parsed {
   switch (input.schemaType) {
     case 'AVRO': {
@@ -40,7 +51,7 @@ export function parseSchema(input: SchemaInput): Parsed {
       if (typeof schema !== 'boolean' && (schema === null || typeof schema !== 'object' || Array.isArray(schema))) throw invalidSchema('a JSON Schema is an object or a boolean');
       const references = new Map([...input.references].map(([name, text]) => [name, parseJson(text, `reference ${name}`) as JsonSchemaSide['schema']]));
       // Compiling proves it is a schema ajv can validate with: keywords well formed, $refs resolvable.
-      const ajv = new Ajv({ strict: false, validateFormats: false });
+      const ajv = validatorFor(schema);
       try {
         for (const [name, ref] of references) ajv.addSchema(ref as object, name);
         ajv.compile(schema as object);

@@ -3,14 +3,19 @@
 // a worker counts them per endpoint, method and client, all-time and per minute,
 // in changelog-backed tables that GET /api/activity reads back.
 import { createApp } from '../../stream/app.js';
-import type { ServiceFactory } from '../service.js';
+import type { Service, ServiceContext } from '../service.js';
 import { recordActivity } from './emit.js';
 import { declareActivityTopology } from './topics.js';
 import { UsageCounter } from './worker.js';
 import { usageRoutes } from './usage-routes.js';
 import { ActivityView } from './view.js';
 
-export const createActivityService: ServiceFactory = (ctx) => {
+/** The activity service, with what the console's panel reads: the API's view of the usage tables. */
+export interface ActivityService extends Service {
+  readonly view: ActivityView;
+}
+
+export const createActivityService = (ctx: ServiceContext): ActivityService => {
   const app = createApp({
     id: 'tributary-activity',
     kafka: ctx.kafka,
@@ -32,6 +37,7 @@ export const createActivityService: ServiceFactory = (ctx) => {
     description: 'Users API; every API request is recorded on Users (protobuf) and counted per endpoint, method, client and minute',
     app,
     hasWorker: true,
+    view,
     async routes(http) {
       stopRecording = recordActivity(http, app, topology.users, ctx.log);
       (await import('./routes.js')).usersRoutes(http, () => ctx.database());

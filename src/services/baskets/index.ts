@@ -2,13 +2,19 @@
 // worker agent per partition enriches each basket (category per product,
 // total_price) and upserts it by id; GET /analytics reports on what is stored.
 import { createApp } from '../../stream/app.js';
-import type { ServiceFactory } from '../service.js';
+import { basketAnalytics, type BasketAnalytics } from '../../db/queries/baskets.js';
+import type { Service, ServiceContext } from '../service.js';
 import { basketsPartitions, basketsRetryBudget, declareBasketsTopic } from './topics.js';
 import { basketHandler, basketWriter, type BasketWriter } from './worker.js';
 
 export { BASKETS_TOPIC } from './topics.js';
 
-export const createBasketsService: ServiceFactory = (ctx) => {
+/** The baskets service, with what the console's panel reads: the analytics of what is stored. */
+export interface BasketsService extends Service {
+  analytics(): Promise<BasketAnalytics>;
+}
+
+export const createBasketsService = (ctx: ServiceContext): BasketsService => {
   const partitions = basketsPartitions(ctx.env);
   const app = createApp({
     id: 'tributary-baskets',
@@ -39,6 +45,7 @@ export const createBasketsService: ServiceFactory = (ctx) => {
     description: 'Baskets: POST /data → delhaize_shop → enriched (categories, total) and stored; GET /analytics',
     app,
     hasWorker: true,
+    analytics: async () => basketAnalytics((await ctx.database()).db),
     routes: async (http) => (await import('./routes.js')).basketRoutes(http, { app, topic, database: () => ctx.database() }),
     async startWorker() {
       // The database opens (and migrates) while the agent joins its group: a restarted

@@ -1,10 +1,15 @@
 // System 1, players: an HTTP endpoint that generates fake soccer players and
 // publishes them to a topic keyed by position. No worker: the API only produces.
 import { createApp } from '../../stream/app.js';
-import type { ServiceFactory } from '../service.js';
-import { declarePlayersTopic, playersTopicSettings } from './topics.js';
+import type { Service, ServiceContext } from '../service.js';
+import { declarePlayersTopic, playersTopicSettings, type PlayersTopic } from './topics.js';
 
-export const createPlayersService: ServiceFactory = (ctx) => {
+/** The players service, with what the console's panel reads: the topic the players go to. */
+export interface PlayersService extends Service {
+  readonly playersTopic: PlayersTopic;
+}
+
+export const createPlayersService = (ctx: ServiceContext): PlayersService => {
   const app = createApp({ id: 'tributary-players', kafka: ctx.kafka });
   const topic = declarePlayersTopic(app, playersTopicSettings(ctx.env));
   return {
@@ -12,6 +17,7 @@ export const createPlayersService: ServiceFactory = (ctx) => {
     description: 'Generates fake soccer players and publishes them, keyed by position',
     app,
     hasWorker: false,
+    playersTopic: topic,
     routes: async (http) => (await import('./routes.js')).playersRoutes(http, app, topic),
   };
 };

@@ -3,12 +3,17 @@
 // table whose changes go to the compacted output_topic; the API serves the
 // summaries from its own view of output_topic.
 import { createApp } from '../../stream/app.js';
-import type { ServiceFactory } from '../service.js';
+import type { Service, ServiceContext } from '../service.js';
 import { declareSummariesWorker } from './worker.js';
 import { declareSessionsTopics } from './topics.js';
 import { SummariesView } from './view.js';
 
-export const createSessionsService: ServiceFactory = (ctx) => {
+/** The sessions service, with what the console's panel reads: the API's view of the summaries. */
+export interface SessionsService extends Service {
+  readonly view: SummariesView;
+}
+
+export const createSessionsService = (ctx: ServiceContext): SessionsService => {
   const app = createApp({
     id: 'tributary-sessions',
     kafka: ctx.kafka,
@@ -24,6 +29,7 @@ export const createSessionsService: ServiceFactory = (ctx) => {
     description: 'First and last event time per user: a stream aggregation of input_topic into the compacted output_topic',
     app,
     hasWorker: true,
+    view,
     routes: async (http) => (await import('./routes.js')).summariesRoutes(http, view),
     startApi: () => view.start(),
     stopApi: () => view.stop(),

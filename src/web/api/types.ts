@@ -2,8 +2,12 @@
 // shape per resource under /api/console/. Every GET resource has a live twin
 // under /api/console/live/<same path and query>: a Server-Sent Events stream
 // whose `data:` lines carry the same shape, sent when it changes and at most
-// LIVE_MAX_PER_SECOND times a second. This file holds types only, so the page
-// (src/web/app) imports it without pulling any server code in.
+// LIVE_MAX_PER_SECOND times a second (each event's `id:` is the server's clock
+// in unix ms; an error is an `event: error` with the error body, and a 404 ends
+// the stream). With API keys on, read the live twins with fetch() and a stream
+// reader: EventSource cannot send the Authorization header. This file holds
+// types only, so the page (src/web/app) imports it without pulling any server
+// code in; src/web/api/schemas.ts checks every answer against it.
 
 /** Most events per second a live stream sends (the page redraws no faster). */
 export const LIVE_MAX_PER_SECOND = 4;
@@ -117,6 +121,10 @@ export interface AlterConfigsRequest {
 /** POST /api/console/topics/:topic/delete-records: records before `offset` go. */
 export interface DeleteRecordsRequest {
   partitions: { partition: number; offset: number }[];
+}
+/** Each partition's start offset after the deletion. */
+export interface DeleteRecordsResult {
+  partitions: { partition: number; startOffset: number }[];
 }
 
 export type ValueFormat = 'null' | 'json' | 'protobuf' | 'text' | 'binary';
@@ -288,4 +296,57 @@ export interface StressRunView {
     failed: number;
   } | null;
   error: string | null;
+}
+
+/** GET /api/console/systems/players?limit=: the last players produced (default 20), newest first. */
+export interface PlayersPanel {
+  topic: string;
+  /** Records on the topic now. */
+  count: number;
+  players: { partition: number; offset: number; timestamp: number; key: string | null; player: unknown }[];
+}
+
+/** GET /api/console/systems/state: the state the API serves now (POST with {state, text?} sends one). */
+export interface StatePanel {
+  topic: string;
+  state: number;
+  /** The message it came from, null before any. */
+  message: { message_id?: string | number; text?: string; state: number } | null;
+}
+export interface SendStateRequest {
+  state: number;
+  text?: string;
+}
+
+/** GET /api/console/systems/activity: the usage counts (all-time per endpoint and client, per minute). */
+export interface ActivityPanel {
+  totals: { endpoint: string; method: string; count: number }[];
+  byClient: { client: string; count: number }[];
+  perMinute: { windowStart: string; windowEnd: string; endpoint: string; method: string; client: string; count: number; final: boolean }[];
+}
+
+/** GET /api/console/systems/sessions?q=&limit=: first/last seen per user; q filters by userId substring. */
+export interface SessionsPanel {
+  /** Users summarized in all. */
+  total: number;
+  /** Users matching q. */
+  matched: number;
+  /** At most `limit` (default 100) of them, by userId. */
+  summaries: { userId: string; firstSeen: number; lastSeen: number }[];
+}
+
+/** GET /api/console/systems/baskets: what the baskets worker computed over what is stored. */
+export interface BasketsPanel {
+  /** Share of all stored products per category, 0..1. */
+  categoryShare: Record<string, number>;
+  /** Average basket total_price (euros). */
+  averageTotal: number;
+  averageTotalByStore: Record<string, number>;
+  baskets: number;
+}
+
+/** POST /api/console/systems/baskets/stress */
+export interface StressRequest {
+  count: number;
+  concurrency?: number;
 }

@@ -1,9 +1,9 @@
-// What `tributary dlq replay` makes of one record of a dead-letter topic: the
+// What a replay (`tributary dlq replay`, the console's replay) makes of one record of a dead-letter topic: the
 // record to send back (to the topic its headers name, with its own key, value,
 // headers and timestamp, without the headers the DLQ added), or why it is
 // skipped. Pure, so the rules are tested without a broker.
-import { DLQ_HEADERS } from '../stream/dlq.js';
-import type { ConsumedRecord } from '../stream/kafka.js';
+import { DLQ_HEADERS } from './dlq.js';
+import type { ConsumedRecord } from './kafka.js';
 
 const DLQ_HEADER_NAMES = new Set<string>(Object.values(DLQ_HEADERS));
 

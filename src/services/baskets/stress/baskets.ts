@@ -3,8 +3,8 @@
 // apple", "Bananas", "THE BREAD") plus products the catalog does not know, and
 // prices in whole cents. Each basket comes with what the worker must make of it
 // (enrichBasket), so the stress run can check every stored basket exactly.
-import { CATALOG, enrichBasket, type EnrichedBasket } from '../../services/baskets/catalog.js';
-import type { Basket } from '../../services/baskets/schemas.js';
+import { CATALOG, enrichBasket, type EnrichedBasket } from '../catalog.js';
+import type { Basket } from '../schemas.js';
 
 export const STORES = ['Brussels', 'Antwerp', 'Ghent', 'Liège', 'Bruges', 'Namur', 'Leuven', 'Mons'];
 const UNKNOWN = ['milk', 'cheese', 'toothpaste', 'rice', 'apple juice', 'chocolate'];

@@ -4,12 +4,13 @@
 // total and categories against what the worker must compute. Measures
 // baskets/s acknowledged, ack latency and end-to-end latency (received →
 // stored, from the database's own timestamps), and names the ids that were
-// lost or stored wrong. Used by `tributary stress` and bench/baskets.ts.
+// lost or stored wrong. Used by `tributary stress`, the console's baskets panel
+// and bench/baskets.ts.
 import { randomBytes } from 'node:crypto';
-import type { EnrichedBasket } from '../../services/baskets/catalog.js';
+import type { EnrichedBasket } from '../catalog.js';
 import { randomBasket } from './baskets.js';
 import { jsonClient, type JsonClient } from './http-client.js';
-import { MAX_LOOKUP, type Arrival, type LookupResponse } from '../../services/baskets/schemas.js';
+import { MAX_LOOKUP, type Arrival, type LookupResponse } from '../schemas.js';
 
 export interface StressOptions {
   requests: number;
@@ -21,6 +22,17 @@ export interface StressOptions {
   waitSeconds: number;
   /** Shows progress (the CLI passes a progress bar on stderr); none by default. */
   progress?: (label: string, total: number) => Progress;
+  /** Ends the run early: no more posts, no more waiting (the console's server closing). */
+  signal?: AbortSignal;
+  /** Called as the counts move (the console shows them live). */
+  onCounts?: (counts: StressCounts) => void;
+}
+
+export interface StressCounts {
+  /** Baskets posted (answered or failed) / acknowledged (200) / found stored so far. */
+  posted: number;
+  acknowledged: number;
+  stored: number;
 }
 
 export interface Progress {
@@ -118,7 +130,7 @@ async function sendAll(client: JsonClient, runId: string, options: StressOptions
   const worker = async () => {
     for (;;) {
       const i = next++;
-      if (i >= options.requests) return;
+      if (i >= options.requests || options.signal?.aborted) return;
       const { basket, expected } = randomBasket(`${runId}-${i}`);
       const t0 = performance.now();
       let reason: string | undefined;
@@ -132,6 +144,7 @@ async function sendAll(client: JsonClient, runId: string, options: StressOptions
       if (reason) failures.set(reason, (failures.get(reason) ?? 0) + 1);
       else acked.set(String(basket.id), expected);
       done++;
+      options.onCounts?.({ posted: done, acknowledged: acked.size, stored: 0 });
       bar.update(done, `${Math.round(done / ((performance.now() - started) / 1000))}/s`);
     }
   };
@@ -167,7 +180,8 @@ async function waitForStored(client: JsonClient, runId: string, acked: Map<strin
       // A failed count (the API restarting, say) is tried again until the deadline; the lookup below is what decides.
       const count = await countStored(client, `${runId}-`).catch(() => 0);
       bar.update(Math.min(count, acked.size));
-      if (count >= acked.size || performance.now() >= deadline) break;
+      options.onCounts?.({ posted: options.requests, acknowledged: acked.size, stored: Math.min(count, acked.size) });
+      if (count >= acked.size || performance.now() >= deadline || options.signal?.aborted) break;
       await pause();
     }
     const ids = [...missing];
@@ -179,9 +193,10 @@ async function waitForStored(client: JsonClient, runId: string, acked: Map<strin
         if (problem) wrong.push({ id: found.id, problem });
       }
     }
-    if (missing.size === 0 || performance.now() >= deadline) break;
+    if (missing.size === 0 || performance.now() >= deadline || options.signal?.aborted) break;
     await pause();
   }
+  options.onCounts?.({ posted: options.requests, acknowledged: acked.size, stored: arrivals.length });
   bar.stop();
   return { arrivals, lost: [...missing].sort(), wrong, drainSeconds: (performance.now() - started) / 1000 };
 }
