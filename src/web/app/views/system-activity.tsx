@@ -1,16 +1,11 @@
-// The activity panel: API requests per minute per endpoint as a chart kept
-// current, the busiest endpoints and the top clients, from GET /api/activity
-// (what the activity worker counted from the Users topic).
-import { usePoll } from '../client/hooks.ts';
+// The activity panel: API requests per minute per endpoint as a live chart,
+// the busiest endpoints and the top clients (GET /api/console/systems/activity
+// and its live twin: what the activity worker counted from the Users topic).
+import type { ActivityPanel as ActivityReport } from '../../api/types.ts';
+import { useLive } from '../client/hooks.ts';
 import { TimeChart, type TimeSeriesLine } from '../ui/chart.tsx';
 import { num } from '../ui/format.ts';
 import { Card, Empty, TableBox, View } from '../ui/view.tsx';
-
-interface ActivityReport {
-  totals: { endpoint: string; method: string; count: number }[];
-  byClient: { client: string; count: number }[];
-  perMinute: { windowStart: string; endpoint: string; method: string; client: string; count: number; final: boolean }[];
-}
 
 /** Endpoints drawn: the busiest ones (a legend of fifty lines reads as none). */
 const MAX_LINES = 8;
@@ -34,7 +29,7 @@ function lines(report: ActivityReport): TimeSeriesLine[] {
 }
 
 export function ActivityPanel() {
-  const { data, error } = usePoll<ActivityReport>('/api/activity', 2000);
+  const { data, error } = useLive<ActivityReport>('systems/activity');
   const totals = [...(data?.totals ?? [])].sort((a, b) => b.count - a.count);
   const clients = [...(data?.byClient ?? [])].sort((a, b) => b.count - a.count).slice(0, 10);
   return (
