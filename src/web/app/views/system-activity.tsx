@@ -9,6 +9,7 @@ import { Card, Empty, TableBox, View } from '../ui/view.tsx';
 
 /** Endpoints drawn: the busiest ones (a legend of fifty lines reads as none). */
 const MAX_LINES = 8;
+const MINUTE_MS = 60_000;
 
 function lines(report: ActivityReport): TimeSeriesLine[] {
   const per = new Map<string, Map<number, number>>();
@@ -19,7 +20,10 @@ function lines(report: ActivityReport): TimeSeriesLine[] {
     series.set(t, (series.get(t) ?? 0) + m.count);
     per.set(name, series);
   }
-  const minutes = [...new Set(report.perMinute.map((m) => Date.parse(m.windowStart)))].sort((a, b) => a - b);
+  // Every minute from the first to the last, a quiet one at 0: no line drawn across a gap.
+  const starts = report.perMinute.map((m) => Date.parse(m.windowStart));
+  const minutes: number[] = [];
+  if (starts.length > 0) for (let t = Math.min(...starts), end = Math.max(...starts); t <= end; t += MINUTE_MS) minutes.push(t);
   const total = (s: Map<number, number>) => [...s.values()].reduce((a, b) => a + b, 0);
   return [...per.entries()]
     .sort((a, b) => total(b[1]) - total(a[1]))
