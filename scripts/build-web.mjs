@@ -16,7 +16,9 @@ function newestSource() {
   for (const s of SOURCES) {
     if (!existsSync(s)) continue;
     const files = statSync(s).isDirectory() ? walk(s) : [s];
-    for (const f of files) newest = Math.max(newest, statSync(f).mtimeMs);
+    // A folder's time moves when a file in it is added or removed: a deleted view counts too.
+    const folders = new Set(files.map((f) => dirname(f)));
+    for (const f of [...files, ...folders]) newest = Math.max(newest, statSync(f).mtimeMs);
   }
   return newest;
 }

@@ -17,9 +17,6 @@ import { SystemView } from './views/system.tsx';
 import { TopicView } from './views/topic.tsx';
 import { TopicsView } from './views/topics.tsx';
 
-/** The systems linked before the overview has answered (the five this product runs). */
-const KNOWN_SYSTEMS = ['players', 'state', 'activity', 'sessions', 'baskets'];
-
 function page(route: Route) {
   switch (route.name) {
     case 'overview':
@@ -64,7 +61,8 @@ export function App() {
   useEffect(() => onKeyChange(() => setNeedKey(keyState().needed)), []);
   useEffect(() => setMenuOpen(false), [route]);
   const overview = useLive<OverviewData>('overview', { live: false });
-  const systems = overview.data ? overview.data.systems.map((s) => s.name) : KNOWN_SYSTEMS;
+  // The systems this process runs (none for `tributary console` alone): linked once the overview says.
+  const systems = overview.data?.systems.map((s) => s.name) ?? [];
   const current = section(route);
 
   const item = (key: string, to: string, label: string) => (

@@ -1,8 +1,8 @@
-// The hooks views read data through: a console resource fetched once and then
-// kept current by its live twin (polled when the server has no twin), a
-// system route polled, and the key version (a new key refetches everything).
-import { useEffect, useRef, useState } from 'preact/hooks';
-import { consoleApi, messageOf, request } from './http.ts';
+// The hooks views read data through: a console resource kept current by its
+// live twin (or fetched once), a form action's state, and the key version (a
+// new key fetches everything again).
+import { useEffect, useState } from 'preact/hooks';
+import { consoleApi, messageOf } from './http.ts';
 import { keyState, onKeyChange } from './key.ts';
 import { openLive } from './live.ts';
 
@@ -47,38 +47,6 @@ export function useLive<T>(path: string | null, options: { live?: boolean } = {}
 
   const mine = state.path === path;
   return { data: mine ? state.data : undefined, error: mine ? state.error : undefined, reload: () => setTick((t) => t + 1) };
-}
-
-/** GET <url> (any route of the server) every `everyMs`. `url` null waits. */
-export function usePoll<T>(url: string | null, everyMs: number): Resource<T> {
-  const version = useKeyVersion();
-  const [data, setData] = useState<T | undefined>(undefined);
-  const [error, setError] = useState<string | undefined>(undefined);
-  const [tick, setTick] = useState(0);
-
-  useEffect(() => {
-    if (url === null) return;
-    const controller = new AbortController();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const get = async () => {
-      try {
-        setData(await request<T>(url, { signal: controller.signal }));
-        setError(undefined);
-      } catch (err) {
-        if (controller.signal.aborted) return;
-        setError(messageOf(err));
-      }
-      // The next poll once this one answered: a slow server is never asked twice at once.
-      if (!controller.signal.aborted) timer = setTimeout(get, everyMs);
-    };
-    void get();
-    return () => {
-      controller.abort();
-      if (timer !== undefined) clearTimeout(timer);
-    };
-  }, [url, everyMs, version, tick]);
-
-  return { data, error, reload: () => setTick((t) => t + 1) };
 }
 
 /** A form's submit state: run an action, remember its result or error. */

@@ -1,19 +1,15 @@
-// The activity panel: API requests per minute per endpoint as a chart kept
-// current, the busiest endpoints and the top clients, from GET /api/activity
-// (what the activity worker counted from the Users topic).
-import { usePoll } from '../client/hooks.ts';
+// The activity panel: API requests per minute per endpoint as a live chart,
+// the busiest endpoints and the top clients (GET /api/console/systems/activity
+// and its live twin: what the activity worker counted from the Users topic).
+import type { ActivityPanel as ActivityReport } from '../../api/types.ts';
+import { useLive } from '../client/hooks.ts';
 import { TimeChart, type TimeSeriesLine } from '../ui/chart.tsx';
 import { num } from '../ui/format.ts';
 import { Card, Empty, TableBox, View } from '../ui/view.tsx';
 
-interface ActivityReport {
-  totals: { endpoint: string; method: string; count: number }[];
-  byClient: { client: string; count: number }[];
-  perMinute: { windowStart: string; endpoint: string; method: string; client: string; count: number; final: boolean }[];
-}
-
 /** Endpoints drawn: the busiest ones (a legend of fifty lines reads as none). */
 const MAX_LINES = 8;
+const MINUTE_MS = 60_000;
 
 function lines(report: ActivityReport): TimeSeriesLine[] {
   const per = new Map<string, Map<number, number>>();
@@ -24,7 +20,10 @@ function lines(report: ActivityReport): TimeSeriesLine[] {
     series.set(t, (series.get(t) ?? 0) + m.count);
     per.set(name, series);
   }
-  const minutes = [...new Set(report.perMinute.map((m) => Date.parse(m.windowStart)))].sort((a, b) => a - b);
+  // Every minute from the first to the last, a quiet one at 0: no line drawn across a gap.
+  const starts = report.perMinute.map((m) => Date.parse(m.windowStart));
+  const minutes: number[] = [];
+  if (starts.length > 0) for (let t = Math.min(...starts), end = Math.max(...starts); t <= end; t += MINUTE_MS) minutes.push(t);
   const total = (s: Map<number, number>) => [...s.values()].reduce((a, b) => a + b, 0);
   return [...per.entries()]
     .sort((a, b) => total(b[1]) - total(a[1]))
@@ -34,7 +33,7 @@ function lines(report: ActivityReport): TimeSeriesLine[] {
 }
 
 export function ActivityPanel() {
-  const { data, error } = usePoll<ActivityReport>('/api/activity', 2000);
+  const { data, error } = useLive<ActivityReport>('systems/activity');
   const totals = [...(data?.totals ?? [])].sort((a, b) => b.count - a.count);
   const clients = [...(data?.byClient ?? [])].sort((a, b) => b.count - a.count).slice(0, 10);
   return (

@@ -1,24 +1,17 @@
 // The baskets panel: the share of products per category and the average basket
-// total per store as bar charts (GET /analytics, kept current), and a stress
-// run of N baskets started from the page, its progress live and its result
-// (rate, latency percentiles, lost).
+// total per store as bar charts (GET /api/console/systems/baskets and its live
+// twin), and a stress run of N baskets started from the page, its progress
+// live and its result (rate, latency percentiles, lost).
 import { useState } from 'preact/hooks';
-import type { StressRunView } from '../../api/types.ts';
-import { useAction, useLive, usePoll } from '../client/hooks.ts';
+import type { BasketsPanel as Analytics, StressRequest, StressRunView } from '../../api/types.ts';
+import { useAction, useLive } from '../client/hooks.ts';
 import { consoleApi } from '../client/http.ts';
 import { BarChart, COLORS } from '../ui/chart.tsx';
 import { decimal, num } from '../ui/format.ts';
 import { Card, Empty, ErrorLine, Stat, View } from '../ui/view.tsx';
 
-interface Analytics {
-  categoryShare: Record<string, number>;
-  averageTotal: number;
-  averageTotalByStore: Record<string, number>;
-  baskets: number;
-}
-
 export function BasketsPanel() {
-  const { data, error } = usePoll<Analytics>('/analytics', 1500);
+  const { data, error } = useLive<Analytics>('systems/baskets');
   const categories = Object.keys(data?.categoryShare ?? {}).sort();
   const stores = Object.keys(data?.averageTotalByStore ?? {}).sort();
   return (
@@ -27,7 +20,7 @@ export function BasketsPanel() {
         <>
           <div class="stats">
             <Stat label="Baskets stored" value={num(data.baskets)} />
-            <Stat label="Average total" value={decimal(data.averageTotal, 2)} hint="total_price per basket" />
+            <Stat label="Average total" value={`€${decimal(data.averageTotal, 2)}`} hint="total_price per basket" />
             <Stat label="Stores" value={num(stores.length)} />
             <Stat label="Categories" value={num(categories.length)} />
           </div>
@@ -46,7 +39,7 @@ export function BasketsPanel() {
                 {stores.length === 0 ? (
                   <Empty>No basket stored yet.</Empty>
                 ) : (
-                  <BarChart names={stores} values={stores.map((s) => data.averageTotalByStore[s]!)} xLabel="store" yLabel="avg total_price" color={COLORS[1]} yFormat={(v) => decimal(v, 2)} />
+                  <BarChart names={stores} values={stores.map((s) => data.averageTotalByStore[s]!)} xLabel="store" yLabel="€ per basket" color={COLORS[1]} yFormat={(v) => decimal(v, 2)} />
                 )}
               </div>
             </Card>
@@ -61,7 +54,7 @@ export function BasketsPanel() {
 function Stress() {
   const run = useLive<StressRunView>('systems/baskets/stress');
   const [count, setCount] = useState('1000');
-  const start = useAction((n: number) => consoleApi<StressRunView>('systems/baskets/stress', { method: 'POST', body: { count: n } }));
+  const start = useAction((req: StressRequest) => consoleApi<StressRunView>('systems/baskets/stress', { method: 'POST', body: req }));
   // The run the POST answered shows at once; the stream then carries it on (same id, later figures win).
   const latest = [start.result, run.data].filter((v): v is StressRunView => v !== undefined && v.id > 0);
   const shown = latest.reduce<StressRunView | undefined>((a, v) => (a && a.id > v.id ? a : v), undefined);
@@ -73,7 +66,7 @@ function Stress() {
         data-testid="stress-form"
         onSubmit={async (e) => {
           e.preventDefault();
-          await start.run(Number(count));
+          await start.run({ count: Number(count) });
         }}
       >
         <label>

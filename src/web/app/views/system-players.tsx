@@ -1,14 +1,13 @@
-// The players panel: the last players produced to the players topic, live,
-// and a form that generates N more (POST /api/soccer_players).
-import type { ConsoleMessage } from '../../api/types.ts';
-import { useAction } from '../client/hooks.ts';
+// The players panel: the last players produced to the players topic, live
+// (GET /api/console/systems/players and its live twin), and a form that
+// generates N more (POST /api/soccer_players).
+import type { PlayersPanel as PlayersData } from '../../api/types.ts';
+import { useAction, useLive } from '../client/hooks.ts';
 import { request } from '../client/http.ts';
-import { useTail } from '../client/tail.ts';
 import { href } from '../router.ts';
 import { num, time } from '../ui/format.ts';
 import { Link } from '../ui/link.tsx';
 import { Card, Empty, ErrorLine, TableBox, View } from '../ui/view.tsx';
-import { useSystemTopic } from './system-topic.ts';
 
 interface Player {
   id?: string;
@@ -20,19 +19,21 @@ interface Player {
   technique?: number;
 }
 
-const asPlayer = (m: ConsoleMessage): Player => (m.value.value && typeof m.value.value === 'object' ? (m.value.value as Player) : {});
+/** Rows shown: the panel's own default (newest first). */
+const LIMIT = 20;
+
+const asPlayer = (v: unknown): Player => (v && typeof v === 'object' ? (v as Player) : {});
 
 export function PlayersPanel() {
-  const topic = useSystemTopic('players', 'soccer_players');
-  const tail = useTail(topic, 50);
+  const { data, error } = useLive<PlayersData>(`systems/players?limit=${LIMIT}`);
   const produce = useAction((count: number) => request<unknown[]>('/api/soccer_players', { method: 'POST', body: { count } }));
   return (
     <View
       name="system-players"
-      ready={tail.loaded}
+      ready={data !== undefined}
       title="Players"
-      error={tail.error}
-      actions={topic ? <Link href={href('topics', topic, 'messages')}>topic {topic}</Link> : null}
+      error={error}
+      actions={data ? <Link href={href('topics', data.topic, 'messages')}>topic {data.topic}</Link> : null}
     >
       <Card title="Generate players">
         <form
@@ -45,7 +46,7 @@ export function PlayersPanel() {
         >
           <label>
             How many
-            <input name="count" type="number" min={1} max={10000} value={5} required style={{ width: '8em' }} />
+            <input name="count" type="number" min={1} max={10000} defaultValue="5" required style={{ width: '8em' }} />
           </label>
           <button type="submit" class="primary" disabled={produce.busy}>
             Produce
@@ -54,8 +55,8 @@ export function PlayersPanel() {
         <ErrorLine text={produce.error} />
         {produce.result && !produce.error ? <p class="notice">{num(produce.result.length)} players sent to the topic.</p> : null}
       </Card>
-      <Card title={`Last players (${tail.messages.length})`}>
-        {tail.loaded && tail.messages.length === 0 ? (
+      <Card title={data ? `Last players (${num(data.players.length)} of ${num(data.count)} on the topic)` : 'Last players'}>
+        {data && data.players.length === 0 ? (
           <Empty>No player on the topic yet.</Empty>
         ) : (
           <TableBox>
@@ -73,17 +74,17 @@ export function PlayersPanel() {
                 </tr>
               </thead>
               <tbody>
-                {tail.messages.map((m) => {
-                  const p = asPlayer(m);
+                {(data?.players ?? []).map((row) => {
+                  const p = asPlayer(row.player);
                   return (
-                    <tr key={`${m.partition}:${m.offset}`} data-testid="player-row" data-id={p.id}>
+                    <tr key={`${row.partition}:${row.offset}`} data-testid="player-row" data-id={p.id}>
                       <td>{p.name ?? '–'}</td>
-                      <td>{p.position ?? '–'}</td>
+                      <td>{p.position ?? row.key ?? '–'}</td>
                       <td class="num">{num(p.speed)}</td>
                       <td class="num">{num(p.stamina)}</td>
                       <td class="num">{num(p.strength)}</td>
                       <td class="num">{num(p.technique)}</td>
-                      <td>{time(m.timestamp)}</td>
+                      <td>{time(row.timestamp)}</td>
                       <td class="mono muted">{p.id ?? ''}</td>
                     </tr>
                   );

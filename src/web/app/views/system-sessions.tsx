@@ -1,30 +1,38 @@
-// The sessions panel: each user's first and last event time (GET
-// /api/summaries, kept current), searchable by user id.
-import { useState } from 'preact/hooks';
-import { usePoll } from '../client/hooks.ts';
+// The sessions panel: each user's first and last event time, searchable by
+// user id (GET /api/console/systems/sessions?q= and its live twin; the server
+// filters, so a search over many users sends only the matches).
+import { useEffect, useState } from 'preact/hooks';
+import type { SessionsPanel as SessionsData } from '../../api/types.ts';
+import { useLive } from '../client/hooks.ts';
+import { query } from '../client/http.ts';
 import { duration, num, time } from '../ui/format.ts';
 import { Card, Empty, TableBox, View } from '../ui/view.tsx';
 
-interface UserSummary {
-  userId: string;
-  firstSeen: number;
-  lastSeen: number;
-}
-
-/** Rows drawn at once: the search narrows a long table. */
-const MAX_ROWS = 500;
+/** Users the panel asks for at once: the search narrows a long table. */
+const LIMIT = 500;
+/** Typing pauses this long before the search is sent. */
+const SEARCH_DELAY_MS = 250;
 
 type Sort = 'userId' | 'lastSeen' | 'firstSeen';
 
 export function SessionsPanel() {
-  const { data, error } = usePoll<UserSummary[]>('/api/summaries', 3000);
   const [search, setSearch] = useState('');
+  const [q, setQ] = useState('');
+  useEffect(() => {
+    const t = setTimeout(() => setQ(search.trim()), SEARCH_DELAY_MS);
+    return () => clearTimeout(t);
+  }, [search]);
   const [sort, setSort] = useState<Sort>('lastSeen');
-  const needle = search.trim().toLowerCase();
-  const rows = (data ?? []).filter((u) => !needle || u.userId.toLowerCase().includes(needle));
+  const { data, error } = useLive<SessionsData>(`systems/sessions${query({ q, limit: LIMIT })}`);
+  // While a new search is on its way, the last answer stays on screen.
+  const [shown, setShown] = useState<SessionsData | undefined>(undefined);
+  useEffect(() => {
+    if (data) setShown(data);
+  }, [data]);
+  const rows = [...(shown?.summaries ?? [])];
   rows.sort((a, b) => (sort === 'userId' ? a.userId.localeCompare(b.userId) : b[sort] - a[sort]));
   return (
-    <View name="system-sessions" ready={data !== undefined} title="Sessions" error={error}>
+    <View name="system-sessions" ready={shown !== undefined} title="Sessions" error={error}>
       <Card>
         <div class="row" style={{ marginBottom: '10px' }}>
           <label>
@@ -39,12 +47,12 @@ export function SessionsPanel() {
               <option value="userId">user id</option>
             </select>
           </label>
-          <span class="muted">
-            {num(rows.length)} of {num(data?.length ?? 0)} users{rows.length > MAX_ROWS ? `, first ${MAX_ROWS} shown` : ''}
+          <span class="muted" data-testid="sessions-count">
+            {shown ? `${num(shown.matched)} of ${num(shown.total)} users${shown.matched > rows.length ? `, ${num(rows.length)} shown` : ''}` : ''}
           </span>
         </div>
-        {data && rows.length === 0 ? (
-          <Empty>{data.length === 0 ? 'No session summarized yet.' : 'No user id matches.'}</Empty>
+        {shown && rows.length === 0 ? (
+          <Empty>{shown.total === 0 ? 'No session summarized yet.' : 'No user id matches.'}</Empty>
         ) : (
           <TableBox>
             <table>
@@ -57,7 +65,7 @@ export function SessionsPanel() {
                 </tr>
               </thead>
               <tbody>
-                {rows.slice(0, MAX_ROWS).map((u) => (
+                {rows.map((u) => (
                   <tr key={u.userId} data-testid="session-row">
                     <td class="mono">{u.userId}</td>
                     <td>{time(u.firstSeen)}</td>

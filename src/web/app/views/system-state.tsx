@@ -1,16 +1,15 @@
-// The state panel: the current state, changing live as messages arrive on the
-// state topic, the last messages, and a form that sends one ({state, text,
-// message_id}) to the topic through the console's produce API.
+// The state panel: the state the API serves, changing live (GET
+// /api/console/systems/state and its live twin), the last messages on the
+// state topic, and a form that sends one (POST /api/console/systems/state).
 import { useEffect, useState } from 'preact/hooks';
-import type { ConsoleMessage, ProduceRequest, ProduceResult } from '../../api/types.ts';
-import { useAction, usePoll } from '../client/hooks.ts';
+import type { ConsoleMessage, SendStateRequest, StatePanel as StateData } from '../../api/types.ts';
+import { useAction, useLive } from '../client/hooks.ts';
 import { consoleApi } from '../client/http.ts';
 import { useTail } from '../client/tail.ts';
 import { href } from '../router.ts';
 import { time } from '../ui/format.ts';
 import { Link } from '../ui/link.tsx';
 import { Card, Empty, ErrorLine, TableBox, View } from '../ui/view.tsx';
-import { useSystemTopic } from './system-topic.ts';
 
 /** The `state` a message carries, if it is a valid state message. */
 function stateOf(m: ConsoleMessage): number | undefined {
@@ -18,42 +17,42 @@ function stateOf(m: ConsoleMessage): number | undefined {
   return v && typeof v === 'object' && typeof v.state === 'number' && Number.isInteger(v.state) ? v.state : undefined;
 }
 
-function messageId(): string {
-  return typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `console-${Date.now()}-${Math.random().toString(16).slice(2)}`;
-}
-
 export function StatePanel() {
-  const topic = useSystemTopic('state', 'state');
-  const tail = useTail(topic, 20);
-  // GET /state answers before any message is on the topic (0), and after the topic's
-  // records were deleted; the newest valid message on the topic wins once there is one.
-  const served = usePoll<{ state: number }>('/state', 5000);
-  // One partition: the newest is the highest offset, whatever timestamps producers set.
-  const newest = tail.messages.filter((m) => stateOf(m) !== undefined).reduce<ConsoleMessage | undefined>((a, m) => (a && a.offset > m.offset ? a : m), undefined);
-  const value = newest ? stateOf(newest) : served.data?.state;
+  const { data, error } = useLive<StateData>('systems/state');
+  const tail = useTail(data?.topic ?? null, 20);
+  const send = useAction((req: SendStateRequest) => consoleApi<unknown>('systems/state', { method: 'POST', body: req }));
+  // A short highlight when the value changes: the change is seen, not only read.
   const [flash, setFlash] = useState(false);
   useEffect(() => {
-    if (value === undefined) return;
+    if (data === undefined) return;
     setFlash(true);
     const t = setTimeout(() => setFlash(false), 600);
     return () => clearTimeout(t);
-  }, [value]);
-  const send = useAction((req: ProduceRequest) => consoleApi<ProduceResult>(`topics/${encodeURIComponent(topic ?? 'state')}/messages`, { method: 'POST', body: req }));
+  }, [data?.state]);
 
   return (
     <View
       name="system-state"
-      ready={value !== undefined}
+      ready={data !== undefined}
       title="State"
-      error={tail.error ?? served.error}
-      actions={topic ? <Link href={href('topics', topic, 'messages')}>topic {topic}</Link> : null}
+      error={error}
+      actions={data ? <Link href={href('topics', data.topic, 'messages')}>topic {data.topic}</Link> : null}
     >
       <div class="grid">
         <Card title="Current state">
           <div class={`big-value ${flash ? 'flash' : ''}`} data-testid="state-value" aria-live="polite">
-            {value ?? '–'}
+            {data ? data.state : '–'}
           </div>
-          <p class="muted">{newest ? `since ${time(newest.timestamp)} (offset ${newest.offset})` : 'no state message on the topic yet'}</p>
+          <p class="muted">
+            {data?.message ? (
+              <>
+                from message {data.message.message_id === undefined ? '' : <span class="mono">{String(data.message.message_id)}</span>}
+                {data.message.text ? ` “${data.message.text}”` : ''}
+              </>
+            ) : (
+              'no state message yet: 0 until one arrives'
+            )}
+          </p>
         </Card>
         <Card title="Send a state">
           <form
@@ -63,8 +62,7 @@ export function StatePanel() {
               e.preventDefault();
               const f = new FormData(e.currentTarget);
               const text = String(f.get('text') ?? '').trim();
-              const message = { message_id: messageId(), state: Number(f.get('state')), ...(text ? { text } : {}) };
-              void send.run({ key: null, value: JSON.stringify(message) });
+              void send.run({ state: Number(f.get('state')), ...(text ? { text } : {}) });
             }}
           >
             <label>
@@ -76,16 +74,17 @@ export function StatePanel() {
               <input name="text" autoComplete="off" />
             </label>
             <div class="row">
-              <button type="submit" class="primary" disabled={send.busy || topic === null}>
+              <button type="submit" class="primary" disabled={send.busy}>
                 Send
               </button>
             </div>
           </form>
           <ErrorLine text={send.error} />
-          {send.result && !send.error ? <p class="notice">Sent: partition {send.result.partition} offset {send.result.offset}</p> : null}
+          {send.result !== undefined && !send.error && !send.busy ? <p class="notice">Sent to {data?.topic ?? 'the state topic'}.</p> : null}
         </Card>
       </div>
-      <Card title="Last messages">
+      <Card title="Last messages on the topic">
+        <ErrorLine text={tail.error} />
         {tail.loaded && tail.messages.length === 0 ? (
           <Empty>None yet.</Empty>
         ) : (

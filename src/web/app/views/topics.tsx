@@ -144,7 +144,7 @@ function CreateTopic(props: { onCreated: () => void }) {
         </label>
         <label>
           Partitions
-          <input name="partitions" type="number" min={1} value={1} required style={{ width: '7em' }} />
+          <input name="partitions" type="number" min={1} defaultValue="1" required style={{ width: '7em' }} />
         </label>
         <label>
           Replication factor
