@@ -61,7 +61,14 @@ export async function consoleRoutes(http: HttpServer, source: ConsoleSource): Pr
   // A GET resource and its live twin, from one description.
   const resource = <P, Q>(path: string, spec: ResourceSpec<P, Q>) => {
     const errors = { 400: ErrorResponse, 404: ErrorResponse, 422: ErrorResponse };
-    const schema = { tags, summary: spec.summary, description: spec.description, params: spec.params, querystring: spec.querystring };
+    // Only the parts a resource has: Fastify warns of a part named with no schema.
+    const schema = {
+      tags,
+      summary: spec.summary,
+      description: spec.description,
+      ...(spec.params ? { params: spec.params } : {}),
+      ...(spec.querystring ? { querystring: spec.querystring } : {}),
+    };
     http.get(`${API_PREFIX}${path}`, { schema: { ...schema, response: { 200: spec.response, ...errors, 503: ErrorResponse } } }, async (request) => {
       c.sampler.touch();
       try {
