@@ -55,7 +55,7 @@ async function startShown(command: BlockCommand, cwd: string, env: NodeJS.Proces
   } catch (err) {
     await server.stop();
     const out = server.output();
-    throw new Error(`${(err as Error).message}\n(compared with the README: ${shape(out)})`);
+    throw new Error(`${(err as Error).message}\n(compared with the README: ${shape(out)})\n${out.slice(-3000)}`);
   }
   const ports = portsIn(output);
   return { server, ports: { api: ports.api ?? 0, broker: ports.broker ?? 0, registry: ports.registry }, mismatch: shape(output) };

@@ -13,7 +13,7 @@ import { repoRoot } from './paths.js';
 export const repo = repoRoot;
 
 const COPIED = ['package.json', 'bin', '.env.example'];
-const LINKED = ['dist', 'node_modules', 'scripts', 'src', 'proto', 'tsconfig.json', 'tsconfig.build.json'];
+const LINKED = ['dist', 'node_modules', 'scripts', 'src', 'proto', 'tsconfig.json', 'tsconfig.build.json', 'tsconfig.web.json', 'vite.config.ts'];
 
 /** A fresh folder that looks like an installed clone of the repository. */
 export function makeClone(): string {
@@ -44,6 +44,9 @@ export function newcomerEnv(home: string): NodeJS.ProcessEnv {
     npm_config_audit: 'false',
     // npm's own notices (an unsupported engine on Node 20) are not the command's output.
     npm_config_loglevel: 'error',
+    // npx installs the clone's own package into its cache, which would run its
+    // prepare (the build) again, rewriting dist/ under the other test files.
+    npm_config_ignore_scripts: 'true',
   };
 }
 

@@ -88,6 +88,7 @@ export async function startCommand(argv: string[]): Promise<number> {
         'Tributary is running',
         // What the server is bound to, not what one would like it to be.
         `  API        ${url}${/^http:\/\/(0\.0\.0\.0|\[::\])[:]/.test(url) ? ' (every interface)' : ''}`,
+        `  Console    ${url}/console/`,
         `  Docs       ${url}/docs`,
         `  AsyncAPI   ${url}/asyncapi.json`,
         `  Metrics    ${url}/metrics`,
