@@ -259,6 +259,8 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
       initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs,
       minSessionTimeoutMs: config.groupMinSessionTimeoutMs,
       maxSessionTimeoutMs: config.groupMaxSessionTimeoutMs,
+      offsetsRetentionMs: config.offsetsRetentionMinutes * 60_000,
+      offsetsRetentionCheckIntervalMs: config.offsetsRetentionCheckIntervalMs,
       consumer: {
         heartbeatIntervalMs: config.groupConsumerHeartbeatIntervalMs,
         sessionTimeoutMs: config.groupConsumerSessionTimeoutMs,
