@@ -17,11 +17,6 @@ import type { ApiHandler, BrokerServices } from './types.js';
 export const RESOURCE_TOPIC = 2;
 export const RESOURCE_BROKER = 4;
 
-/** Kafka's ConfigSource codes, for the topic manager's view of a topic config (CreateTopics answers). */
-export function configSourceCode(source: 'topic' | 'broker' | 'default'): number {
-  return source === 'topic' ? ConfigSource.DYNAMIC_TOPIC_CONFIG : source === 'broker' ? ConfigSource.STATIC_BROKER_CONFIG : ConfigSource.DEFAULT_CONFIG;
-}
-
 export const describeConfigs: ApiHandler<DescribeConfigsRequest, DescribeConfigsResponse> = {
   apiKey: ApiKey.DescribeConfigs,
   name: 'DescribeConfigs',
