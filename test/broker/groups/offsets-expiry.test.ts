@@ -1,12 +1,15 @@
 // Expiry of committed offsets (offsets.retention.minutes) and removal of empty
 // groups, on the coordinator's virtual clock: Kafka's rules per kind of group,
 // groups left with no member and no offset deleted (ListGroups no longer shows
-// them, a restart does not bring them back), the check on its interval.
+// them, a restart does not bring them back), the check on its interval; and
+// over TCP, kafkajs's ListGroups after a restart.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ErrorCode } from '../../../src/broker/protocol/error-codes.js';
 import { GroupState } from '../../../src/broker/groups/group-state.js';
 import { harness, stableGroup, type Harness } from './helpers.js';
+import { startTestBroker, type TestBroker } from '../../helpers/broker.js';
+import { kafkajsClient } from '../../helpers/kafkajs.js';
 
 const RETENTION = 60_000;
 const CHECK = 5_000;
@@ -146,5 +149,40 @@ test('a consumer-protocol group loses the offsets of topics no member subscribes
     assert.deepEqual(listed(h), []);
   } finally {
     await h.close();
+  }
+});
+
+test('over TCP: a kafkajs consumer that joined, committed nothing and left leaves no group after a restart and a check', async () => {
+  const first = await startTestBroker({ groupInitialRebalanceDelayMs: 0 });
+  const dataDir = first.dataDir;
+  let second: TestBroker | undefined;
+  try {
+    const kafka = kafkajsClient(first.address);
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: 'api-events', numPartitions: 1 }] });
+    const consumer = kafka.consumer({ groupId: 'api-instance-1', sessionTimeout: 10_000 });
+    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+    await consumer.connect();
+    await consumer.subscribe({ topic: 'api-events' });
+    await consumer.run({ autoCommit: false, eachMessage: async () => {} });
+    await joined;
+    await consumer.disconnect();
+    await admin.disconnect();
+    await first.broker.close();
+
+    second = await startTestBroker({ dataDir });
+    const admin2 = kafkajsClient(second.address).admin();
+    await admin2.connect();
+    try {
+      assert.deepEqual((await admin2.listGroups()).groups.map((g) => g.groupId), ['api-instance-1'], 'back from its generation record');
+      await second.broker.groups.expireOffsets();
+      assert.deepEqual((await admin2.listGroups()).groups, []);
+    } finally {
+      await admin2.disconnect();
+    }
+  } finally {
+    if (second) await second.destroy();
+    else await first.destroy();
   }
 });
