@@ -1,6 +1,7 @@
 // OffsetForLeaderEpoch over raw requests, every version: epoch 0 (the only one)
 // ends at the log end offset, unknown epochs answer -1/-1, a CurrentLeaderEpoch
-// other than 0 is fenced or unknown, unknown partitions are named; kcat still
+// other than 0 is fenced or unknown, unknown partitions are named;
+// @platformatic/kafka's own encoding of the request is answered; kcat still
 // consumes a topic whose records were appended (librdkafka's truncation-free path).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,6 +9,7 @@ import { startTestBroker, type TestBroker } from '../../helpers/broker.js';
 import { RawClient } from '../../helpers/raw-client.js';
 import { kafkajsClient } from '../../helpers/kafkajs.js';
 import { kcat } from '../../helpers/kcat.js';
+import { Connection, offsetForLeaderEpochV4 } from '@platformatic/kafka';
 import { ApiKey } from '../../../src/broker/protocol/apis.js';
 import { ErrorCode } from '../../../src/broker/protocol/error-codes.js';
 
@@ -15,7 +17,7 @@ let broker: TestBroker;
 let client: RawClient;
 
 before(async () => {
-  broker = await startTestBroker();
+  broker = await startTestBroker({ groupInitialRebalanceDelayMs: 0 });
   client = await RawClient.connect(broker.port);
   const kafka = kafkajsClient(broker.address);
   const producer = kafka.producer();
@@ -68,6 +70,17 @@ describe('OffsetForLeaderEpoch', () => {
     const missingTopic = await ask(4, [{ partition: 0, leaderEpoch: 0 }], 'no-such-topic');
     assert.equal(missingTopic.topics[0].topic, 'no-such-topic');
     assert.equal(missingTopic.topics[0].partitions[0].errorCode, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  });
+
+  it("@platformatic/kafka's own OffsetForLeaderEpoch v4 request gets the end offset", async () => {
+    const connection = new Connection('epoch-test');
+    await connection.connect('127.0.0.1', broker.port);
+    try {
+      const res: any = await offsetForLeaderEpochV4.api.async(connection, -1, [{ name: 'epochs', partitions: [{ partitionIndex: 0, currentLeaderEpoch: 0, leaderEpoch: 0 }] }]);
+      assert.deepEqual(res.topics[0].partitions[0], { partition: 0, errorCode: 0, leaderEpoch: 0, endOffset: 5n });
+    } finally {
+      await connection.close();
+    }
   });
 
   it('is advertised, and kcat consumes with default settings', async () => {
