@@ -1,13 +1,15 @@
 // DescribeTopicPartitions over raw requests: topics in name order with their ids
 // and partitions, paged by ResponsePartitionLimit with NextCursor (inside a topic
 // and at a topic boundary), a cursor resuming the walk, unknown and invalid
-// names, and a cursor outside the named topics refused as Kafka does.
+// names, and a cursor outside the named topics refused as Kafka does; and the
+// request as @platformatic/kafka encodes it.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestBroker, type TestBroker } from '../../helpers/broker.js';
 import { RawClient } from '../../helpers/raw-client.js';
 import { ApiKey } from '../../../src/broker/protocol/apis.js';
 import { ErrorCode } from '../../../src/broker/protocol/error-codes.js';
+import { Connection, describeTopicPartitionsV0 } from '@platformatic/kafka';
 
 let broker: TestBroker;
 let client: RawClient;
@@ -90,5 +92,17 @@ describe('DescribeTopicPartitions', () => {
     assert.deepEqual(outside.topics.map((t: any) => [t.name, t.errorCode]), [['dtp-a', ErrorCode.INVALID_REQUEST]]);
     const negative = await describeTopics(['dtp-a'], 10, { topicName: 'dtp-a', partitionIndex: -1 });
     assert.equal(negative.topics[0].errorCode, ErrorCode.INVALID_REQUEST);
+  });
+
+  it("answers @platformatic/kafka's own request, cursor included", async () => {
+    const connection = new Connection('dtp-test');
+    await connection.connect('127.0.0.1', broker.port);
+    try {
+      const res: any = await describeTopicPartitionsV0.api.async(connection, [{ name: 'dtp-b' }, { name: 'dtp-c' }], 2, { topicName: 'dtp-b', partitionIndex: 1 });
+      assert.deepEqual(res.topics.map((t: any) => [t.name, t.partitions.map((p: any) => p.partitionIndex)]), [['dtp-b', [1, 2]]]);
+      assert.deepEqual(res.nextCursor, { topicName: 'dtp-c', partitionIndex: 0 });
+    } finally {
+      await connection.close();
+    }
   });
 });
