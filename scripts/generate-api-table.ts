@@ -10,12 +10,14 @@
  * 4.0's. Those ranges are facts about Kafka, written here as data: the
  * validVersions of each request definition
  * (clients/src/main/resources/common/message/*Request.json) at the 3.9.0 and
- * 4.0.0 release tags, as Kafka's protocol guide lists them
- * (kafka.apache.org/39/protocol.html, kafka.apache.org/40/protocol.html; 4.0
- * removed the versions KIP-896 deprecated, and still advertises Produce v0–2
- * for librdkafka, KAFKA-18659). ../shared/kafka-protocol holds a late-2024
- * development snapshot between the two (its README says "3.9 / 4.0
- * development"), which is why neither column is read from it.
+ * 4.0.0 release tags, which Kafka's protocol guides list
+ * (kafka.apache.org/39/protocol.html, kafka.apache.org/40/protocol.html); check
+ * a figure there before changing it. 4.0 removed the versions KIP-896
+ * deprecated, and still advertises Produce v0–2 for librdkafka (KAFKA-18659).
+ * ../shared/kafka-protocol holds a late-2024 development snapshot between the
+ * two releases (its README says "3.9 / 4.0 development": ListOffsets 0–10 and
+ * FindCoordinator 0–6 as in 4.0, none of 4.0's removals yet), which is why
+ * neither column is read from it.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
