@@ -10,9 +10,10 @@
 // broker defaults of topic configs: changing one re-applies every topic that
 // does not override it. Several broker names can feed one topic config, as in
 // Kafka (retention.ms: log.retention.ms, then log.retention.minutes, then
-// log.retention.hours); the first one set wins. Other dynamic settings
-// (log.cleaner.threads, num.io.threads, ...) are kept and shown; one broker
-// process has no thread pools to resize.
+// log.retention.hours); the first one set wins. max.connections and
+// max.connections.per.ip apply to new connections at once. Other dynamic
+// settings (log.cleaner.threads, num.io.threads, ...) are kept and shown; one
+// broker process has no thread pools to resize.
 import fs from 'node:fs';
 import path from 'node:path';
 import { ErrorCode } from './protocol/error-codes.js';
@@ -218,6 +219,7 @@ export class BrokerConfigs {
     else this.clusterDefault = next;
     this.save();
     this.applyTopicDefaults();
+    for (const listener of this.onChange) listener();
   }
 
   /** The values a broker name has, by precedence (dynamic broker, dynamic default, static, Kafka's default). */
@@ -249,6 +251,14 @@ export class BrokerConfigs {
 
   /** Called after the topic defaults changed (the topic manager re-applies its logs' configs). */
   onTopicDefaultsChanged: (() => void) | undefined;
+
+  /** Called after any dynamic value changed (the broker re-reads the settings it applies at run time). */
+  readonly onChange = new Set<() => void>();
+
+  /** A broker config's value in force (dynamic, static or default), or null when it has none. */
+  value(name: string): string | null {
+    return this.chain(name)[0]?.value ?? null;
+  }
 
   private save(): void {
     if (!this.file) return;

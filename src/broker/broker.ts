@@ -61,6 +61,9 @@ export class Broker implements BrokerServices {
     this.partitionBudget = new PartitionBudget(topics, config.maxPartitionsPerRequest, config.maxBrokerPartitions);
     this.requestMemory = new RequestMemory(config.queuedMaxRequestBytes);
     this.connectionLimits = new ConnectionLimits(config.maxConnections, config.maxConnectionsPerIp);
+    const applyLimits = () => this.connectionLimits.setLimits(Number(brokerConfigs.value('max.connections')), Number(brokerConfigs.value('max.connections.per.ip')));
+    brokerConfigs.onChange.add(applyLimits);
+    applyLimits();
     this.listeners = config.listeners.map((l) => new BoundListener(l));
     this.servers = this.listeners.map((listener) => {
       const secure = usesTls(listener.securityProtocol);

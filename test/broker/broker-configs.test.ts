@@ -3,7 +3,8 @@
 // AlterConfigs; IncrementalAlterConfigs sets cluster-wide defaults (resource
 // ""); a topic without its own value follows the broker default at once, with
 // that source in its synonyms; read-only settings are refused with Kafka's
-// error; dynamic values survive a restart.
+// error; a dynamic connection limit applies at once; dynamic values survive a
+// restart.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import kafkajs, { type Admin } from 'kafkajs';
@@ -136,6 +137,29 @@ test('read-only broker configs, unknown names, bad values and other broker ids a
   // kafkajs's AlterConfigs gets the same refusal.
   await assert.rejects(admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.BROKER, name: '1', configEntries: [{ name: 'auto.create.topics.enable', value: 'false' }] }] }));
   assert.equal((await describeBroker()).get('num.partitions').configValue, '1');
+});
+
+test('a dynamic max.connections.per.ip applies to new connections at once; open ones stay', async () => {
+  const set = await raw.request(ApiKey.IncrementalAlterConfigs, 1, {
+    resources: [{ resourceType: BROKER, resourceName: '1', configs: [{ name: 'max.connections.per.ip', configOperation: 0, value: '1' }] }],
+    validateOnly: false,
+  });
+  assert.equal(set.responses[0].errorCode, ErrorCode.NONE);
+  const refused = await RawClient.connect(broker.port);
+  await refused.waitClosed();
+  assert.equal(refused.closed, true, 'a connection over the new limit is closed');
+  const back = await raw.request(ApiKey.IncrementalAlterConfigs, 1, {
+    resources: [{ resourceType: BROKER, resourceName: '1', configs: [{ name: 'max.connections.per.ip', configOperation: 1, value: null }] }],
+    validateOnly: false,
+  });
+  assert.equal(back.responses[0].errorCode, ErrorCode.NONE, 'the connection open before the change still works');
+  const admitted = await RawClient.connect(broker.port);
+  try {
+    const versions = await admitted.request(ApiKey.ApiVersions, 3, { clientSoftwareName: 't', clientSoftwareVersion: '1' });
+    assert.equal(versions.errorCode, ErrorCode.NONE);
+  } finally {
+    admitted.close();
+  }
 });
 
 test('dynamic broker configs survive a restart', async () => {
