@@ -96,7 +96,7 @@ const NOTES: Record<string, string> = {
   DeleteTopics: '',
   CreatePartitions: '',
   DescribeConfigs: 'topic and broker configs with Kafka\'s sources and synonyms (dynamic topic, dynamic broker, dynamic default, static, default) and types',
-  AlterConfigs: 'topic configs; on a BROKER resource the settings Kafka updates dynamically (`log.retention.ms`, `message.max.bytes`, `log.cleaner.threads`, ...), kept across restarts; read-only ones refused (INVALID_REQUEST)',
+  AlterConfigs: 'topic configs; on a BROKER resource the settings Kafka updates dynamically (`log.retention.ms`, `message.max.bytes`, `log.cleaner.threads`, ...), kept across restarts: topic defaults and connection limits take effect at once, thread counts are kept and shown; read-only ones refused (INVALID_REQUEST)',
   IncrementalAlterConfigs: 'as AlterConfigs, with SET, DELETE, APPEND, SUBTRACT; resource "" for cluster-wide defaults',
   DescribeCluster: '',
   DescribeTopicPartitions: 'paged by `response_partition_limit` with a cursor',
