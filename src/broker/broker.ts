@@ -1,5 +1,6 @@
 // The embedded broker: TCP (or TLS) listeners speaking the Kafka protocol over the
 // topic manager. `startBroker()` is the library entry point used by the CLI and tests.
+import { BrokerConfigs, staticBrokerConfigs } from './broker-configs.js';
 import net from 'node:net';
 import tls from 'node:tls';
 import type { ListenerConfig } from './listeners.js';
@@ -45,6 +46,8 @@ export class Broker implements BrokerServices {
     readonly groups: GroupCoordinator,
     /** Producer ids and transactions; `txns.describeAll()` for metrics. */
     readonly txns: TransactionCoordinator,
+    /** Broker configs, static and dynamic (DescribeConfigs, AlterConfigs on BROKER resources). */
+    readonly brokerConfigs: BrokerConfigs = BrokerConfigs.open(null, config.nodeId, staticBrokerConfigs(config), config.topicDefaults),
   ) {
     this.handlers = new Map(handlers.map((h) => [h.apiKey, h]));
     this.cleaner = new LogCleaner(
@@ -58,6 +61,9 @@ export class Broker implements BrokerServices {
     this.partitionBudget = new PartitionBudget(topics, config.maxPartitionsPerRequest, config.maxBrokerPartitions);
     this.requestMemory = new RequestMemory(config.queuedMaxRequestBytes);
     this.connectionLimits = new ConnectionLimits(config.maxConnections, config.maxConnectionsPerIp);
+    const applyLimits = () => this.connectionLimits.setLimits(Number(brokerConfigs.value('max.connections')), Number(brokerConfigs.value('max.connections.per.ip')));
+    brokerConfigs.onChange.add(applyLimits);
+    applyLimits();
     this.listeners = config.listeners.map((l) => new BoundListener(l));
     this.servers = this.listeners.map((listener) => {
       const secure = usesTls(listener.securityProtocol);
@@ -245,6 +251,8 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
   const config = resolveConfig(options);
   // SCRAM users changed at run time, over the ones of the options.
   attachCredentialsFile(config.sasl.credentials, credentialsFileIn(config.dataDir));
+  // Before the topics: dynamic broker defaults (log.retention.ms, ...) are in force when partitions open.
+  const brokerConfigs = BrokerConfigs.open(config.dataDir, config.nodeId, staticBrokerConfigs(config), config.topicDefaults);
   const topics = await TopicManager.open(config.dataDir, {
     brokerDefaults: config.topicDefaults,
     clusterId: config.clusterId,
@@ -259,6 +267,8 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
       initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs,
       minSessionTimeoutMs: config.groupMinSessionTimeoutMs,
       maxSessionTimeoutMs: config.groupMaxSessionTimeoutMs,
+      offsetsRetentionMs: config.offsetsRetentionMinutes * 60_000,
+      offsetsRetentionCheckIntervalMs: config.offsetsRetentionCheckIntervalMs,
       consumer: {
         heartbeatIntervalMs: config.groupConsumerHeartbeatIntervalMs,
         sessionTimeoutMs: config.groupConsumerSessionTimeoutMs,
@@ -288,7 +298,8 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
     await topics.close();
     throw err;
   }
-  const broker = new Broker(config, topics, groups, txns);
+  brokerConfigs.onTopicDefaultsChanged = () => topics.reapplyConfigs();
+  const broker = new Broker(config, topics, groups, txns, brokerConfigs);
   try {
     await broker.listen();
   } catch (err) {

@@ -29,6 +29,8 @@ const numeric: Record<string, NumericOption> = {
   'group.consumer.heartbeat.interval.ms': 'groupConsumerHeartbeatIntervalMs',
   'group.consumer.session.timeout.ms': 'groupConsumerSessionTimeoutMs',
   'connections.max.reauth.ms': 'connectionsMaxReauthMs',
+  'offsets.retention.minutes': 'offsetsRetentionMinutes',
+  'offsets.retention.check.interval.ms': 'offsetsRetentionCheckIntervalMs',
 };
 
 /** Settings taken as Kafka writes them (lists of listeners, a protocol map). */

@@ -115,6 +115,10 @@ export interface BrokerOptions {
   groupConsumerHeartbeatIntervalMs?: number;
   /** group.consumer.session.timeout.ms: a consumer-protocol member silent this long is removed. Default 45000. */
   groupConsumerSessionTimeoutMs?: number;
+  /** offsets.retention.minutes: committed offsets of a group without members (or of topics it no longer subscribes to) expire after this. Default 10080 (7 days). */
+  offsetsRetentionMinutes?: number;
+  /** offsets.retention.check.interval.ms: how often offsets expire and empty groups without offsets are deleted. Default 600000. */
+  offsetsRetentionCheckIntervalMs?: number;
   /** group.consumer.assignors: server-side assignors ("uniform", "range"); the first is the default. */
   groupConsumerAssignors?: string[];
   /** log.cleaner.enable: run the log cleaner for compacted topics. Default true. */
@@ -166,6 +170,8 @@ export interface BrokerConfig {
   groupMaxSessionTimeoutMs: number;
   groupConsumerHeartbeatIntervalMs: number;
   groupConsumerSessionTimeoutMs: number;
+  offsetsRetentionMinutes: number;
+  offsetsRetentionCheckIntervalMs: number;
   groupConsumerAssignors: string[];
   logCleanerEnable: boolean;
   logCleanerBackoffMs: number;
@@ -228,6 +234,8 @@ export function resolveConfig(opts: BrokerOptions = {}): BrokerConfig {
     groupConsumerHeartbeatIntervalMs: opts.groupConsumerHeartbeatIntervalMs ?? 5000,
     groupConsumerSessionTimeoutMs: opts.groupConsumerSessionTimeoutMs ?? 45_000,
     groupConsumerAssignors: opts.groupConsumerAssignors ?? ['uniform', 'range'],
+    offsetsRetentionMinutes: opts.offsetsRetentionMinutes ?? 10_080,
+    offsetsRetentionCheckIntervalMs: opts.offsetsRetentionCheckIntervalMs ?? 600_000,
     logCleanerEnable: opts.logCleanerEnable ?? true,
     logCleanerBackoffMs: opts.logCleanerBackoffMs ?? 15_000,
     logCleanerOnPhase: opts.logCleanerOnPhase,

@@ -13,7 +13,7 @@ import type { CreateTopicsRequest, CreatableTopic } from '../protocol/messages/c
 import type { CreateTopicsResponse, CreatableTopicResult, CreatableTopicConfigs } from '../protocol/messages/create-topics-response.js';
 import { errorCodeOf, errorMessageOf, KafkaError } from '../errors.js';
 import type { Topic } from '../topics/topic-manager.js';
-import { configSourceCode } from './describe-configs.js';
+import { ConfigSource } from '../broker-configs.js';
 import type { ApiHandler, BrokerServices } from './types.js';
 
 export const createTopics: ApiHandler<CreateTopicsRequest, CreateTopicsResponse> = {
@@ -94,7 +94,7 @@ function describe(topic: Topic, broker: BrokerServices): CreatableTopicConfigs[]
     name,
     value,
     readOnly: false,
-    configSource: configSourceCode(broker.topics.configSource(topic, name)),
+    configSource: name in topic.configs ? ConfigSource.DYNAMIC_TOPIC_CONFIG : broker.brokerConfigs.topicDefault(name).source,
     isSensitive: false,
   }));
 }

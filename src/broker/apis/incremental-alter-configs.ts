@@ -1,7 +1,9 @@
 // IncrementalAlterConfigs (key 44), v0–1: SET (0), DELETE (1), APPEND (2) and
 // SUBTRACT (3) on topic configs. A resource's changes are validated together and
-// applied all or nothing; ValidateOnly checks without applying. Broker configs
-// are static here and refused.
+// applied all or nothing; ValidateOnly checks without applying. On a BROKER
+// resource ("" for the cluster default, or this broker's id) the settings Kafka
+// updates dynamically change (../broker-configs.ts); others are refused with
+// INVALID_REQUEST, as Kafka does.
 import { ApiKey } from '../protocol/apis.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import type { IncrementalAlterConfigsRequest } from '../protocol/messages/incremental-alter-configs-request.js';
@@ -33,12 +35,13 @@ export const incrementalAlterConfigs: ApiHandler<IncrementalAlterConfigsRequest,
   },
 };
 
-/** Applies one resource's changes (topic resources only) and answers for it; shared with AlterConfigs. */
-export function alterResource(ctx: RequestContext, resourceType: number, resourceName: string, validateOnly: boolean, changes: () => Change[]) {
+/** Applies one resource's changes and answers for it; shared with AlterConfigs (`replace`: the values not named go). */
+export function alterResource(ctx: RequestContext, resourceType: number, resourceName: string, validateOnly: boolean, changes: () => Change[], replace = false) {
   const base = { resourceType, resourceName };
   try {
     if (resourceType === RESOURCE_BROKER) {
-      throw new KafkaError(ErrorCode.INVALID_REQUEST, 'Broker configs of the embedded broker are static; set them at start.');
+      ctx.broker.brokerConfigs.alter(resourceName, changes(), validateOnly, replace);
+      return { ...base, errorCode: ErrorCode.NONE as number, errorMessage: null as string | null };
     }
     if (resourceType !== RESOURCE_TOPIC) {
       throw new KafkaError(ErrorCode.INVALID_REQUEST, `Unsupported resource type ${resourceType}`);

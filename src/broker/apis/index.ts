@@ -35,6 +35,8 @@ import { offsetFetch } from './offset-fetch.js';
 import { offsetDelete } from './offset-delete.js';
 import { consumerGroupHeartbeat } from './consumer-group-heartbeat.js';
 import { consumerGroupDescribe } from './consumer-group-describe.js';
+import { offsetForLeaderEpoch } from './offset-for-leader-epoch.js';
+import { describeTopicPartitions } from './describe-topic-partitions.js';
 import { saslHandshake } from './sasl-handshake.js';
 import { saslAuthenticate } from './sasl-authenticate.js';
 import { describeUserScramCredentials } from './describe-user-scram-credentials.js';
@@ -46,6 +48,7 @@ export const handlers: ApiHandler[] = [
   produce,
   fetch,
   listOffsets,
+  offsetForLeaderEpoch,
   createTopics,
   deleteTopics,
   deleteRecords,
@@ -54,6 +57,7 @@ export const handlers: ApiHandler[] = [
   alterConfigs,
   incrementalAlterConfigs,
   describeCluster,
+  describeTopicPartitions,
   initProducerId,
   addPartitionsToTxn,
   addOffsetsToTxn,

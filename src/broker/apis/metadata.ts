@@ -11,6 +11,7 @@ import type { MetadataRequest } from '../protocol/messages/metadata-request.js';
 import type { MetadataResponse, MetadataResponseTopic } from '../protocol/messages/metadata-response.js';
 import type { Topic } from '../topics/topic-manager.js';
 import { errorCodeOf } from '../errors.js';
+import { LEADER_EPOCH } from './offset-for-leader-epoch.js';
 import { OPS_UNKNOWN, type ApiHandler, type RequestContext } from './types.js';
 
 export const metadata: ApiHandler<MetadataRequest, MetadataResponse> = {
@@ -74,7 +75,7 @@ export function describeTopic(topic: Topic, nodeId: number): MetadataResponseTop
       errorCode: ErrorCode.NONE,
       partitionIndex: p.index,
       leaderId: nodeId,
-      leaderEpoch: 0,
+      leaderEpoch: LEADER_EPOCH,
       replicaNodes: [nodeId],
       isrNodes: [nodeId],
       offlineReplicas: [],

@@ -4,8 +4,10 @@
 // (Produce v8+).
 // - A compacted topic keeps the latest record per key, so a record without a
 //   key has no place in it: INVALID_RECORD.
-// - message.timestamp.difference.max.ms (CreateTime topics): a record whose
-//   timestamp is further than that from the broker's clock: INVALID_TIMESTAMP.
+// - message.timestamp.before.max.ms / after.max.ms (CreateTime topics; the
+//   deprecated message.timestamp.difference.max.ms where they are unset): a
+//   record whose timestamp is that much older / newer than the broker's clock:
+//   INVALID_TIMESTAMP.
 // Only batches whose records the broker can decode (uncompressed, gzip) are
 // checked; other codecs are stored as they came.
 import { ErrorCode } from '../protocol/error-codes.js';
@@ -32,13 +34,14 @@ function checksFor(cfg: Readonly<LogConfig>, topic: string, partition: number, n
     const message = `Compacted topic cannot accept message without key in topic partition ${topic}-${partition}.`;
     checks.push((r) => (r.key === null ? { code: ErrorCode.INVALID_RECORD, message } : null));
   }
-  const diff = cfg.messageTimestampDifferenceMaxMs;
-  // Kafka's default (Long.MAX_VALUE) turns the check off; it is clamped to MAX_SAFE_INTEGER here.
-  if (cfg.messageTimestampType === 'CreateTime' && diff < Number.MAX_SAFE_INTEGER) {
-    checks.push((r) => (r.timestamp >= 0 && Math.abs(r.timestamp - now) > diff
+  const before = cfg.messageTimestampBeforeMaxMs;
+  const after = cfg.messageTimestampAfterMaxMs;
+  // Kafka's default (Long.MAX_VALUE) turns a bound off; it is clamped to MAX_SAFE_INTEGER here.
+  if (cfg.messageTimestampType === 'CreateTime' && (before < Number.MAX_SAFE_INTEGER || after < Number.MAX_SAFE_INTEGER)) {
+    checks.push((r) => (r.timestamp >= 0 && (now - r.timestamp > before || r.timestamp - now > after)
       ? {
         code: ErrorCode.INVALID_TIMESTAMP,
-        message: `Timestamp ${r.timestamp} of message with offset ${r.offset} is out of range. The timestamp should be within [${now - diff}, ${now + diff}]`,
+        message: `Timestamp ${r.timestamp} of message with offset ${r.offset} is out of range. The timestamp should be within [${now - before}, ${now + after}]`,
       }
       : null));
   }

@@ -1,5 +1,6 @@
 // The shape every API handler file exports, and what a handler gets to work with.
 import type { BrokerConfig } from '../config.js';
+import type { BrokerConfigs } from '../broker-configs.js';
 import type { GroupCoordinator } from '../groups/coordinator.js';
 import type { Connection } from '../server/connection.js';
 import type { SecurityProtocol } from '../listeners.js';
@@ -29,6 +30,8 @@ export interface BrokerServices {
   readonly groups: GroupCoordinator;
   /** Producer ids and transactions. */
   readonly txns: TransactionCoordinator;
+  /** Broker configs, static and dynamic (DescribeConfigs, AlterConfigs on BROKER resources). */
+  readonly brokerConfigs: BrokerConfigs;
   /** The APIs served, by key: what ApiVersions advertises. */
   readonly handlers: ReadonlyMap<number, ApiHandler>;
   /** Finds a topic, creating it when auto-creation is on (Metadata, Produce). */

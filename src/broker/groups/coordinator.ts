@@ -8,6 +8,10 @@
 // generation and protocol type. Membership is not persisted: after a broker
 // restart consumers get UNKNOWN_MEMBER_ID on their next heartbeat or commit
 // and rejoin, then resume from their committed offsets.
+//
+// Every offsets.retention.check.interval.ms, committed offsets expire as in
+// Kafka (expiredOffsets says which), and groups left with no member and no
+// offsets are deleted, so groups that clients abandon do not pile up.
 import { ErrorCode } from '../protocol/error-codes.js';
 import { errorCodeOf, KafkaError } from '../errors.js';
 import { writeErrorCode } from './write-error.js';
@@ -49,8 +53,14 @@ export interface GroupCoordinatorOptions extends Partial<MembershipConfig> {
   compactMinRecords?: number;
   /** The consumer group protocol (KIP-848): group.consumer.* settings. */
   consumer?: Partial<ConsumerGroupConfig>;
+  /** offsets.retention.minutes, in ms: how long committed offsets outlive their group's members. Default 7 days. */
+  offsetsRetentionMs?: number;
+  /** offsets.retention.check.interval.ms: how often offsets expire and empty groups go. Default 600000. */
+  offsetsRetentionCheckIntervalMs?: number;
   log?: LogFn;
 }
+
+const EXPIRY_KEY = 'offsets-expiry';
 
 const DEFAULTS: MembershipConfig = {
   initialRebalanceDelayMs: 3000,
@@ -70,6 +80,8 @@ export class GroupCoordinator {
   private readonly consumer: ConsumerGroups;
   private readonly scheduler: Scheduler;
   private readonly maxMetadataBytes: number;
+  private readonly retentionMs: number;
+  private readonly retentionCheckIntervalMs: number;
   private readonly log: LogFn;
   private closed = false;
 
@@ -81,6 +93,8 @@ export class GroupCoordinator {
     this.log = options.log ?? (() => {});
     this.scheduler = options.scheduler ?? new TimerScheduler((err) => this.log('error', 'group timer failed', { error: String(err) }));
     this.maxMetadataBytes = options.maxMetadataBytes ?? 4096;
+    this.retentionMs = options.offsetsRetentionMs ?? 7 * 24 * 3600_000;
+    this.retentionCheckIntervalMs = options.offsetsRetentionCheckIntervalMs ?? 600_000;
     const config: MembershipConfig = {
       initialRebalanceDelayMs: options.initialRebalanceDelayMs ?? DEFAULTS.initialRebalanceDelayMs,
       minSessionTimeoutMs: options.minSessionTimeoutMs ?? DEFAULTS.minSessionTimeoutMs,
@@ -104,14 +118,16 @@ export class GroupCoordinator {
       forget: (id) => this.groups.delete(id),
     }, this.log);
     for (const groupId of store.knownGroups()) {
-      const group = new ClassicGroup(groupId, this.scheduler.now());
       const meta = store.groupMetadata(groupId);
+      // Empty since the state timestamp it was stored with (Kafka's base for expiring its offsets).
+      const group = new ClassicGroup(groupId, meta && meta.stateTimestamp > 0 ? meta.stateTimestamp : this.scheduler.now());
       if (meta) {
         group.generationId = meta.generation;
         group.protocolType = meta.protocolType === '' ? null : meta.protocolType;
       }
       this.groups.set(groupId, group);
     }
+    this.scheduleExpiry();
   }
 
   /** Opens (creating if needed) and replays __consumer_offsets. */
@@ -398,6 +414,94 @@ export class GroupCoordinator {
       ...[...this.groups.values()].filter((g) => !g.is(GroupState.Dead)).map((g) => snapshotGroup(g, this.store, this.topics)),
       ...[...this.consumer.groups.values()].map((g) => snapshotConsumerGroup(g, this.store, this.topics, this.consumer.sessionTimeoutMs)),
     ].sort((a, b) => a.groupId.localeCompare(b.groupId));
+  }
+
+  // ---- Expiry ----
+
+  private scheduleExpiry(): void {
+    this.scheduler.schedule(EXPIRY_KEY, this.retentionCheckIntervalMs, () => {
+      this.expireOffsets()
+        .catch((err) => this.log('warn', 'expiring offsets failed', { error: String(err) }))
+        .finally(() => {
+          if (!this.closed) this.scheduleExpiry();
+        });
+    });
+  }
+
+  /**
+   * Kafka's offsets cleanup: drops the committed offsets that expired (see
+   * expiredOffsets), then deletes every group with no member and no offset
+   * left (tombstoned, so a restart does not bring it back). Runs on its timer;
+   * public for tests.
+   */
+  async expireOffsets(): Promise<{ offsets: number; groups: string[] }> {
+    const now = this.scheduler.now();
+    let offsets = 0;
+    const groups: string[] = [];
+    for (const groupId of new Set([...this.groups.keys(), ...this.consumer.groups.keys()])) {
+      if (this.closed) break;
+      const doomed = this.expiredOffsets(groupId, now);
+      if (doomed.length > 0) {
+        await this.store.deleteOffsets(groupId, doomed);
+        offsets += doomed.length;
+      }
+      if (await this.deleteIfAbandoned(groupId)) groups.push(groupId);
+    }
+    if (offsets > 0 || groups.length > 0) this.log('info', 'expired committed offsets and empty groups', { offsets, groups: groups.length });
+    return { offsets, groups };
+  }
+
+  /**
+   * Which offsets of a group have expired, by Kafka's rules (offsets with a
+   * pending transactional commit never do):
+   * - a consumer-protocol group: offsets of topics no member subscribes to, retention after their commit;
+   * - an Empty classic group: all of them, retention after the group became Empty;
+   * - a Stable classic group of the consumer protocol: offsets of topics no member subscribes to, retention after their commit;
+   * - a group of no protocol (commits only): retention after their commit.
+   */
+  private expiredOffsets(groupId: string, now: number): { topic: string; partition: number }[] {
+    const consumerGroup = this.consumer.get(groupId);
+    const group = this.groups.get(groupId);
+    let since: ((commitTimestamp: number) => number) | undefined;
+    let kept: (topic: string) => boolean = () => false;
+    if (consumerGroup) {
+      since = (commit) => commit;
+      kept = (topic) => this.consumer.isSubscribed(consumerGroup, topic);
+    } else if (group && !group.is(GroupState.Dead)) {
+      if (group.protocolType !== null && group.is(GroupState.Empty)) since = () => group.fsm.stateTimestamp;
+      else if (group.usesConsumerProtocol && group.is(GroupState.Stable)) {
+        since = (commit) => commit;
+        kept = (topic) => group.isSubscribedToTopic(topic);
+      } else if (group.protocolType === null) since = (commit) => commit;
+    }
+    if (!since) return [];
+    const out: { topic: string; partition: number }[] = [];
+    for (const [topic, parts] of this.store.groupOffsets(groupId)) {
+      if (kept(topic)) continue;
+      for (const [partition, value] of parts) {
+        if (this.store.hasPending(groupId, topic, partition)) continue;
+        if (now - since(value.commitTimestamp) >= this.retentionMs) out.push({ topic, partition });
+      }
+    }
+    return out;
+  }
+
+  /** Deletes a group with no member, no committed offset and no pending transactional offset. */
+  private async deleteIfAbandoned(groupId: string): Promise<boolean> {
+    if (this.store.hasOffsets(groupId) || this.store.pendingCount(groupId) > 0) return false;
+    const consumerGroup = this.consumer.get(groupId);
+    if (consumerGroup) {
+      if (consumerGroup.members.size > 0) return false;
+      this.consumer.drop(groupId);
+    } else {
+      const group = this.groups.get(groupId);
+      if (!group || !group.is(GroupState.Empty) || group.size > 0) return false;
+      group.transitionTo(GroupState.Dead, this.scheduler.now());
+      this.membership.unload(group, ErrorCode.COORDINATOR_NOT_AVAILABLE);
+      this.groups.delete(groupId);
+    }
+    await this.store.deleteGroup(groupId);
+    return true;
   }
 
   // ---- Lifecycle ----

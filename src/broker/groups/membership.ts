@@ -282,10 +282,17 @@ export class Membership {
       group.addPendingSyncMember(m.memberId);
     }
     const generation = group.generationId;
-    this.scheduler.schedule(syncKey(group.groupId), group.rebalanceTimeoutMs, () => this.syncDeadline(group, generation));
+    this.scheduler.schedule(syncKey(group.groupId), syncTimeoutMs(group), () => this.syncDeadline(group, generation));
   }
 
-  /** Members that never sent SyncGroup within the rebalance timeout are removed and the group rebalances. */
+  /**
+   * Members that never sent SyncGroup in time are removed and the group
+   * rebalances. "In time" is the rebalance timeout, but never less than the
+   * members' session timeout: a member just told its generation (JoinGroup
+   * answered) is alive for a session, as Kafka keeps it, so a rebalance
+   * timeout of 0 (kafkajs's broker-level joinGroup sends that) does not expire
+   * it before its SyncGroup arrives.
+   */
   private syncDeadline(group: ClassicGroup, generation: number): void {
     if (!this.isCurrent(group) || group.generationId !== generation) return;
     if (!group.is(GroupState.CompletingRebalance) && !group.is(GroupState.Stable)) return;
@@ -484,4 +491,11 @@ export class Membership {
 /** SyncGroup v5+: a protocol type/name that disagrees with the group's (both known) is refused. */
 function inconsistent(requested: string | null, current: string | null): boolean {
   return requested !== null && current !== null && requested !== current;
+}
+
+/** How long members of a new generation have to send SyncGroup (see syncDeadline). */
+function syncTimeoutMs(group: ClassicGroup): number {
+  let session = 0;
+  for (const m of group.allMembers()) session = Math.max(session, m.sessionTimeoutMs);
+  return Math.max(group.rebalanceTimeoutMs, session);
 }

@@ -35,6 +35,14 @@ export interface LogConfig {
   maxMessageBytes: number;
   /** CreateTime records further than this from the broker's clock are refused (message.timestamp.difference.max.ms; Long.MAX_VALUE, clamped, = off). */
   messageTimestampDifferenceMaxMs: number;
+  /**
+   * CreateTime records older / newer than the broker's clock by more than this
+   * are refused (message.timestamp.before.max.ms / after.max.ms, Kafka 3.6+);
+   * when left at Long.MAX_VALUE, message.timestamp.difference.max.ms applies
+   * instead, as in Kafka.
+   */
+  messageTimestampBeforeMaxMs: number;
+  messageTimestampAfterMaxMs: number;
 }
 
 export const defaultLogConfig: Readonly<LogConfig> = Object.freeze({
@@ -49,6 +57,8 @@ export const defaultLogConfig: Readonly<LogConfig> = Object.freeze({
   cleanupPolicy: 'delete',
   maxMessageBytes: 1048588,
   messageTimestampDifferenceMaxMs: Number.MAX_SAFE_INTEGER,
+  messageTimestampBeforeMaxMs: Number.MAX_SAFE_INTEGER,
+  messageTimestampAfterMaxMs: Number.MAX_SAFE_INTEGER,
 });
 
 const INT32_MAX = 2147483647;
@@ -80,6 +90,8 @@ function parseIntConfig(key: string, raw: string, min: number, max = Number.MAX_
  */
 export function logConfigFromTopicConfigs(configs: Record<string, string | null | undefined>, base: Readonly<LogConfig> = defaultLogConfig): LogConfig {
   const cfg: LogConfig = { ...base };
+  let before: number | undefined;
+  let after: number | undefined;
   for (const [key, raw] of Object.entries(configs)) {
     if (raw === null || raw === undefined) continue;
     switch (key) {
@@ -107,6 +119,12 @@ export function logConfigFromTopicConfigs(configs: Record<string, string | null 
       case 'message.timestamp.difference.max.ms':
         cfg.messageTimestampDifferenceMaxMs = parseIntConfig(key, raw, 0);
         break;
+      case 'message.timestamp.before.max.ms':
+        before = parseIntConfig(key, raw, 0);
+        break;
+      case 'message.timestamp.after.max.ms':
+        after = parseIntConfig(key, raw, 0);
+        break;
       case 'message.timestamp.type': {
         const v = raw.trim();
         if (v !== 'CreateTime' && v !== 'LogAppendTime') {
@@ -127,6 +145,11 @@ export function logConfigFromTopicConfigs(configs: Record<string, string | null 
         break;
     }
   }
+  // Kafka: an explicit before/after bound wins; left at Long.MAX_VALUE, the older difference bound applies.
+  const bound = (explicit: number | undefined, inherited: number) =>
+    explicit !== undefined && explicit < Number.MAX_SAFE_INTEGER ? explicit : Math.min(inherited, cfg.messageTimestampDifferenceMaxMs);
+  cfg.messageTimestampBeforeMaxMs = bound(before, base.messageTimestampBeforeMaxMs);
+  cfg.messageTimestampAfterMaxMs = bound(after, base.messageTimestampAfterMaxMs);
   return cfg;
 }
 

@@ -40,6 +40,8 @@ import { readDeleteRecordsRequest, writeDeleteRecordsRequest } from './messages/
 import { readDeleteRecordsResponse, writeDeleteRecordsResponse } from './messages/delete-records-response.js';
 import { readInitProducerIdRequest, writeInitProducerIdRequest } from './messages/init-producer-id-request.js';
 import { readInitProducerIdResponse, writeInitProducerIdResponse } from './messages/init-producer-id-response.js';
+import { readOffsetForLeaderEpochRequest, writeOffsetForLeaderEpochRequest } from './messages/offset-for-leader-epoch-request.js';
+import { readOffsetForLeaderEpochResponse, writeOffsetForLeaderEpochResponse } from './messages/offset-for-leader-epoch-response.js';
 import { readAddPartitionsToTxnRequest, writeAddPartitionsToTxnRequest } from './messages/add-partitions-to-txn-request.js';
 import { readAddPartitionsToTxnResponse, writeAddPartitionsToTxnResponse } from './messages/add-partitions-to-txn-response.js';
 import { readAddOffsetsToTxnRequest, writeAddOffsetsToTxnRequest } from './messages/add-offsets-to-txn-request.js';
@@ -80,6 +82,8 @@ import { readConsumerGroupHeartbeatRequest, writeConsumerGroupHeartbeatRequest }
 import { readConsumerGroupHeartbeatResponse, writeConsumerGroupHeartbeatResponse } from './messages/consumer-group-heartbeat-response.js';
 import { readConsumerGroupDescribeRequest, writeConsumerGroupDescribeRequest } from './messages/consumer-group-describe-request.js';
 import { readConsumerGroupDescribeResponse, writeConsumerGroupDescribeResponse } from './messages/consumer-group-describe-response.js';
+import { readDescribeTopicPartitionsRequest, writeDescribeTopicPartitionsRequest } from './messages/describe-topic-partitions-request.js';
+import { readDescribeTopicPartitionsResponse, writeDescribeTopicPartitionsResponse } from './messages/describe-topic-partitions-response.js';
 
 /** Every API key Kafka defines (codecs below exist only for the APIs this broker serves). */
 export const ApiKey = {
@@ -309,6 +313,12 @@ export const apis: { readonly [apiKey: number]: ApiDescriptor | undefined } = {
     readRequest: readInitProducerIdRequest, writeRequest: writeInitProducerIdRequest,
     readResponse: readInitProducerIdResponse, writeResponse: writeInitProducerIdResponse,
   },
+  23: {
+    key: 23, name: 'OffsetForLeaderEpoch', minVersion: 0, maxVersion: 4,
+    flexibleVersions: 4, latestVersionUnstable: false, listeners: ['zkBroker', 'broker'],
+    readRequest: readOffsetForLeaderEpochRequest, writeRequest: writeOffsetForLeaderEpochRequest,
+    readResponse: readOffsetForLeaderEpochResponse, writeResponse: writeOffsetForLeaderEpochResponse,
+  },
   24: {
     key: 24, name: 'AddPartitionsToTxn', minVersion: 0, maxVersion: 5,
     flexibleVersions: 3, latestVersionUnstable: false, listeners: ['zkBroker', 'broker'],
@@ -428,6 +438,12 @@ export const apis: { readonly [apiKey: number]: ApiDescriptor | undefined } = {
     flexibleVersions: 0, latestVersionUnstable: false, listeners: ['zkBroker', 'broker'],
     readRequest: readConsumerGroupDescribeRequest, writeRequest: writeConsumerGroupDescribeRequest,
     readResponse: readConsumerGroupDescribeResponse, writeResponse: writeConsumerGroupDescribeResponse,
+  },
+  75: {
+    key: 75, name: 'DescribeTopicPartitions', minVersion: 0, maxVersion: 0,
+    flexibleVersions: 0, latestVersionUnstable: false, listeners: ['broker'],
+    readRequest: readDescribeTopicPartitionsRequest, writeRequest: writeDescribeTopicPartitionsRequest,
+    readResponse: readDescribeTopicPartitionsResponse, writeResponse: writeDescribeTopicPartitionsResponse,
   },
 };
 

@@ -1,14 +1,20 @@
 // max.connections and max.connections.per.ip: a connection beyond either is
 // closed as soon as it is accepted, as Kafka does, so one client cannot take
-// every socket and file descriptor of the broker.
+// every socket and file descriptor of the broker. Both change at run time
+// (dynamic broker configs); connections already open stay, as in Kafka.
 export class ConnectionLimits {
   private total = 0;
   private readonly perIp = new Map<string, number>();
 
   constructor(
-    private readonly maxConnections: number,
-    private readonly maxPerIp: number,
+    private maxConnections: number,
+    private maxPerIp: number,
   ) {}
+
+  setLimits(maxConnections: number, maxPerIp: number): void {
+    this.maxConnections = maxConnections;
+    this.maxPerIp = maxPerIp;
+  }
 
   /** Counts a new connection in, or answers why it is refused (then it is not counted). */
   admit(ip: string): string | null {

@@ -21,9 +21,15 @@ interface ConfigDef {
   max?: number;
   /** The broker-level name of the same setting, reported as its synonym. */
   brokerName?: string;
-  /** For strings: the values accepted, and what an error says of the others. */
+  /** For strings (and lists without fixed values): the values accepted, and what an error says of the others. */
   accepts?: { test: (value: string) => boolean; reason: (value: string) => string };
 }
+
+/** Kafka's ThrottledReplicaListValidator: empty, `*`, or partition:broker pairs. */
+const throttledReplicas = {
+  test: (v: string) => /^\s*(\*|(\d+:\d+)(\s*,\s*\d+:\d+)*)?\s*$/.test(v),
+  reason: () => 'must be the literal \'*\' or a list of replicas in the following format: [partitionId]:[brokerId],[partitionId]:[brokerId],...',
+};
 
 export const topicConfigDefs: Record<string, ConfigDef> = {
   'cleanup.policy': { default: 'delete', kind: 'list', values: ['delete', 'compact'], brokerName: 'log.cleanup.policy' },
@@ -53,6 +59,21 @@ export const topicConfigDefs: Record<string, ConfigDef> = {
   'segment.ms': { default: '604800000', kind: 'long', min: 1, brokerName: 'log.roll.ms' },
   'unclean.leader.election.enable': { default: 'false', kind: 'boolean', brokerName: 'unclean.leader.election.enable' },
   'message.downconversion.enable': { default: 'true', kind: 'boolean', brokerName: 'log.message.downconversion.enable' },
+  // Kafka 3.9's other topic configs: accepted, validated and shown. The timestamp bounds are applied
+  // (apis/record-errors.ts); the compression levels, tiered storage (local.retention.*, remote.*) and
+  // replication throttles have nothing to act on in one broker that stores batches as they come.
+  'compression.gzip.level': { default: '-1', kind: 'int', min: -1, max: 9, brokerName: 'compression.gzip.level' },
+  'compression.lz4.level': { default: '9', kind: 'int', min: 1, max: 17, brokerName: 'compression.lz4.level' },
+  'compression.zstd.level': { default: '3', kind: 'int', min: -131072, max: 22, brokerName: 'compression.zstd.level' },
+  'follower.replication.throttled.replicas': { default: '', kind: 'list', accepts: throttledReplicas },
+  'leader.replication.throttled.replicas': { default: '', kind: 'list', accepts: throttledReplicas },
+  'local.retention.bytes': { default: '-2', kind: 'long', min: -2, brokerName: 'log.local.retention.bytes' },
+  'local.retention.ms': { default: '-2', kind: 'long', min: -2, brokerName: 'log.local.retention.ms' },
+  'message.timestamp.after.max.ms': { default: '9223372036854775807', kind: 'long', min: 0, brokerName: 'log.message.timestamp.after.max.ms' },
+  'message.timestamp.before.max.ms': { default: '9223372036854775807', kind: 'long', min: 0, brokerName: 'log.message.timestamp.before.max.ms' },
+  'remote.log.copy.disable': { default: 'false', kind: 'boolean' },
+  'remote.log.delete.on.disable': { default: 'false', kind: 'boolean' },
+  'remote.storage.enable': { default: 'false', kind: 'boolean' },
   // Deprecated in Kafka 3.x but valid there. The first is applied to CreateTime records (apis/record-errors.ts);
   // message.format.version has no effect (every batch is v2).
   'message.timestamp.difference.max.ms': { default: '9223372036854775807', kind: 'long', min: 0, brokerName: 'log.message.timestamp.difference.max.ms' },
@@ -85,6 +106,9 @@ export function validateTopicConfig(name: string, value: string | null): void {
       if (def.kind === 'int' && (n > 2147483647 || n < -2147483648)) {
         throw invalidConfig(`Invalid value ${value} for configuration ${name}: not a 32-bit integer`);
       }
+      if (def.min !== undefined && def.max !== undefined && (n < def.min || n > def.max)) {
+        throw invalidConfig(`Invalid value ${value} for configuration ${name}: Value must be between ${def.min} and ${def.max}`);
+      }
       if (def.min !== undefined && n < def.min) {
         throw invalidConfig(`Invalid value ${value} for configuration ${name}: Value must be at least ${def.min}`);
       }
@@ -107,6 +131,10 @@ export function validateTopicConfig(name: string, value: string | null): void {
       }
       return;
     case 'list':
+      if (def.accepts) {
+        if (!def.accepts.test(value)) throw invalidConfig(`Invalid value ${value} for configuration ${name}: ${def.accepts.reason(value)}`);
+        return;
+      }
       for (const item of value.split(',').map((s) => s.trim())) {
         if (!def.values!.includes(item)) {
           throw invalidConfig(`Invalid value ${value} for configuration ${name}: each item must be one of: ${def.values!.join(', ')}`);

@@ -301,6 +301,14 @@ export class TopicManager {
     await this.saveMeta();
   }
 
+  /** Re-applies every open partition's configs (after the broker defaults changed). */
+  reapplyConfigs(): void {
+    for (const topic of this.topics.values()) {
+      const config = this.logConfigFor(topic);
+      for (const p of topic.partitions) if (p.isOpen) p.log.updateConfig(config);
+    }
+  }
+
   /** Applies config changes (null value = delete the override) after validating all of them. */
   alterConfigs(name: string, changes: { name: string; op: 'set' | 'delete' | 'append' | 'subtract'; value: string | null }[], validateOnly = false): void {
     const topic = this.topics.get(name);

@@ -5,7 +5,8 @@
 //   Keyed records, and keyless ones on a delete-policy topic, are accepted.
 // - message.timestamp.difference.max.ms (CreateTime topics) refuses records
 //   that far from the broker's clock: INVALID_TIMESTAMP (32). LogAppendTime
-//   topics, and the default (Long.MAX_VALUE), take any timestamp.
+//   topics, and the default (Long.MAX_VALUE), take any timestamp; the 3.6+
+//   message.timestamp.before.max.ms / after.max.ms bound one side each.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { CompressionTypes, type Admin, type Kafka, type Producer } from 'kafkajs';
@@ -132,4 +133,22 @@ test('the limit follows AlterConfigs: raised to a year and a day, the old record
   const p = await rawProduce('recent', 9, [{ key: 'k', value: 'old', timestamp: Date.now() - YEAR }]);
   assert.equal(p.errorCode, ErrorCode.NONE, p.errorMessage);
   assert.equal(endOffset('recent'), 2);
+});
+
+test('message.timestamp.before.max.ms / after.max.ms (Kafka 3.6+) bound each side, over the difference setting', async () => {
+  await admin.createTopics({
+    topics: [{ topic: 'sided', numPartitions: 1, configEntries: [
+      { name: 'message.timestamp.difference.max.ms', value: String(YEAR * 2) },
+      { name: 'message.timestamp.before.max.ms', value: String(HOUR) },
+    ] }],
+  });
+  const now = Date.now();
+  const p = await rawProduce('sided', 9, [
+    { key: 'a', value: 'past', timestamp: now - 2 * HOUR },
+    { key: 'b', value: 'future', timestamp: now + YEAR },
+  ]);
+  assert.equal(p.errorCode, ErrorCode.INVALID_TIMESTAMP);
+  assert.deepEqual(p.recordErrors.map((e: any) => e.batchIndex), [0], 'the future side keeps the difference bound (two years)');
+  const future = await rawProduce('sided', 9, [{ key: 'b', value: 'future', timestamp: now + YEAR }]);
+  assert.equal(future.errorCode, ErrorCode.NONE, future.errorMessage);
 });

@@ -1,4 +1,4 @@
-// Topic configs as Kafka 3.x has them: DescribeConfigs v3+ reports each one's
+// Topic configs as Kafka 3.9 has them (every one of them): DescribeConfigs v3+ reports each one's
 // ConfigType (LONG 5, INT 3, ...), and the deprecated 3.x configs
 // message.timestamp.difference.max.ms, message.format.version and
 // message.downconversion.enable are accepted on CreateTopics, AlterConfigs and
@@ -45,6 +45,19 @@ const KAFKA_TYPES: Record<string, number> = {
   'segment.jitter.ms': 5,
   'segment.ms': 5,
   'unclean.leader.election.enable': 1,
+  // The rest of Kafka 3.9's topic configs.
+  'compression.gzip.level': 3,
+  'compression.lz4.level': 3,
+  'compression.zstd.level': 3,
+  'follower.replication.throttled.replicas': 7,
+  'leader.replication.throttled.replicas': 7,
+  'local.retention.bytes': 5,
+  'local.retention.ms': 5,
+  'message.timestamp.after.max.ms': 5,
+  'message.timestamp.before.max.ms': 5,
+  'remote.log.copy.disable': 1,
+  'remote.log.delete.on.disable': 1,
+  'remote.storage.enable': 1,
 };
 
 let broker: TestBroker;
