@@ -20,6 +20,8 @@ import { topicMetrics, type TopicMetrics } from './metrics/topic-metrics.js';
 import { TransactionCoordinator } from './txn/transaction-coordinator.js';
 import { GroupCoordinator } from './groups/coordinator.js';
 import { LogCleaner } from './log/cleaner-scheduler.js';
+import { Authorizer } from './acl/authorizer.js';
+import { AclStore, aclFileIn } from './acl/store.js';
 
 export class Broker implements BrokerServices {
   readonly handlers: Map<number, ApiHandler>;
@@ -45,6 +47,8 @@ export class Broker implements BrokerServices {
     readonly groups: GroupCoordinator,
     /** Producer ids and transactions; `txns.describeAll()` for metrics. */
     readonly txns: TransactionCoordinator,
+    /** ACLs (kept in the data dir) and whether they are enforced. */
+    readonly authorizer: Authorizer,
   ) {
     this.handlers = new Map(handlers.map((h) => [h.apiKey, h]));
     this.cleaner = new LogCleaner(
@@ -245,6 +249,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
   const config = resolveConfig(options);
   // SCRAM users changed at run time, over the ones of the options.
   attachCredentialsFile(config.sasl.credentials, credentialsFileIn(config.dataDir));
+  const authorizer = new Authorizer(new AclStore(aclFileIn(config.dataDir)), config.authorizer);
   const topics = await TopicManager.open(config.dataDir, {
     brokerDefaults: config.topicDefaults,
     clusterId: config.clusterId,
@@ -288,7 +293,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
     await topics.close();
     throw err;
   }
-  const broker = new Broker(config, topics, groups, txns);
+  const broker = new Broker(config, topics, groups, txns, authorizer);
   try {
     await broker.listen();
   } catch (err) {
