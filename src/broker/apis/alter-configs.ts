@@ -1,6 +1,7 @@
 // AlterConfigs (key 33), v0–2: the older, non-incremental form. The configs given
 // for a topic replace all of its overrides; those not named go back to their
 // defaults (a null value does the same). Validated and applied all or nothing.
+// ACLs: as IncrementalAlterConfigs (alterResource).
 import { ApiKey } from '../protocol/apis.js';
 import type { AlterConfigsRequest } from '../protocol/messages/alter-configs-request.js';
 import type { AlterConfigsResponse } from '../protocol/messages/alter-configs-response.js';

@@ -2,7 +2,8 @@
 // principal (`User:<sasl user>` on a SASL listener, `User:ANONYMOUS` otherwise)
 // and its address. With the authorizer off every check passes.
 import type { Caller } from '../acl/authorizer.js';
-import { principalOf, ResourceType, CLUSTER_RESOURCE } from '../acl/types.js';
+import { AclOperation, principalOf, ResourceType, CLUSTER_RESOURCE } from '../acl/types.js';
+import { ErrorCode } from '../protocol/error-codes.js';
 import type { RequestContext } from './types.js';
 
 export function callerOf(ctx: RequestContext): Caller {
@@ -19,3 +20,22 @@ export const onGroup = (ctx: RequestContext, operation: number, group: string): 
 export const onCluster = (ctx: RequestContext, operation: number): boolean => authorized(ctx, operation, ResourceType.CLUSTER, CLUSTER_RESOURCE);
 export const onTransactionalId = (ctx: RequestContext, operation: number, id: string): boolean =>
   authorized(ctx, operation, ResourceType.TRANSACTIONAL_ID, id);
+
+/** Creating a topic (CreateTopics, auto-creation) needs CREATE on the cluster or on the topic. */
+export const canCreateTopic = (ctx: RequestContext, topic: string): boolean =>
+  onCluster(ctx, AclOperation.CREATE) || onTopic(ctx, AclOperation.CREATE, topic);
+
+/**
+ * DescribeConfigs and the AlterConfigs: `operation` (DESCRIBE_CONFIGS or ALTER_CONFIGS)
+ * on the topic, or on the cluster for a BROKER resource; the error code to answer
+ * the resource with when the caller lacks it.
+ */
+export function configsDenied(ctx: RequestContext, operation: number, resourceType: number, name: string): number | undefined {
+  if (resourceType === CONFIG_RESOURCE_TOPIC) return onTopic(ctx, operation, name) ? undefined : ErrorCode.TOPIC_AUTHORIZATION_FAILED;
+  if (resourceType === CONFIG_RESOURCE_BROKER) return onCluster(ctx, operation) ? undefined : ErrorCode.CLUSTER_AUTHORIZATION_FAILED;
+  return undefined;
+}
+
+/** ConfigResource types (not ACL resource types). */
+const CONFIG_RESOURCE_TOPIC = 2;
+const CONFIG_RESOURCE_BROKER = 4;

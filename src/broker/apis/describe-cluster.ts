@@ -1,6 +1,7 @@
 // DescribeCluster (key 60), v0–1: this one broker, which is also the controller.
 // v1 asks for an endpoint type: 1 (brokers) is served; 2 (controllers) too, as
 // the embedded broker is its own controller.
+// ACLs: none needed, as in Kafka.
 import { ApiKey } from '../protocol/apis.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import type { DescribeClusterRequest } from '../protocol/messages/describe-cluster-request.js';

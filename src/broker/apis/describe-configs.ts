@@ -1,6 +1,8 @@
 // DescribeConfigs (key 32), v0–4, for TOPIC (2) and BROKER (4) resources.
 // Topic configs are reported with their source (topic override, broker default
 // or Kafka's default), synonyms when asked (v1+) and their type (v3+).
+// ACLs: DESCRIBE_CONFIGS on the topic (else TOPIC_AUTHORIZATION_FAILED) or, for
+// the broker, on the cluster (else CLUSTER_AUTHORIZATION_FAILED).
 import { ApiKey } from '../protocol/apis.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import type { DescribeConfigsRequest } from '../protocol/messages/describe-configs-request.js';
@@ -10,6 +12,8 @@ import type {
   DescribeConfigsResourceResult,
 } from '../protocol/messages/describe-configs-response.js';
 import { configTypeCode, topicConfigDefs } from '../topics/topic-configs.js';
+import { AclOperation } from '../acl/types.js';
+import { configsDenied } from './authorize.js';
 import type { ApiHandler, BrokerServices } from './types.js';
 
 export const RESOURCE_TOPIC = 2;
@@ -28,6 +32,8 @@ export const describeConfigs: ApiHandler<DescribeConfigsRequest, DescribeConfigs
   handle(req, ctx) {
     const results = req.resources.map((r): DescribeConfigsResult => {
       const base = { resourceType: r.resourceType, resourceName: r.resourceName };
+      const denied = configsDenied(ctx, AclOperation.DESCRIBE_CONFIGS, r.resourceType, r.resourceName);
+      if (denied !== undefined) return { ...base, errorCode: denied, errorMessage: null, configs: [] };
       let entries: DescribeConfigsResourceResult[];
       if (r.resourceType === RESOURCE_TOPIC) {
         const found = topicEntries(ctx.broker, r.resourceName, req.includeSynonyms, ctx.version);

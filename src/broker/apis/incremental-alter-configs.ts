@@ -2,12 +2,17 @@
 // SUBTRACT (3) on topic configs. A resource's changes are validated together and
 // applied all or nothing; ValidateOnly checks without applying. Broker configs
 // are static here and refused.
+// ACLs (both AlterConfigs): ALTER_CONFIGS on the topic (else
+// TOPIC_AUTHORIZATION_FAILED) or, for the broker, on the cluster (else
+// CLUSTER_AUTHORIZATION_FAILED).
 import { ApiKey } from '../protocol/apis.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import type { IncrementalAlterConfigsRequest } from '../protocol/messages/incremental-alter-configs-request.js';
 import type { IncrementalAlterConfigsResponse } from '../protocol/messages/incremental-alter-configs-response.js';
 import { errorCodeOf, errorMessageOf, KafkaError } from '../errors.js';
 import { RESOURCE_BROKER, RESOURCE_TOPIC } from './describe-configs.js';
+import { AclOperation } from '../acl/types.js';
+import { configsDenied } from './authorize.js';
 import type { ApiHandler, RequestContext } from './types.js';
 
 const OPS = ['set', 'delete', 'append', 'subtract'] as const;
@@ -36,6 +41,8 @@ export const incrementalAlterConfigs: ApiHandler<IncrementalAlterConfigsRequest,
 /** Applies one resource's changes (topic resources only) and answers for it; shared with AlterConfigs. */
 export function alterResource(ctx: RequestContext, resourceType: number, resourceName: string, validateOnly: boolean, changes: () => Change[]) {
   const base = { resourceType, resourceName };
+  const denied = configsDenied(ctx, AclOperation.ALTER_CONFIGS, resourceType, resourceName);
+  if (denied !== undefined) return { ...base, errorCode: denied as number, errorMessage: null as string | null };
   try {
     if (resourceType === RESOURCE_BROKER) {
       throw new KafkaError(ErrorCode.INVALID_REQUEST, 'Broker configs of the embedded broker are static; set them at start.');

@@ -4,6 +4,10 @@
 // topics by id; v12 answers a topic looked up by an unknown id with a null name.
 // Creating a topic touches no partition file and the creations of one request
 // share one topics.json write, so hundreds of new names cost one write.
+// ACLs: listing every topic shows only those the caller may DESCRIBE; a named
+// topic without DESCRIBE gets TOPIC_AUTHORIZATION_FAILED, and an unknown one is
+// auto-created only with CREATE on the cluster or the topic (else
+// TOPIC_AUTHORIZATION_FAILED, as Kafka answers).
 import { ApiKey } from '../protocol/apis.js';
 import { ZERO_UUID } from '../protocol/codec.js';
 import { ErrorCode } from '../protocol/error-codes.js';
@@ -11,6 +15,8 @@ import type { MetadataRequest } from '../protocol/messages/metadata-request.js';
 import type { MetadataResponse, MetadataResponseTopic } from '../protocol/messages/metadata-response.js';
 import type { Topic } from '../topics/topic-manager.js';
 import { errorCodeOf } from '../errors.js';
+import { AclOperation } from '../acl/types.js';
+import { canCreateTopic, onTopic } from './authorize.js';
 import { OPS_UNKNOWN, type ApiHandler, type RequestContext } from './types.js';
 
 export const metadata: ApiHandler<MetadataRequest, MetadataResponse> = {
@@ -23,7 +29,7 @@ export const metadata: ApiHandler<MetadataRequest, MetadataResponse> = {
     const topics: MetadataResponseTopic[] = [];
     if (req.topics === null || (version === 0 && req.topics.length === 0)) {
       // null (v1+) or empty (v0) means every topic
-      for (const t of broker.topics.list()) topics.push(describeTopic(t, broker.nodeId));
+      for (const t of broker.topics.list()) if (onTopic(ctx, AclOperation.DESCRIBE, t.name)) topics.push(describeTopic(t, broker.nodeId));
     } else {
       const allowAuto = version < 4 || req.allowAutoTopicCreation;
       // All at once: the creations of one request share a single topics.json write.
@@ -44,9 +50,14 @@ async function lookup(name: string | null, topicId: string, allowAuto: boolean, 
   const { broker } = ctx;
   if (name === null) {
     const byId = broker.topics.getById(topicId);
+    if (byId && !onTopic(ctx, AclOperation.DESCRIBE, byId.name)) return errorTopic(null, topicId, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
     return byId ? describeTopic(byId, broker.nodeId) : errorTopic(null, topicId, ErrorCode.UNKNOWN_TOPIC_ID);
   }
+  if (!onTopic(ctx, AclOperation.DESCRIBE, name)) return errorTopic(name, ZERO_UUID, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
   let topic = broker.topics.get(name);
+  if (!topic && allowAuto && broker.config.autoCreateTopics && !canCreateTopic(ctx, name)) {
+    return errorTopic(name, ZERO_UUID, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+  }
   if (!topic && allowAuto) {
     try {
       topic = await broker.autoCreate(name);
