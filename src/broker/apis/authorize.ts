@@ -39,3 +39,22 @@ export function configsDenied(ctx: RequestContext, operation: number, resourceTy
 /** ConfigResource types (not ACL resource types). */
 const CONFIG_RESOURCE_TOPIC = 2;
 const CONFIG_RESOURCE_BROKER = 4;
+
+/** The operations Kafka reports in `authorized_operations`, per resource type. */
+const REPORTED_OPERATIONS: Record<number, readonly number[]> = {
+  [ResourceType.TOPIC]: [AclOperation.READ, AclOperation.WRITE, AclOperation.CREATE, AclOperation.DELETE, AclOperation.ALTER, AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS, AclOperation.ALTER_CONFIGS],
+  [ResourceType.GROUP]: [AclOperation.READ, AclOperation.DELETE, AclOperation.DESCRIBE],
+  [ResourceType.CLUSTER]: [AclOperation.CREATE, AclOperation.CLUSTER_ACTION, AclOperation.DESCRIBE_CONFIGS, AclOperation.ALTER_CONFIGS, AclOperation.IDEMPOTENT_WRITE, AclOperation.ALTER, AclOperation.DESCRIBE],
+};
+
+/**
+ * `authorized_operations` (Metadata, DescribeGroups, ConsumerGroupDescribe): a bit
+ * (1 << operation code) per operation the caller may perform on the resource, or
+ * `unknown` (Kafka's INT32_MIN) when the client did not ask or no authorizer runs.
+ */
+export function authorizedOperations(ctx: RequestContext, asked: boolean, resourceType: number, name: string, unknown: number): number {
+  if (!asked || !ctx.broker.authorizer.enabled) return unknown;
+  let bits = 0;
+  for (const op of REPORTED_OPERATIONS[resourceType] ?? []) if (authorized(ctx, op, resourceType, name)) bits |= 1 << op;
+  return bits;
+}
