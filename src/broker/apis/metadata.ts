@@ -7,7 +7,8 @@
 // ACLs: listing every topic shows only those the caller may DESCRIBE; a named
 // topic without DESCRIBE gets TOPIC_AUTHORIZATION_FAILED, and an unknown one is
 // auto-created only with CREATE on the cluster or the topic (else
-// TOPIC_AUTHORIZATION_FAILED, as Kafka answers).
+// TOPIC_AUTHORIZATION_FAILED, as Kafka answers). Authorized operations (v8+) when
+// asked and an authorizer runs.
 import { ApiKey } from '../protocol/apis.js';
 import { ZERO_UUID } from '../protocol/codec.js';
 import { ErrorCode } from '../protocol/error-codes.js';
@@ -15,8 +16,8 @@ import type { MetadataRequest } from '../protocol/messages/metadata-request.js';
 import type { MetadataResponse, MetadataResponseTopic } from '../protocol/messages/metadata-response.js';
 import type { Topic } from '../topics/topic-manager.js';
 import { errorCodeOf } from '../errors.js';
-import { AclOperation } from '../acl/types.js';
-import { canCreateTopic, onTopic } from './authorize.js';
+import { AclOperation, CLUSTER_RESOURCE, ResourceType } from '../acl/types.js';
+import { authorizedOperations, canCreateTopic, onTopic } from './authorize.js';
 import { OPS_UNKNOWN, type ApiHandler, type RequestContext } from './types.js';
 
 export const metadata: ApiHandler<MetadataRequest, MetadataResponse> = {
@@ -40,8 +41,12 @@ export const metadata: ApiHandler<MetadataRequest, MetadataResponse> = {
       brokers: [{ nodeId: broker.nodeId, host: ctx.listener.advertisedHost, port: ctx.listener.advertisedPort, rack: null }],
       clusterId: broker.topics.clusterId,
       controllerId: broker.nodeId,
-      topics,
-      clusterAuthorizedOperations: OPS_UNKNOWN,
+      topics: topics.map((t) =>
+        t.errorCode === ErrorCode.NONE && t.name !== null
+          ? { ...t, topicAuthorizedOperations: authorizedOperations(ctx, version >= 8 && req.includeTopicAuthorizedOperations, ResourceType.TOPIC, t.name, OPS_UNKNOWN) }
+          : t,
+      ),
+      clusterAuthorizedOperations: authorizedOperations(ctx, version >= 8 && version <= 10 && req.includeClusterAuthorizedOperations, ResourceType.CLUSTER, CLUSTER_RESOURCE, OPS_UNKNOWN),
     };
   },
 };
