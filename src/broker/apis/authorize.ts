@@ -7,7 +7,9 @@ import { ErrorCode } from '../protocol/error-codes.js';
 import type { RequestContext } from './types.js';
 
 export function callerOf(ctx: RequestContext): Caller {
-  return { principal: principalOf(ctx.sasl?.principal), host: ctx.connection.remoteAddress };
+  // An IPv4 client of a dual-stack listener shows as ::ffff:a.b.c.d; ACLs name a.b.c.d.
+  const host = ctx.connection.remoteAddress.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
+  return { principal: principalOf(ctx.sasl?.principal), host };
 }
 
 export function authorized(ctx: RequestContext, operation: number, resourceType: number, name: string): boolean {

@@ -130,6 +130,30 @@ describe('ACL admin calls', () => {
   });
 });
 
+describe('authorized operations', () => {
+  it('Metadata v10 and DescribeCluster report what the caller may do when asked', async () => {
+    await admin.createTopics({ topics: [{ topic: 'ops-topic' }] });
+    const client = await RawClient.connect(broker.port);
+    try {
+      const md = await client.request(ApiKey.Metadata, 10, {
+        topics: [{ topicId: '00000000-0000-0000-0000-000000000000', name: 'ops-topic' }],
+        allowAutoTopicCreation: false,
+        includeClusterAuthorizedOperations: true,
+        includeTopicAuthorizedOperations: true,
+      });
+      // The super user: READ, WRITE, CREATE, DELETE, ALTER, DESCRIBE, DESCRIBE_CONFIGS, ALTER_CONFIGS.
+      const topicOps = [3, 4, 5, 6, 7, 8, 10, 11].reduce((bits, op) => bits | (1 << op), 0);
+      assert.equal(md.topics[0].topicAuthorizedOperations, topicOps);
+      const clusterOps = [5, 9, 10, 11, 12, 7, 8].reduce((bits, op) => bits | (1 << op), 0);
+      assert.equal(md.clusterAuthorizedOperations, clusterOps);
+      const cluster = await client.request(ApiKey.DescribeCluster, 0, { includeClusterAuthorizedOperations: true, endpointType: 1 });
+      assert.equal(cluster.clusterAuthorizedOperations, clusterOps);
+    } finally {
+      client.close();
+    }
+  });
+});
+
 describe('without an authorizer', () => {
   let plain: TestBroker;
   before(async () => {
