@@ -1,9 +1,8 @@
 // The authorizer enforced over SASL_PLAINTEXT (PLAIN) with real clients: alice may
 // write `orders`, bob may read it with his group, admin is a super user. DENY
 // beats ALLOW, a PREFIXED ACL covers the topics it prefixes, a transactional id
-// needs its own WRITE, Metadata lists only
-// the topics a user may describe, and kcat is refused with the authorization
-// error the broker answers.
+// needs its own WRITE, Metadata lists only the topics a user may describe, and
+// kcat is refused with the authorization error the broker answers.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
