@@ -86,6 +86,9 @@ const KAFKA_40_FEATURES: Record<string, [string, string]> = {
 
 /** What the broker does with each API, beyond its versions. */
 const NOTES: Record<string, string> = {
+  DescribeAcls: 'filters as Kafka applies them (resource type, LITERAL/PREFIXED/MATCH/ANY, principal, host, operation, permission); SECURITY_DISABLED while the authorizer is off',
+  CreateAcls: 'kept in the data dir (`acls.json`), enforced on every API once the authorizer is on',
+  DeleteAcls: 'by filter; answers the ACLs each filter removed',
   ApiVersions: 'an unknown version is answered with UNSUPPORTED_VERSION in the v0 layout; feature levels (v3+) below',
   Metadata: 'topic ids; auto-creates topics when `auto.create.topics.enable` (default on)',
   Produce: 'RecordBatch v2; CRC-32C checked; compressed batches stored as they come; acks 0/1/-1; per-record errors (`record_errors`)',

@@ -21,6 +21,8 @@ import { topicMetrics, type TopicMetrics } from './metrics/topic-metrics.js';
 import { TransactionCoordinator } from './txn/transaction-coordinator.js';
 import { GroupCoordinator } from './groups/coordinator.js';
 import { LogCleaner } from './log/cleaner-scheduler.js';
+import { Authorizer } from './acl/authorizer.js';
+import { AclStore, aclFileIn } from './acl/store.js';
 
 export class Broker implements BrokerServices {
   readonly handlers: Map<number, ApiHandler>;
@@ -46,6 +48,8 @@ export class Broker implements BrokerServices {
     readonly groups: GroupCoordinator,
     /** Producer ids and transactions; `txns.describeAll()` for metrics. */
     readonly txns: TransactionCoordinator,
+    /** ACLs (kept in the data dir) and whether they are enforced. */
+    readonly authorizer: Authorizer,
     /** Broker configs, static and dynamic (DescribeConfigs, AlterConfigs on BROKER resources). */
     readonly brokerConfigs: BrokerConfigs = BrokerConfigs.open(null, config.nodeId, staticBrokerConfigs(config), config.topicDefaults),
   ) {
@@ -251,6 +255,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
   const config = resolveConfig(options);
   // SCRAM users changed at run time, over the ones of the options.
   attachCredentialsFile(config.sasl.credentials, credentialsFileIn(config.dataDir));
+  const authorizer = new Authorizer(new AclStore(aclFileIn(config.dataDir)), config.authorizer);
   // Before the topics: dynamic broker defaults (log.retention.ms, ...) are in force when partitions open.
   const brokerConfigs = BrokerConfigs.open(config.dataDir, config.nodeId, staticBrokerConfigs(config), config.topicDefaults);
   const topics = await TopicManager.open(config.dataDir, {
@@ -299,7 +304,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
     throw err;
   }
   brokerConfigs.onTopicDefaultsChanged = () => topics.reapplyConfigs();
-  const broker = new Broker(config, topics, groups, txns, brokerConfigs);
+  const broker = new Broker(config, topics, groups, txns, authorizer, brokerConfigs);
   try {
     await broker.listen();
   } catch (err) {

@@ -41,7 +41,7 @@ const text = {
 } as const satisfies Record<string, keyof BrokerOptions>;
 
 /** Kafka config names accepted by brokerOptionsFromConfigs, for help texts. */
-export const brokerConfigNames: readonly string[] = [...Object.keys(numeric), ...Object.keys(text), 'auto.create.topics.enable', 'group.consumer.assignors', 'sasl.enabled.mechanisms'];
+export const brokerConfigNames: readonly string[] = [...Object.keys(numeric), ...Object.keys(text), 'auto.create.topics.enable', 'group.consumer.assignors', 'sasl.enabled.mechanisms', 'authorizer.class.name', 'super.users', 'allow.everyone.if.no.acl.found'];
 
 /** Turns `name=value` pairs (Kafka names) into broker options; throws naming an unknown name or a bad value. */
 export function brokerOptionsFromConfigs(pairs: readonly string[]): Partial<BrokerOptions> {
@@ -54,6 +54,20 @@ export function brokerOptionsFromConfigs(pairs: readonly string[]): Partial<Brok
     if (name === 'auto.create.topics.enable') {
       if (value !== 'true' && value !== 'false') throw new Error(`${name} must be true or false, got "${value}"`);
       out.autoCreateTopics = value === 'true';
+      continue;
+    }
+    if (name === 'authorizer.class.name') {
+      // Any authorizer class turns on the broker's one authorizer; an empty value leaves it off, as in Kafka.
+      out.authorizer = value !== '';
+      continue;
+    }
+    if (name === 'super.users') {
+      out.superUsers = value.split(';').map((p) => p.trim()).filter((p) => p !== '');
+      continue;
+    }
+    if (name === 'allow.everyone.if.no.acl.found') {
+      if (value !== 'true' && value !== 'false') throw new Error(`${name} must be true or false, got "${value}"`);
+      out.allowEveryoneIfNoAclFound = value === 'true';
       continue;
     }
     if (name === 'group.consumer.assignors') {

@@ -47,6 +47,15 @@ export interface BrokerOptions {
   sasl?: SaslOptions;
   /** Certificate and key for SSL and SASL_SSL listeners. */
   tls?: TlsOptions;
+  /**
+   * Enforce ACLs (Kafka's authorizer.class.name set). Off by default: every request
+   * is allowed and the ACL APIs answer SECURITY_DISABLED.
+   */
+  authorizer?: boolean;
+  /** super.users: principals allowed everything, e.g. ['User:admin']. */
+  superUsers?: string[];
+  /** allow.everyone.if.no.acl.found: a resource without any ACL is open to all. Default false. */
+  allowEveryoneIfNoAclFound?: boolean;
   /** connections.max.reauth.ms: SASL sessions last this long unless re-authenticated (KIP-368); 0 never expires. Default 0. */
   connectionsMaxReauthMs?: number;
   /** TCP port; 0 picks a free one. Default 9092. */
@@ -137,6 +146,8 @@ export interface BrokerConfig {
   /** SASL users by mechanism (Describe/AlterUserScramCredentials change the SCRAM ones), and the clock sessions expire by. */
   sasl: { credentials: CredentialStore; clock: () => number };
   tls: TlsSettings | undefined;
+  /** Whether ACLs are enforced, who bypasses them, and what a resource without ACLs allows. */
+  authorizer: { enabled: boolean; superUsers: string[]; allowEveryoneIfNoAclFound: boolean };
   connectionsMaxReauthMs: number;
   /** The first listener's. */
   port: number;
@@ -202,6 +213,7 @@ export function resolveConfig(opts: BrokerOptions = {}): BrokerConfig {
     // Always a store: AlterUserScramCredentials may add users before any SASL listener needs them.
     sasl: { credentials: new CredentialStore(opts.sasl?.mechanisms ?? SASL_MECHANISMS, opts.sasl?.users ?? []), clock: opts.sasl?.clock ?? Date.now },
     tls: needsTls ? loadTls(opts.tls!) : undefined,
+    authorizer: { enabled: opts.authorizer ?? false, superUsers: opts.superUsers ?? [], allowEveryoneIfNoAclFound: opts.allowEveryoneIfNoAclFound ?? false },
     connectionsMaxReauthMs: opts.connectionsMaxReauthMs ?? 0,
     port: first.port,
     host: first.host,
@@ -243,6 +255,9 @@ export function resolveConfig(opts: BrokerOptions = {}): BrokerConfig {
   };
   if (!Number.isInteger(config.connectionsMaxReauthMs) || config.connectionsMaxReauthMs < 0) {
     throw new RangeError(`connectionsMaxReauthMs must be a non-negative integer, got ${opts.connectionsMaxReauthMs}`);
+  }
+  for (const p of config.authorizer.superUsers) {
+    if (!/^[^:]+:.+$/.test(p)) throw new RangeError(`superUsers: "${p}" is not a principal (User:name)`);
   }
   if (!['ack', 'interval', 'none'].includes(config.flushPolicy)) {
     throw new RangeError(`flushPolicy must be ack, interval or none, got ${opts.flushPolicy}`);

@@ -2,6 +2,7 @@
 // for a topic replace all of its overrides; those not named go back to their
 // defaults (a null value does the same); on a BROKER resource the dynamic
 // values given replace that resource's. Validated and applied all or nothing.
+// ACLs: as IncrementalAlterConfigs (alterResource).
 import { ApiKey } from '../protocol/apis.js';
 import type { AlterConfigsRequest } from '../protocol/messages/alter-configs-request.js';
 import type { AlterConfigsResponse } from '../protocol/messages/alter-configs-response.js';

@@ -7,11 +7,14 @@
 // (UNACCEPTABLE_CREDENTIAL), one change per user and mechanism
 // (DUPLICATE_RESOURCE), deleting only what exists (RESOURCE_NOT_FOUND).
 // Changes are kept in the data directory (sasl/credentials-file.ts) across restarts.
+// ACLs: ALTER on the cluster, else CLUSTER_AUTHORIZATION_FAILED for every user.
 import { ApiKey } from '../protocol/apis.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import type { AlterUserScramCredentialsRequest } from '../protocol/messages/alter-user-scram-credentials-request.js';
 import type { AlterUserScramCredentialsResponse, AlterUserScramCredentialsResult } from '../protocol/messages/alter-user-scram-credentials-response.js';
 import { fromSaltedPassword, scramMechanismOf, type ScramMechanism } from '../sasl/scram.js';
+import { AclOperation } from '../acl/types.js';
+import { onCluster } from './authorize.js';
 import type { ApiHandler } from './types.js';
 
 const MIN_ITERATIONS = 4096;
@@ -31,6 +34,10 @@ export const alterUserScramCredentials: ApiHandler<AlterUserScramCredentialsRequ
   maxVersion: 0,
   handle(req, ctx) {
     const store = ctx.broker.credentials;
+    if (!onCluster(ctx, AclOperation.ALTER)) {
+      const users = [...new Set([...req.deletions, ...req.upsertions].map((c) => c.name))];
+      return { throttleTimeMs: 0, results: users.map((user) => ({ user, errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, errorMessage: 'Cluster authorization failed.' })) };
+    }
     const changes: Change[] = [];
     const known = (id: number): ScramMechanism | undefined => scramMechanismOf(id);
     for (const d of req.deletions) {

@@ -9,9 +9,14 @@
 // UNKNOWN_MEMBER_ID, FENCED_MEMBER_EPOCH, UNRELEASED_INSTANCE_ID,
 // FENCED_INSTANCE_ID, UNSUPPORTED_ASSIGNOR, INVALID_REGULAR_EXPRESSION,
 // INVALID_REQUEST, GROUP_ID_NOT_FOUND (the id belongs to a classic group).
+// ACLs: READ on the group (else GROUP_AUTHORIZATION_FAILED) and DESCRIBE on each
+// subscribed topic name (else TOPIC_AUTHORIZATION_FAILED), as Kafka 4.0 checks.
 import { ApiKey } from '../protocol/apis.js';
+import { ErrorCode } from '../protocol/error-codes.js';
 import type { ConsumerGroupHeartbeatRequest } from '../protocol/messages/consumer-group-heartbeat-request.js';
 import type { ConsumerGroupHeartbeatResponse } from '../protocol/messages/consumer-group-heartbeat-response.js';
+import { AclOperation } from '../acl/types.js';
+import { onGroup, onTopic } from './authorize.js';
 import type { ApiHandler } from './types.js';
 
 export const consumerGroupHeartbeat: ApiHandler<ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse> = {
@@ -21,6 +26,18 @@ export const consumerGroupHeartbeat: ApiHandler<ConsumerGroupHeartbeatRequest, C
   maxVersion: 1,
   handle(req, ctx) {
     const { topics } = ctx.broker;
+    const refuse = (errorCode: number, errorMessage: string): ConsumerGroupHeartbeatResponse => ({
+      throttleTimeMs: 0,
+      errorCode,
+      errorMessage,
+      memberId: req.memberId === '' ? null : req.memberId,
+      memberEpoch: req.memberEpoch,
+      heartbeatIntervalMs: 0,
+      assignment: null,
+    });
+    if (!onGroup(ctx, AclOperation.READ, req.groupId)) return refuse(ErrorCode.GROUP_AUTHORIZATION_FAILED, 'Group authorization failed.');
+    const unauthorized = (req.subscribedTopicNames ?? []).filter((name) => !onTopic(ctx, AclOperation.DESCRIBE, name));
+    if (unauthorized.length > 0) return refuse(ErrorCode.TOPIC_AUTHORIZATION_FAILED, `Unauthorized topics: ${unauthorized.join(', ')}`);
     const owned = req.topicPartitions === null ? null : req.topicPartitions.flatMap((tp) => {
       const topic = topics.getById(tp.topicId);
       return topic ? [{ topic: topic.name, partitions: tp.partitions }] : [];

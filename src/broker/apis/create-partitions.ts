@@ -3,11 +3,14 @@
 // adding more than max.partitions.per.request in all fails whole with
 // POLICY_VIOLATION; a topic whose growth would pass max.broker.partitions fails
 // alone with POLICY_VIOLATION; nothing is created beyond either cap.
+// ACLs: ALTER on each topic, else TOPIC_AUTHORIZATION_FAILED.
 import { ApiKey } from '../protocol/apis.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import type { CreatePartitionsRequest } from '../protocol/messages/create-partitions-request.js';
 import type { CreatePartitionsResponse } from '../protocol/messages/create-partitions-response.js';
 import { errorCodeOf, errorMessageOf, KafkaError } from '../errors.js';
+import { AclOperation } from '../acl/types.js';
+import { onTopic } from './authorize.js';
 import type { ApiHandler } from './types.js';
 
 export const createPartitions: ApiHandler<CreatePartitionsRequest, CreatePartitionsResponse> = {
@@ -29,6 +32,10 @@ export const createPartitions: ApiHandler<CreatePartitionsRequest, CreatePartiti
     }
     const results = [];
     for (const t of req.topics) {
+      if (!onTopic(ctx, AclOperation.ALTER, t.name)) {
+        results.push({ name: t.name, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: null });
+        continue;
+      }
       try {
         for (const a of t.assignments ?? []) {
           if (a.brokerIds.length !== 1 || a.brokerIds[0] !== ctx.broker.nodeId) {

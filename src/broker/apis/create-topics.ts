@@ -6,6 +6,7 @@
 // max.partitions.per.request in all fails whole with POLICY_VIOLATION, as
 // Kafka's controller answers; a topic that would pass max.broker.partitions fails
 // alone with POLICY_VIOLATION. Nothing is created beyond either cap.
+// ACLs: CREATE on the cluster or on the topic, else TOPIC_AUTHORIZATION_FAILED.
 import { ApiKey } from '../protocol/apis.js';
 import { ZERO_UUID } from '../protocol/codec.js';
 import { ErrorCode } from '../protocol/error-codes.js';
@@ -14,6 +15,7 @@ import type { CreateTopicsResponse, CreatableTopicResult, CreatableTopicConfigs 
 import { errorCodeOf, errorMessageOf, KafkaError } from '../errors.js';
 import type { Topic } from '../topics/topic-manager.js';
 import { ConfigSource } from '../broker-configs.js';
+import { canCreateTopic } from './authorize.js';
 import type { ApiHandler, BrokerServices } from './types.js';
 
 export const createTopics: ApiHandler<CreateTopicsRequest, CreateTopicsResponse> = {
@@ -35,6 +37,7 @@ export const createTopics: ApiHandler<CreateTopicsRequest, CreateTopicsResponse>
         if (duplicates.has(t.name)) {
           return failed(t.name, ErrorCode.INVALID_REQUEST, `Create topics request from client contains the topic '${t.name}' more than once.`);
         }
+        if (!canCreateTopic(ctx, t.name)) return failed(t.name, ErrorCode.TOPIC_AUTHORIZATION_FAILED, 'Authorization failed.');
         try {
           const { partitions, replicationFactor, configs } = plan(t, ctx.broker);
           if (req.validateOnly) {

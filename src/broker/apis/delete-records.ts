@@ -1,12 +1,15 @@
 // DeleteRecords (key 21), v0–2: moves a partition's log start offset forward to
 // the given offset (-1 = the high watermark); whole segments below it are
 // removed. An offset beyond the high watermark is OFFSET_OUT_OF_RANGE.
+// ACLs: DELETE on each topic, else TOPIC_AUTHORIZATION_FAILED.
 import { ApiKey } from '../protocol/apis.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import type { DeleteRecordsRequest } from '../protocol/messages/delete-records-request.js';
 import type { DeleteRecordsResponse } from '../protocol/messages/delete-records-response.js';
 import { errorCodeOf } from '../errors.js';
 import { eachPartition } from './each-partition.js';
+import { AclOperation } from '../acl/types.js';
+import { onTopic } from './authorize.js';
 import type { ApiHandler } from './types.js';
 
 export const deleteRecords: ApiHandler<DeleteRecordsRequest, DeleteRecordsResponse> = {
@@ -30,6 +33,9 @@ export const deleteRecords: ApiHandler<DeleteRecordsRequest, DeleteRecordsRespon
         } catch (err) {
           return { partitionIndex: p.partitionIndex, lowWatermark: -1n, errorCode: errorCodeOf(err) };
         }
+      }, {
+        allowed: (topic) => onTopic(ctx, AclOperation.DELETE, topic),
+        denied: (p) => ({ partitionIndex: p.partitionIndex, lowWatermark: -1n, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED }),
       }),
     };
   },

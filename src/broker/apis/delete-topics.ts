@@ -1,11 +1,14 @@
 // DeleteTopics (key 20), v0–6. v0–5 name topics; v6 names them or gives their ids.
 // The partition directories are removed at once.
+// ACLs: DELETE on each topic, else TOPIC_AUTHORIZATION_FAILED (by id: the topic's name).
 import { ApiKey } from '../protocol/apis.js';
 import { ZERO_UUID } from '../protocol/codec.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import type { DeleteTopicsRequest } from '../protocol/messages/delete-topics-request.js';
 import type { DeleteTopicsResponse, DeletableTopicResult } from '../protocol/messages/delete-topics-response.js';
 import { errorCodeOf, errorMessageOf } from '../errors.js';
+import { AclOperation } from '../acl/types.js';
+import { onTopic } from './authorize.js';
 import type { ApiHandler } from './types.js';
 
 export const deleteTopics: ApiHandler<DeleteTopicsRequest, DeleteTopicsResponse> = {
@@ -22,6 +25,11 @@ export const deleteTopics: ApiHandler<DeleteTopicsRequest, DeleteTopicsResponse>
     const responses: DeletableTopicResult[] = [];
     for (const w of wanted) {
       const topic = w.name !== null ? topics.get(w.name) : topics.getById(w.id);
+      const name = w.name ?? topic?.name;
+      if (name !== undefined && !onTopic(ctx, AclOperation.DELETE, name)) {
+        responses.push({ name: w.name, topicId: w.id, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: null });
+        continue;
+      }
       if (!topic) {
         responses.push({
           name: w.name,

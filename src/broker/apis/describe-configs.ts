@@ -2,6 +2,8 @@
 // Topic configs are reported with their source (topic override, dynamic or
 // static broker default, Kafka's default), broker configs with theirs (see
 // ../broker-configs.ts); synonyms when asked (v1+), types (v3+), as Kafka does.
+// ACLs: DESCRIBE_CONFIGS on the topic (else TOPIC_AUTHORIZATION_FAILED) or, for
+// the broker, on the cluster (else CLUSTER_AUTHORIZATION_FAILED).
 import { ApiKey } from '../protocol/apis.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import type { DescribeConfigsRequest } from '../protocol/messages/describe-configs-request.js';
@@ -12,6 +14,8 @@ import type {
 } from '../protocol/messages/describe-configs-response.js';
 import { configTypeCode, topicConfigDefs } from '../topics/topic-configs.js';
 import { ConfigSource } from '../broker-configs.js';
+import { AclOperation } from '../acl/types.js';
+import { configsDenied } from './authorize.js';
 import type { ApiHandler, BrokerServices } from './types.js';
 
 export const RESOURCE_TOPIC = 2;
@@ -25,6 +29,8 @@ export const describeConfigs: ApiHandler<DescribeConfigsRequest, DescribeConfigs
   handle(req, ctx) {
     const results = req.resources.map((r): DescribeConfigsResult => {
       const base = { resourceType: r.resourceType, resourceName: r.resourceName };
+      const denied = configsDenied(ctx, AclOperation.DESCRIBE_CONFIGS, r.resourceType, r.resourceName);
+      if (denied !== undefined) return { ...base, errorCode: denied, errorMessage: null, configs: [] };
       let entries: DescribeConfigsResourceResult[];
       if (r.resourceType === RESOURCE_TOPIC) {
         const found = topicEntries(ctx.broker, r.resourceName, req.includeSynonyms, ctx.version);

@@ -1,11 +1,14 @@
 // DescribeLogDirs (key 35), v0–4: the broker's one log directory with each
 // partition's size on disk, which is how Kafka's admin tools read sizes. Offset
 // lag is 0 (there are no future replicas). v4 adds the volume's total and usable bytes.
+// ACLs: DESCRIBE on the cluster, else CLUSTER_AUTHORIZATION_FAILED and no dirs.
 import fs from 'node:fs';
 import { ApiKey } from '../protocol/apis.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import type { DescribeLogDirsRequest } from '../protocol/messages/describe-log-dirs-request.js';
 import type { DescribeLogDirsResponse, DescribeLogDirsTopic } from '../protocol/messages/describe-log-dirs-response.js';
+import { AclOperation } from '../acl/types.js';
+import { onCluster } from './authorize.js';
 import type { ApiHandler } from './types.js';
 
 export const describeLogDirs: ApiHandler<DescribeLogDirsRequest, DescribeLogDirsResponse> = {
@@ -15,6 +18,7 @@ export const describeLogDirs: ApiHandler<DescribeLogDirsRequest, DescribeLogDirs
   maxVersion: 4,
   handle(req, ctx) {
     const { topics } = ctx.broker;
+    if (!onCluster(ctx, AclOperation.DESCRIBE)) return { throttleTimeMs: 0, errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, results: [] };
     const wanted = req.topics ?? topics.list().map((t) => ({ topic: t.name, partitions: t.partitions.map((p) => p.index) }));
     const described: DescribeLogDirsTopic[] = [];
     for (const w of wanted) {

@@ -2,11 +2,14 @@
 // partitions of each transactional id asked for; TRANSACTIONAL_ID_NOT_FOUND for
 // unknown (or expired) ids. Group offsets in a transaction are listed as the
 // __consumer_offsets partition of the group, as Kafka shows them.
+// ACLs: DESCRIBE on each transactional id, else TRANSACTIONAL_ID_AUTHORIZATION_FAILED.
 import { ApiKey } from '../protocol/apis.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import type { DescribeTransactionsRequest } from '../protocol/messages/describe-transactions-request.js';
 import type { DescribeTransactionsResponse, TopicData } from '../protocol/messages/describe-transactions-response.js';
 import type { TransactionInfo } from '../txn/transaction-coordinator.js';
+import { AclOperation } from '../acl/types.js';
+import { onTransactionalId } from './authorize.js';
 import type { ApiHandler } from './types.js';
 
 export const describeTransactions: ApiHandler<DescribeTransactionsRequest, DescribeTransactionsResponse> = {
@@ -19,10 +22,11 @@ export const describeTransactions: ApiHandler<DescribeTransactionsRequest, Descr
     return {
       throttleTimeMs: 0,
       transactionStates: req.transactionalIds.map((id) => {
-        const t = txns.describe(id);
+        const allowed = onTransactionalId(ctx, AclOperation.DESCRIBE, id);
+        const t = allowed ? txns.describe(id) : undefined;
         if (!t) {
           return {
-            errorCode: ErrorCode.TRANSACTIONAL_ID_NOT_FOUND,
+            errorCode: allowed ? ErrorCode.TRANSACTIONAL_ID_NOT_FOUND : ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
             transactionalId: id,
             transactionState: '',
             transactionTimeoutMs: 0,

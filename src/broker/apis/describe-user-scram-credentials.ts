@@ -2,6 +2,7 @@
 // iteration counts of each user (never salts or keys). No users (null or empty)
 // means every user that has one. As Kafka: a named user without credentials gets
 // RESOURCE_NOT_FOUND, a user named twice DUPLICATE_RESOURCE.
+// ACLs: DESCRIBE on the cluster, else CLUSTER_AUTHORIZATION_FAILED.
 import { ApiKey } from '../protocol/apis.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import type { DescribeUserScramCredentialsRequest } from '../protocol/messages/describe-user-scram-credentials-request.js';
@@ -10,6 +11,8 @@ import type {
   DescribeUserScramCredentialsResult,
 } from '../protocol/messages/describe-user-scram-credentials-response.js';
 import { scramMechanismId } from '../sasl/scram.js';
+import { AclOperation } from '../acl/types.js';
+import { onCluster } from './authorize.js';
 import type { ApiHandler } from './types.js';
 
 export const describeUserScramCredentials: ApiHandler<DescribeUserScramCredentialsRequest, DescribeUserScramCredentialsResponse> = {
@@ -18,6 +21,9 @@ export const describeUserScramCredentials: ApiHandler<DescribeUserScramCredentia
   minVersion: 0,
   maxVersion: 0,
   handle(req, ctx) {
+    if (!onCluster(ctx, AclOperation.DESCRIBE)) {
+      return { throttleTimeMs: 0, errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, errorMessage: 'Cluster authorization failed.', results: [] };
+    }
     const all = ctx.broker.credentials.describeScram();
     const describe = (user: string): DescribeUserScramCredentialsResult => ({
       user,

@@ -12,6 +12,8 @@
 // - A long poll ends early when its connection closes.
 // - v13+ names topics by id. Fetch sessions (v7+, KIP-227) are not kept: every
 //   answer has session id 0, which tells clients to keep sending full fetches.
+// - ACLs: each topic needs READ; the partitions of one without it get
+//   TOPIC_AUTHORIZATION_FAILED.
 import { ApiKey } from '../protocol/apis.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import type { FetchRequest } from '../protocol/messages/fetch-request.js';
@@ -19,6 +21,8 @@ import type { FetchResponse, FetchableTopicResponse, PartitionData } from '../pr
 import type { Partition } from '../topics/partition.js';
 import { errorCodeOf } from '../errors.js';
 import { BATCH_LENGTH_POS, LAST_OFFSET_DELTA_POS, LOG_OVERHEAD, readInt64 } from '../records/batch.js';
+import { AclOperation } from '../acl/types.js';
+import { onTopic } from './authorize.js';
 import type { ApiHandler, RequestContext } from './types.js';
 
 const READ_COMMITTED = 1;
@@ -68,12 +72,16 @@ function readAll(req: FetchRequest, ctx: RequestContext): ReadOutcome {
   const partitions: Partition[] = [];
   const responses: FetchableTopicResponse[] = req.topics.map((t) => {
     const topic = byId ? broker.topics.getById(t.topicId) : broker.topics.get(t.topic);
-    const unknown = byId ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+    const name = topic?.name ?? t.topic;
+    const unknown = name !== '' && !onTopic(ctx, AclOperation.READ, name)
+      ? ErrorCode.TOPIC_AUTHORIZATION_FAILED
+      : byId ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+    const allowed = unknown !== ErrorCode.TOPIC_AUTHORIZATION_FAILED;
     return {
       topic: t.topic,
       topicId: t.topicId,
       partitions: t.partitions.map((fp): PartitionData => {
-        const partition = topic?.partitions[fp.partition];
+        const partition = allowed ? topic?.partitions[fp.partition] : undefined;
         if (!partition) {
           errors = true;
           return emptyPartition(fp.partition, unknown, -1n, -1n, -1n);

@@ -3,10 +3,14 @@
 // 1 transaction (v1+); share groups (2, v6) are not supported (INVALID_REQUEST).
 // v4+ batches keys in CoordinatorKeys and answers one Coordinator per key;
 // v0–3 answer the single Key in the top-level fields.
+// ACLs: DESCRIBE on the group (else GROUP_AUTHORIZATION_FAILED) or the
+// transactional id (else TRANSACTIONAL_ID_AUTHORIZATION_FAILED) looked up.
 import { ApiKey } from '../protocol/apis.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import type { FindCoordinatorRequest } from '../protocol/messages/find-coordinator-request.js';
 import type { FindCoordinatorResponse } from '../protocol/messages/find-coordinator-response.js';
+import { AclOperation } from '../acl/types.js';
+import { onGroup, onTransactionalId } from './authorize.js';
 import type { ApiHandler } from './types.js';
 
 const KEY_TYPE_GROUP = 0;
@@ -21,11 +25,18 @@ export const findCoordinator: ApiHandler<FindCoordinatorRequest, FindCoordinator
     const { broker, version } = ctx;
     const keyType = version >= 1 ? req.keyType : KEY_TYPE_GROUP;
     const supported = keyType === KEY_TYPE_GROUP || keyType === KEY_TYPE_TRANSACTION;
-    const errorCode = supported ? ErrorCode.NONE : ErrorCode.INVALID_REQUEST;
-    const errorMessage = supported ? null : `Unsupported key type ${keyType}`;
-    const nodeId = supported ? broker.nodeId : -1;
-    const host = supported ? ctx.listener.advertisedHost : '';
-    const port = supported ? ctx.listener.advertisedPort : -1;
+    const answer = (key: string) => {
+      const allowed = !supported || (keyType === KEY_TYPE_GROUP ? onGroup(ctx, AclOperation.DESCRIBE, key) : onTransactionalId(ctx, AclOperation.DESCRIBE, key));
+      const denied = keyType === KEY_TYPE_GROUP ? ErrorCode.GROUP_AUTHORIZATION_FAILED : ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
+      const ok = supported && allowed;
+      return {
+        errorCode: !supported ? ErrorCode.INVALID_REQUEST : allowed ? ErrorCode.NONE : denied,
+        errorMessage: !supported ? `Unsupported key type ${keyType}` : allowed ? null : 'Authorization failed.',
+        nodeId: ok ? broker.nodeId : -1,
+        host: ok ? ctx.listener.advertisedHost : '',
+        port: ok ? ctx.listener.advertisedPort : -1,
+      };
+    };
     if (version >= 4) {
       return {
         throttleTimeMs: 0,
@@ -34,9 +45,9 @@ export const findCoordinator: ApiHandler<FindCoordinatorRequest, FindCoordinator
         nodeId: 0,
         host: '',
         port: 0,
-        coordinators: req.coordinatorKeys.map((key) => ({ key, nodeId, host, port, errorCode, errorMessage })),
+        coordinators: req.coordinatorKeys.map((key) => ({ key, ...answer(key) })),
       };
     }
-    return { throttleTimeMs: 0, errorCode, errorMessage, nodeId, host, port, coordinators: [] };
+    return { throttleTimeMs: 0, ...answer(req.key), coordinators: [] };
   },
 };

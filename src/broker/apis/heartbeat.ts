@@ -3,9 +3,13 @@
 // static instance now owned by another member id, v3+), ILLEGAL_GENERATION
 // (stale generation), REBALANCE_IN_PROGRESS (rejoin now), else NONE — also
 // while the group awaits the leader's assignment.
+// ACLs: READ on the group, else GROUP_AUTHORIZATION_FAILED.
 import { ApiKey } from '../protocol/apis.js';
+import { ErrorCode } from '../protocol/error-codes.js';
 import type { HeartbeatRequest } from '../protocol/messages/heartbeat-request.js';
 import type { HeartbeatResponse } from '../protocol/messages/heartbeat-response.js';
+import { AclOperation } from '../acl/types.js';
+import { onGroup } from './authorize.js';
 import type { ApiHandler } from './types.js';
 
 export const heartbeat: ApiHandler<HeartbeatRequest, HeartbeatResponse> = {
@@ -14,6 +18,7 @@ export const heartbeat: ApiHandler<HeartbeatRequest, HeartbeatResponse> = {
   minVersion: 0,
   maxVersion: 4,
   handle(req, ctx) {
+    if (!onGroup(ctx, AclOperation.READ, req.groupId)) return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED };
     const errorCode = ctx.broker.groups.heartbeat({
       groupId: req.groupId,
       generationId: req.generationId,

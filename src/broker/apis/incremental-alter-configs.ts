@@ -4,12 +4,17 @@
 // resource ("" for the cluster default, or this broker's id) the settings Kafka
 // updates dynamically change (../broker-configs.ts); others are refused with
 // INVALID_REQUEST, as Kafka does.
+// ACLs (both AlterConfigs): ALTER_CONFIGS on the topic (else
+// TOPIC_AUTHORIZATION_FAILED) or, for the broker, on the cluster (else
+// CLUSTER_AUTHORIZATION_FAILED).
 import { ApiKey } from '../protocol/apis.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import type { IncrementalAlterConfigsRequest } from '../protocol/messages/incremental-alter-configs-request.js';
 import type { IncrementalAlterConfigsResponse } from '../protocol/messages/incremental-alter-configs-response.js';
 import { errorCodeOf, errorMessageOf, KafkaError } from '../errors.js';
 import { RESOURCE_BROKER, RESOURCE_TOPIC } from './describe-configs.js';
+import { AclOperation } from '../acl/types.js';
+import { configsDenied } from './authorize.js';
 import type { ApiHandler, RequestContext } from './types.js';
 
 const OPS = ['set', 'delete', 'append', 'subtract'] as const;
@@ -38,6 +43,8 @@ export const incrementalAlterConfigs: ApiHandler<IncrementalAlterConfigsRequest,
 /** Applies one resource's changes and answers for it; shared with AlterConfigs (`replace`: the values not named go). */
 export function alterResource(ctx: RequestContext, resourceType: number, resourceName: string, validateOnly: boolean, changes: () => Change[], replace = false) {
   const base = { resourceType, resourceName };
+  const denied = configsDenied(ctx, AclOperation.ALTER_CONFIGS, resourceType, resourceName);
+  if (denied !== undefined) return { ...base, errorCode: denied as number, errorMessage: null as string | null };
   try {
     if (resourceType === RESOURCE_BROKER) {
       ctx.broker.brokerConfigs.alter(resourceName, changes(), validateOnly, replace);

@@ -41,6 +41,9 @@ import { saslHandshake } from './sasl-handshake.js';
 import { saslAuthenticate } from './sasl-authenticate.js';
 import { describeUserScramCredentials } from './describe-user-scram-credentials.js';
 import { alterUserScramCredentials } from './alter-user-scram-credentials.js';
+import { describeAcls } from './describe-acls.js';
+import { createAcls } from './create-acls.js';
+import { deleteAcls } from './delete-acls.js';
 
 export const handlers: ApiHandler[] = [
   apiVersions,
@@ -84,4 +87,7 @@ export const handlers: ApiHandler[] = [
   saslAuthenticate,
   describeUserScramCredentials,
   alterUserScramCredentials,
+  describeAcls,
+  createAcls,
+  deleteAcls,
 ];

@@ -6,9 +6,13 @@
 // rebalance timeout (the session timeout is used); group.instance.id from v5;
 // ProtocolType answered from v7 (ProtocolName nullable from v7); v9 may tell a
 // rejoining static leader to skip the assignment.
+// ACLs: READ on the group, else GROUP_AUTHORIZATION_FAILED.
 import { ApiKey } from '../protocol/apis.js';
+import { ErrorCode } from '../protocol/error-codes.js';
 import type { JoinGroupRequest } from '../protocol/messages/join-group-request.js';
 import type { JoinGroupResponse } from '../protocol/messages/join-group-response.js';
+import { AclOperation } from '../acl/types.js';
+import { onGroup } from './authorize.js';
 import type { ApiHandler } from './types.js';
 
 export const joinGroup: ApiHandler<JoinGroupRequest, JoinGroupResponse> = {
@@ -18,6 +22,19 @@ export const joinGroup: ApiHandler<JoinGroupRequest, JoinGroupResponse> = {
   maxVersion: 9,
   async handle(req, ctx) {
     const { version } = ctx;
+    if (!onGroup(ctx, AclOperation.READ, req.groupId)) {
+      return {
+        throttleTimeMs: 0,
+        errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED,
+        generationId: -1,
+        protocolType: null,
+        protocolName: version >= 7 ? null : '',
+        leader: '',
+        skipAssignment: false,
+        memberId: req.memberId,
+        members: [],
+      };
+    }
     const result = await ctx.broker.groups.joinGroup({
       groupId: req.groupId,
       memberId: req.memberId,

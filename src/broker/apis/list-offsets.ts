@@ -3,6 +3,7 @@
 // timestamp (v7+), -4 earliest local (= earliest here, v8+). Any other timestamp
 // finds the first offset whose record timestamp is >= it, or -1 when none is.
 // v0 answers in OldStyleOffsets.
+// ACLs: DESCRIBE on each topic, else TOPIC_AUTHORIZATION_FAILED.
 import { ApiKey } from '../protocol/apis.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import type { ListOffsetsRequest } from '../protocol/messages/list-offsets-request.js';
@@ -10,6 +11,8 @@ import type { ListOffsetsResponse, ListOffsetsPartitionResponse } from '../proto
 import type { Partition } from '../topics/partition.js';
 import { errorCodeOf } from '../errors.js';
 import { eachPartition } from './each-partition.js';
+import { AclOperation } from '../acl/types.js';
+import { onTopic } from './authorize.js';
 import type { ApiHandler } from './types.js';
 
 const LATEST = -1n;
@@ -35,6 +38,9 @@ export const listOffsets: ApiHandler<ListOffsetsRequest, ListOffsetsResponse> = 
         } catch (err) {
           return answer(p.partitionIndex, errorCodeOf(err), -1n, -1n, ctx.version);
         }
+      }, {
+        allowed: (topic) => onTopic(ctx, AclOperation.DESCRIBE, topic),
+        denied: (p) => answer(p.partitionIndex, ErrorCode.TOPIC_AUTHORIZATION_FAILED, -1n, -1n, ctx.version),
       }),
     };
   },

@@ -4,6 +4,11 @@
 // topics by id; v12 answers a topic looked up by an unknown id with a null name.
 // Creating a topic touches no partition file and the creations of one request
 // share one topics.json write, so hundreds of new names cost one write.
+// ACLs: listing every topic shows only those the caller may DESCRIBE; a named
+// topic without DESCRIBE gets TOPIC_AUTHORIZATION_FAILED, and an unknown one is
+// auto-created only with CREATE on the cluster or the topic (else
+// TOPIC_AUTHORIZATION_FAILED, as Kafka answers). Authorized operations (v8+) when
+// asked and an authorizer runs.
 import { ApiKey } from '../protocol/apis.js';
 import { ZERO_UUID } from '../protocol/codec.js';
 import { ErrorCode } from '../protocol/error-codes.js';
@@ -12,6 +17,8 @@ import type { MetadataResponse, MetadataResponseTopic } from '../protocol/messag
 import type { Topic } from '../topics/topic-manager.js';
 import { errorCodeOf } from '../errors.js';
 import { LEADER_EPOCH } from './offset-for-leader-epoch.js';
+import { AclOperation, CLUSTER_RESOURCE, ResourceType } from '../acl/types.js';
+import { authorizedOperations, canCreateTopic, onTopic } from './authorize.js';
 import { OPS_UNKNOWN, type ApiHandler, type RequestContext } from './types.js';
 
 export const metadata: ApiHandler<MetadataRequest, MetadataResponse> = {
@@ -24,7 +31,7 @@ export const metadata: ApiHandler<MetadataRequest, MetadataResponse> = {
     const topics: MetadataResponseTopic[] = [];
     if (req.topics === null || (version === 0 && req.topics.length === 0)) {
       // null (v1+) or empty (v0) means every topic
-      for (const t of broker.topics.list()) topics.push(describeTopic(t, broker.nodeId));
+      for (const t of broker.topics.list()) if (onTopic(ctx, AclOperation.DESCRIBE, t.name)) topics.push(describeTopic(t, broker.nodeId));
     } else {
       const allowAuto = version < 4 || req.allowAutoTopicCreation;
       // All at once: the creations of one request share a single topics.json write.
@@ -35,8 +42,12 @@ export const metadata: ApiHandler<MetadataRequest, MetadataResponse> = {
       brokers: [{ nodeId: broker.nodeId, host: ctx.listener.advertisedHost, port: ctx.listener.advertisedPort, rack: null }],
       clusterId: broker.topics.clusterId,
       controllerId: broker.nodeId,
-      topics,
-      clusterAuthorizedOperations: OPS_UNKNOWN,
+      topics: topics.map((t) =>
+        t.errorCode === ErrorCode.NONE && t.name !== null
+          ? { ...t, topicAuthorizedOperations: authorizedOperations(ctx, version >= 8 && req.includeTopicAuthorizedOperations, ResourceType.TOPIC, t.name, OPS_UNKNOWN) }
+          : t,
+      ),
+      clusterAuthorizedOperations: authorizedOperations(ctx, version >= 8 && version <= 10 && req.includeClusterAuthorizedOperations, ResourceType.CLUSTER, CLUSTER_RESOURCE, OPS_UNKNOWN),
     };
   },
 };
@@ -45,9 +56,14 @@ async function lookup(name: string | null, topicId: string, allowAuto: boolean, 
   const { broker } = ctx;
   if (name === null) {
     const byId = broker.topics.getById(topicId);
+    if (byId && !onTopic(ctx, AclOperation.DESCRIBE, byId.name)) return errorTopic(null, topicId, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
     return byId ? describeTopic(byId, broker.nodeId) : errorTopic(null, topicId, ErrorCode.UNKNOWN_TOPIC_ID);
   }
+  if (!onTopic(ctx, AclOperation.DESCRIBE, name)) return errorTopic(name, ZERO_UUID, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
   let topic = broker.topics.get(name);
+  if (!topic && allowAuto && broker.config.autoCreateTopics && !canCreateTopic(ctx, name)) {
+    return errorTopic(name, ZERO_UUID, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+  }
   if (!topic && allowAuto) {
     try {
       topic = await broker.autoCreate(name);

@@ -9,10 +9,16 @@
 // OFFSET_METADATA_TOO_LARGE. v9 answers GROUP_ID_NOT_FOUND for an unknown group
 // with a generation (older versions ILLEGAL_GENERATION). The v1 commit
 // timestamp and v2–4 retention time are ignored: offsets do not expire.
+// ACLs: READ on the group (else every partition GROUP_AUTHORIZATION_FAILED) and
+// READ on each topic (else its partitions TOPIC_AUTHORIZATION_FAILED; the others
+// are committed).
 import { ApiKey } from '../protocol/apis.js';
+import { ErrorCode } from '../protocol/error-codes.js';
 import type { OffsetCommitRequest } from '../protocol/messages/offset-commit-request.js';
 import type { OffsetCommitResponse } from '../protocol/messages/offset-commit-response.js';
 import type { OffsetCommitEntry } from '../groups/types.js';
+import { AclOperation } from '../acl/types.js';
+import { onGroup, onTopic } from './authorize.js';
 import type { ApiHandler } from './types.js';
 
 export const offsetCommit: ApiHandler<OffsetCommitRequest, OffsetCommitResponse> = {
@@ -22,8 +28,15 @@ export const offsetCommit: ApiHandler<OffsetCommitRequest, OffsetCommitResponse>
   maxVersion: 9,
   async handle(req, ctx) {
     const { version } = ctx;
+    const respond = (code: (topic: string) => number) => ({
+      throttleTimeMs: 0,
+      topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: code(t.name) })) })),
+    });
+    if (!onGroup(ctx, AclOperation.READ, req.groupId)) return respond(() => ErrorCode.GROUP_AUTHORIZATION_FAILED);
+    const denied = new Set(req.topics.filter((t) => !onTopic(ctx, AclOperation.READ, t.name)).map((t) => t.name));
     const entries: OffsetCommitEntry[] = [];
     for (const t of req.topics) {
+      if (denied.has(t.name)) continue;
       for (const p of t.partitions) {
         entries.push({
           topic: t.name,
@@ -45,7 +58,10 @@ export const offsetCommit: ApiHandler<OffsetCommitRequest, OffsetCommitResponse>
       throttleTimeMs: 0,
       topics: req.topics.map((t) => ({
         name: t.name,
-        partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: results[i++]!.errorCode })),
+        partitions: t.partitions.map((p) => ({
+          partitionIndex: p.partitionIndex,
+          errorCode: denied.has(t.name) ? ErrorCode.TOPIC_AUTHORIZATION_FAILED : results[i++]!.errorCode,
+        })),
       })),
     };
   },

@@ -16,6 +16,11 @@
 // (INVALID_RECORD), a CreateTime topic records outside
 // message.timestamp.difference.max.ms (INVALID_TIMESTAMP), each one named in
 // record_errors (record-errors.ts).
+//
+// ACLs: a transactional producer needs WRITE on its transactional id (else every
+// partition gets TRANSACTIONAL_ID_AUTHORIZATION_FAILED), each topic WRITE (else
+// TOPIC_AUTHORIZATION_FAILED), and a topic is auto-created only with CREATE on the
+// cluster or the topic.
 import { ApiKey } from '../protocol/apis.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import type { ProduceRequest, PartitionProduceData } from '../protocol/messages/produce-request.js';
@@ -26,6 +31,8 @@ import type { Topic } from '../topics/topic-manager.js';
 import type { Partition } from '../topics/partition.js';
 import type { TransactionCoordinator } from '../txn/transaction-coordinator.js';
 import { rejectedRecords } from './record-errors.js';
+import { AclOperation } from '../acl/types.js';
+import { canCreateTopic, onTopic, onTransactionalId } from './authorize.js';
 import type { ApiHandler, RequestContext } from './types.js';
 
 const NO_LEADER = { leaderId: -1, leaderEpoch: -1 };
@@ -39,20 +46,25 @@ export const produce: ApiHandler<ProduceRequest, ProduceResponse> = {
     if (req.acks !== 0 && req.acks !== 1 && req.acks !== -1) {
       return answer(req, ctx, req.topicData.map((t) => errorTopic(t.name, t.partitionData, ErrorCode.INVALID_REQUIRED_ACKS)));
     }
+    if (req.transactionalId !== null && !onTransactionalId(ctx, AclOperation.WRITE, req.transactionalId)) {
+      return answer(req, ctx, req.topicData.map((t) => errorTopic(t.name, t.partitionData, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED)));
+    }
+    const denied = new Set(req.topicData.filter((t) => !onTopic(ctx, AclOperation.WRITE, t.name)).map((t) => t.name));
     // Topics that must be auto-created first make this request asynchronous.
-    const missing = req.topicData.filter((t) => !ctx.broker.topics.get(t.name)).map((t) => t.name);
+    const missing = req.topicData.filter((t) => !denied.has(t.name) && !ctx.broker.topics.get(t.name) && canCreateTopic(ctx, t.name)).map((t) => t.name);
     if (missing.length > 0 && ctx.broker.config.autoCreateTopics) {
       return Promise.all(missing.map((name) => ctx.broker.autoCreate(name).catch(() => undefined))).then(() =>
-        appendAll(req, ctx),
+        appendAll(req, ctx, denied),
       );
     }
-    return appendAll(req, ctx);
+    return appendAll(req, ctx, denied);
   },
 };
 
-function appendAll(req: ProduceRequest, ctx: RequestContext): Promise<ProduceResponse | null> | ProduceResponse | null {
+function appendAll(req: ProduceRequest, ctx: RequestContext, denied: ReadonlySet<string>): Promise<ProduceResponse | null> | ProduceResponse | null {
   const toFlush: Partition[] = [];
   const responses: TopicProduceResponse[] = req.topicData.map((t) => {
+    if (denied.has(t.name)) return errorTopic(t.name, t.partitionData, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
     const topic = ctx.broker.topics.get(t.name);
     if (!topic) return errorTopic(t.name, t.partitionData, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
     return {

@@ -6,6 +6,7 @@ import type { Connection } from '../server/connection.js';
 import type { SecurityProtocol } from '../listeners.js';
 import type { SaslSession } from '../sasl/session.js';
 import type { CredentialStore } from '../sasl/credentials.js';
+import type { Authorizer } from '../acl/authorizer.js';
 import type { PartitionBudget } from '../partition-budget.js';
 import type { Topic, TopicManager } from '../topics/topic-manager.js';
 import type { TransactionCoordinator } from '../txn/transaction-coordinator.js';
@@ -22,6 +23,8 @@ export interface BrokerServices {
   readonly port: number;
   /** SASL users by mechanism (SCRAM ones managed by Describe/AlterUserScramCredentials). */
   readonly credentials: CredentialStore;
+  /** ACLs and whether they are enforced. */
+  readonly authorizer: Authorizer;
   /** Topics, partitions and their logs. */
   readonly topics: TopicManager;
   /** The caps on partitions per request and per broker (CreateTopics, CreatePartitions, auto-creation). */

@@ -50,6 +50,12 @@ import { readEndTxnRequest, writeEndTxnRequest } from './messages/end-txn-reques
 import { readEndTxnResponse, writeEndTxnResponse } from './messages/end-txn-response.js';
 import { readTxnOffsetCommitRequest, writeTxnOffsetCommitRequest } from './messages/txn-offset-commit-request.js';
 import { readTxnOffsetCommitResponse, writeTxnOffsetCommitResponse } from './messages/txn-offset-commit-response.js';
+import { readDescribeAclsRequest, writeDescribeAclsRequest } from './messages/describe-acls-request.js';
+import { readDescribeAclsResponse, writeDescribeAclsResponse } from './messages/describe-acls-response.js';
+import { readCreateAclsRequest, writeCreateAclsRequest } from './messages/create-acls-request.js';
+import { readCreateAclsResponse, writeCreateAclsResponse } from './messages/create-acls-response.js';
+import { readDeleteAclsRequest, writeDeleteAclsRequest } from './messages/delete-acls-request.js';
+import { readDeleteAclsResponse, writeDeleteAclsResponse } from './messages/delete-acls-response.js';
 import { readDescribeConfigsRequest, writeDescribeConfigsRequest } from './messages/describe-configs-request.js';
 import { readDescribeConfigsResponse, writeDescribeConfigsResponse } from './messages/describe-configs-response.js';
 import { readAlterConfigsRequest, writeAlterConfigsRequest } from './messages/alter-configs-request.js';
@@ -342,6 +348,24 @@ export const apis: { readonly [apiKey: number]: ApiDescriptor | undefined } = {
     flexibleVersions: 3, latestVersionUnstable: false, listeners: ['zkBroker', 'broker'],
     readRequest: readTxnOffsetCommitRequest, writeRequest: writeTxnOffsetCommitRequest,
     readResponse: readTxnOffsetCommitResponse, writeResponse: writeTxnOffsetCommitResponse,
+  },
+  29: {
+    key: 29, name: 'DescribeAcls', minVersion: 0, maxVersion: 3,
+    flexibleVersions: 2, latestVersionUnstable: false, listeners: ['zkBroker', 'broker', 'controller'],
+    readRequest: readDescribeAclsRequest, writeRequest: writeDescribeAclsRequest,
+    readResponse: readDescribeAclsResponse, writeResponse: writeDescribeAclsResponse,
+  },
+  30: {
+    key: 30, name: 'CreateAcls', minVersion: 0, maxVersion: 3,
+    flexibleVersions: 2, latestVersionUnstable: false, listeners: ['zkBroker', 'broker', 'controller'],
+    readRequest: readCreateAclsRequest, writeRequest: writeCreateAclsRequest,
+    readResponse: readCreateAclsResponse, writeResponse: writeCreateAclsResponse,
+  },
+  31: {
+    key: 31, name: 'DeleteAcls', minVersion: 0, maxVersion: 3,
+    flexibleVersions: 2, latestVersionUnstable: false, listeners: ['zkBroker', 'broker', 'controller'],
+    readRequest: readDeleteAclsRequest, writeRequest: writeDeleteAclsRequest,
+    readResponse: readDeleteAclsResponse, writeResponse: writeDeleteAclsResponse,
   },
   32: {
     key: 32, name: 'DescribeConfigs', minVersion: 0, maxVersion: 4,

@@ -5,6 +5,7 @@
 // keys only, never a password. Replaced atomically (temp file, fsync, rename).
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomically } from '../atomic-file.js';
 import type { CredentialStore } from './credentials.js';
 import { SCRAM_MECHANISMS, type ScramCredential, type ScramMechanism } from './scram.js';
 
@@ -40,7 +41,7 @@ export function attachCredentialsFile(store: CredentialStore, file: string): voi
   }
   store.onScramChange = (user, mechanism, credential) => {
     (changes[user] ??= {})[mechanism] = credential ? encode(credential) : null;
-    writeAtomically(file, JSON.stringify({ version: 1, changes }));
+    writeFileAtomically(file, JSON.stringify({ version: 1, changes }));
   };
 }
 
@@ -75,16 +76,3 @@ const decode = (mechanism: ScramMechanism, s: StoredCredential): ScramCredential
   storedKey: Buffer.from(s.storedKey, 'base64'),
   serverKey: Buffer.from(s.serverKey, 'base64'),
 });
-
-function writeAtomically(file: string, text: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp`;
-  const fd = fs.openSync(tmp, 'w', 0o600);
-  try {
-    fs.writeSync(fd, text);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
-}

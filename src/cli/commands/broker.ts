@@ -25,6 +25,9 @@ const HELP = `Usage: tributary broker [options]
   --tls-key <pem>    its private key (PEM file, or BROKER_TLS_KEY)
   --tls-ca <pem>     CA that client certificates must be signed by (or BROKER_TLS_CA)
   --tls-client-auth  require client certificates (mutual TLS; needs --tls-ca; or BROKER_TLS_CLIENT_AUTH=true)
+  --authorizer       enforce ACLs (CreateAcls/DescribeAcls/DeleteAcls manage them; kept in the
+                     data dir); --config super.users=User:admin;User:ops and
+                     --config allow.everyone.if.no.acl.found=true as in Kafka
   --data-dir <dir>   where topics are stored (default ./data/broker, or DATA_DIR/broker)
   --partitions <n>   partitions of auto-created topics (default 1)
   --no-auto-create   refuse to create topics on first use
@@ -48,6 +51,7 @@ export async function brokerCommand(argv: string[]): Promise<number> {
       'tls-key': { type: 'string' },
       'tls-ca': { type: 'string' },
       'tls-client-auth': { type: 'boolean' },
+      authorizer: { type: 'boolean' },
       'data-dir': { type: 'string' },
       partitions: { type: 'string' },
       'no-auto-create': { type: 'boolean' },
@@ -89,6 +93,7 @@ export async function brokerCommand(argv: string[]): Promise<number> {
     defaultPartitions: values.partitions !== undefined ? partitions : (settings.defaultPartitions ?? partitions),
     autoCreateTopics: values['no-auto-create'] ? false : (settings.autoCreateTopics ?? true),
     flushPolicy,
+    authorizer: values.authorizer ? true : settings.authorizer,
     log: (level, msg, extra) => logger[level](extra ?? {}, msg),
   });
   const on = broker.listeners.map((l) => (broker.listeners.length === 1 && l.securityProtocol === 'PLAINTEXT' ? l.address : `${l.name}://${l.address}`));
