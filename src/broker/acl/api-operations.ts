@@ -21,6 +21,8 @@ export const apiRequirements: Readonly<Record<string, readonly Requirement[]>> =
   Produce: [r('WRITE', 'Topic'), r('WRITE', 'TransactionalId', 'transactional producers'), r('CREATE', 'Cluster', 'auto-creation, or CREATE on the topic')],
   Fetch: [r('READ', 'Topic')],
   ListOffsets: [r('DESCRIBE', 'Topic')],
+  OffsetForLeaderEpoch: [r('DESCRIBE', 'Topic')],
+  DescribeTopicPartitions: [r('DESCRIBE', 'Topic', 'lists only those; a named one TOPIC_AUTHORIZATION_FAILED')],
   CreateTopics: [r('CREATE', 'Cluster', 'or CREATE on the topic')],
   DeleteTopics: [r('DELETE', 'Topic')],
   DeleteRecords: [r('DELETE', 'Topic')],

@@ -7,6 +7,8 @@
 // unknown topics answer UNKNOWN_TOPIC_OR_PARTITION (INVALID_TOPIC_EXCEPTION for
 // an invalid name); a cursor naming a topic not in the list, or a negative
 // partition, is INVALID_REQUEST for every named topic.
+// ACLs: DESCRIBE on each topic; a listing leaves the others out, a named one
+// answers TOPIC_AUTHORIZATION_FAILED (as Metadata does).
 import { ApiKey } from '../protocol/apis.js';
 import { ZERO_UUID } from '../protocol/codec.js';
 import { ErrorCode } from '../protocol/error-codes.js';
@@ -19,6 +21,8 @@ import type {
 import { validateTopicName } from '../topics/topic-manager.js';
 import { LEADER_EPOCH } from './offset-for-leader-epoch.js';
 import { OPS_UNKNOWN, type ApiHandler } from './types.js';
+import { AclOperation } from '../acl/types.js';
+import { onTopic } from './authorize.js';
 
 /** Kafka's max.request.partition.size.limit default: the most partitions one response holds. */
 const MAX_PARTITIONS = 2000;
@@ -40,7 +44,8 @@ export const describeTopicPartitions: ApiHandler<DescribeTopicPartitionsRequest,
         nextCursor: null,
       };
     }
-    const names = (fetchAll ? manager.list().map((t) => t.name) : [...named]).sort().filter((n) => !cursor || n >= cursor.topicName);
+    const visible = (n: string) => !fetchAll || onTopic(ctx, AclOperation.DESCRIBE, n);
+    const names = (fetchAll ? manager.list().map((t) => t.name) : [...named]).sort().filter((n) => (!cursor || n >= cursor.topicName) && visible(n));
     let remaining = Math.max(Math.min(MAX_PARTITIONS, req.responsePartitionLimit), 1);
     const topics: DescribeTopicPartitionsResponseTopic[] = [];
     let nextCursor: DescribeTopicPartitionsResponse['nextCursor'] = null;
@@ -48,6 +53,10 @@ export const describeTopicPartitions: ApiHandler<DescribeTopicPartitionsRequest,
       if (remaining === 0) {
         nextCursor = { topicName: name, partitionIndex: 0 };
         break;
+      }
+      if (!onTopic(ctx, AclOperation.DESCRIBE, name)) {
+        topics.push(emptyTopic(name, ErrorCode.TOPIC_AUTHORIZATION_FAILED));
+        continue;
       }
       const topic = manager.get(name);
       if (!topic) {

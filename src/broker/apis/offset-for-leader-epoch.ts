@@ -6,12 +6,15 @@
 // where epoch 0 begins; -1 and epochs above 0 are unknown (epoch -1, offset -1,
 // no error). A CurrentLeaderEpoch (v2+, -1 = not given) below 0's is
 // FENCED_LEADER_EPOCH, above it UNKNOWN_LEADER_EPOCH.
+// ACLs: DESCRIBE on the topic (else TOPIC_AUTHORIZATION_FAILED per partition).
 import { ApiKey } from '../protocol/apis.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import type { OffsetForLeaderEpochRequest } from '../protocol/messages/offset-for-leader-epoch-request.js';
 import type { EpochEndOffset, OffsetForLeaderEpochResponse } from '../protocol/messages/offset-for-leader-epoch-response.js';
 import type { Partition } from '../topics/partition.js';
 import type { ApiHandler } from './types.js';
+import { AclOperation } from '../acl/types.js';
+import { onTopic } from './authorize.js';
 
 /** The one leader epoch of every partition (what Metadata answers as leader_epoch). */
 export const LEADER_EPOCH = 0;
@@ -28,9 +31,14 @@ export const offsetForLeaderEpoch: ApiHandler<OffsetForLeaderEpochRequest, Offse
       throttleTimeMs: 0,
       topics: req.topics.map((t) => {
         const topic = ctx.broker.topics.get(t.topic);
+        const allowed = onTopic(ctx, AclOperation.DESCRIBE, t.topic);
         return {
           topic: t.topic,
-          partitions: t.partitions.map((p) => endOffset(p.partition, topic?.partitions[p.partition], p.currentLeaderEpoch, p.leaderEpoch)),
+          partitions: t.partitions.map((p) =>
+            allowed
+              ? endOffset(p.partition, topic?.partitions[p.partition], p.currentLeaderEpoch, p.leaderEpoch)
+              : { errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, partition: p.partition, leaderEpoch: UNDEFINED_EPOCH, endOffset: UNDEFINED_EPOCH_OFFSET },
+          ),
         };
       }),
     };
