@@ -1,7 +1,7 @@
 // Calls to the server's JSON API: the key on every call, the project's error
 // body ({statusCode, error, message, field?}) turned into an ApiError whose
-// message a form can show, and a 401 raising the key prompt.
-import { authHeaders, keyNeeded } from './key.ts';
+// message a form can show, and a 401 (or a 403 for a wrong key) raising the key prompt.
+import { authHeaders, keyAnswer, keyNeeded } from './key.ts';
 
 /** Where the console's API lives; `consoleApi('topics')` is /api/console/topics. */
 export const CONSOLE_API = '/api/console/';
@@ -48,7 +48,7 @@ export async function request<T>(path: string, init: { method?: string; body?: u
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
     signal: init.signal,
   });
-  if (res.status === 401) keyNeeded();
+  if (keyAnswer(res.status)) keyNeeded();
   if (!res.ok) throw await errorOf(res);
   if (res.status === 204) return undefined as T;
   const text = await res.text();

@@ -34,6 +34,14 @@ export function setApiKey(key: string | null): void {
   emit();
 }
 
+/**
+ * Whether an answer's status means the key is missing (401) or was refused
+ * (403 while a key is set: the server's answer to a wrong one).
+ */
+export function keyAnswer(status: number): boolean {
+  return status === 401 || (status === 403 && read() !== null);
+}
+
 /** Called on a 401: the shell shows the prompt. */
 export function keyNeeded(): void {
   if (needed) return;

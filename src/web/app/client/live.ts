@@ -5,7 +5,7 @@
 // 404 ends the stream, as the server does: what is gone will not come back). A
 // dropped stream is reopened with a growing delay (reset by the next event);
 // close() ends it for good (a view calls it when it unmounts).
-import { authHeaders, keyNeeded, onKeyChange } from './key.ts';
+import { authHeaders, keyAnswer, keyNeeded, onKeyChange } from './key.ts';
 import { ApiError, CONSOLE_API, errorOf } from './http.ts';
 
 export interface LiveOptions {
@@ -81,7 +81,7 @@ export function openLive<T>(path: string, onData: (value: T) => void, options: L
     if (closed) return;
     try {
       const res = await fetch(liveUrl(path), { headers: { Accept: 'text/event-stream', ...authHeaders() }, signal: controller.signal, cache: 'no-store' });
-      if (res.status === 401) {
+      if (keyAnswer(res.status)) {
         keyNeeded();
         // Try again once a key is entered, not in a loop.
         waitingForKey = onKeyChange(() => {

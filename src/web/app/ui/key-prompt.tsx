@@ -1,5 +1,6 @@
-// Asks for the API key when the server answered 401 (API_KEYS is set): the key
-// goes to localStorage and every view fetches again with it.
+// Asks for the API key when the server answered 401, or 403 to the key given
+// (API_KEYS is set): the key goes to localStorage and every view fetches again
+// with it.
 import { useState } from 'preact/hooks';
 import { apiKey, setApiKey } from '../client/key.ts';
 
