@@ -5,7 +5,8 @@
 // load) is rebuilt first when missing or older than its sources (build-web.mjs).
 // Extra arguments narrow the run: `npm test -- test/broker/log` runs
 // the files under that folder. --test-force-exit ends a file once its tests are
-// done even if a client left a handle open.
+// done even if a client left a handle open (test-exit.mjs lets its last results
+// reach the runner first).
 //
 // Every test has a time limit (TEST_TIMEOUT ms, default 120 s, set in each test
 // process by scripts/test-timeout.mjs): a test that hangs fails with its name
@@ -49,7 +50,7 @@ const concurrency = positiveInt('TEST_CONCURRENCY', 2);
 const started = process.hrtime.bigint();
 const result = spawnSync(
   process.execPath,
-  ['--enable-source-maps', '--import', new URL('./test-timeout.mjs', import.meta.url).href, '--test', '--test-force-exit', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files.map(compiled)],
+  ['--enable-source-maps', '--import', new URL('./test-timeout.mjs', import.meta.url).href, '--import', new URL('./test-exit.mjs', import.meta.url).href, '--test', '--test-force-exit', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files.map(compiled)],
   { stdio: 'inherit', env: { ...process.env, TEST_TIMEOUT: String(timeout) } },
 );
 removeTests();
