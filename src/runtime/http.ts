@@ -7,7 +7,7 @@ import { mergeAsyncApi } from '../http/asyncapi.js';
 import { buildHttpServer, within, type HttpServer } from '../http/server.js';
 import type { HttpAccess } from '../http/access.js';
 import type { Service, ServiceContext } from '../services/service.js';
-import { createAdmin } from '../stream/kafka.js';
+import { createConsoleAdmin } from '../web/api/console.js';
 import { consoleRoutes } from '../web/api/routes.js';
 import { rootRoute } from '../web/api/static.js';
 
@@ -23,7 +23,8 @@ export interface ApiServerOptions {
 
 export async function buildApiServer(options: ApiServerOptions): Promise<HttpServer> {
   const { services, ctx } = options;
-  const admin = createAdmin(ctx.kafka);
+  // One admin client for /readyz and the console's views.
+  const admin = createConsoleAdmin(ctx.kafka);
   const database = async () => {
     const db = await within(ctx.database(), 10_000);
     await within(db.ping(), 3000);
@@ -48,14 +49,15 @@ export async function buildApiServer(options: ApiServerOptions): Promise<HttpSer
       database,
     },
   });
-  http.addHook('onClose', async () => {
-    await admin.close().catch(() => {});
-  });
 
   http.get('/asyncapi.json', { schema: { tags: ['system'], summary: 'AsyncAPI 3.0 document of every topic and agent', hide: true } }, async () =>
     mergeAsyncApi(services.map((s) => s.app.asyncApi({ title: s.name, description: s.description }))),
   );
-  const { page } = await consoleRoutes(http, { kafka: ctx.kafka, services, database, metrics: ctx.metrics, authRequired: (options.access?.apiKeys.length ?? 0) > 0 });
+  const { page } = await consoleRoutes(http, { kafka: ctx.kafka, admin, services, database, metrics: ctx.metrics, authRequired: (options.access?.apiKeys.length ?? 0) > 0 });
+  // Registered after the console's, which uses the client until it closes.
+  http.addHook('onClose', async () => {
+    await admin.close().catch(() => {});
+  });
   rootRoute(http, page, () => ({
     name: 'Tributary',
     systems: services.map((s) => ({ name: s.name, description: s.description })),

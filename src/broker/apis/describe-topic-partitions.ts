@@ -54,7 +54,8 @@ export const describeTopicPartitions: ApiHandler<DescribeTopicPartitionsRequest,
         nextCursor = { topicName: name, partitionIndex: 0 };
         break;
       }
-      if (!onTopic(ctx, AclOperation.DESCRIBE, name)) {
+      // A listing already left out what is not visible; only a named topic is checked here.
+      if (!fetchAll && !onTopic(ctx, AclOperation.DESCRIBE, name)) {
         topics.push(emptyTopic(name, ErrorCode.TOPIC_AUTHORIZATION_FAILED));
         continue;
       }

@@ -9,9 +9,16 @@ import { HttpError } from '../../http/errors.js';
 import { Sampler } from './sampler.js';
 import type { ClusterSnapshot, TopicState } from './snapshot.js';
 import type { ConsoleSource } from './source.js';
+import type { KafkaConfig } from '../../stream/kafka-config.js';
+
+/** An admin client for views: one that cannot reach the cluster says so within a second rather than after the client's three tries. */
+export function createConsoleAdmin(kafka: KafkaConfig): KafkaAdmin {
+  return createAdmin(kafka, { retries: 1, retryDelay: 250 });
+}
 
 export class Console {
   readonly admin: KafkaAdmin;
+  private readonly ownsAdmin: boolean;
   readonly sampler: Sampler;
   readonly services: Service[];
   private consumerClient: RawConsumer | undefined;
@@ -19,8 +26,8 @@ export class Console {
   private declared: Map<string, KnownTopic> | undefined;
 
   constructor(readonly source: ConsoleSource) {
-    // A view that cannot reach the cluster says so within a second rather than after the client's three tries.
-    this.admin = createAdmin(source.kafka, { retries: 1, retryDelay: 250 });
+    this.ownsAdmin = source.admin === undefined;
+    this.admin = source.admin ?? createConsoleAdmin(source.kafka);
     this.sampler = new Sampler(this.admin, source.sampling);
     this.services = source.services ?? [];
   }
@@ -59,7 +66,7 @@ export class Console {
     this.consumerClient = undefined;
     this.producerClient = undefined;
     await Promise.all([
-      this.admin.close().catch(() => {}),
+      this.ownsAdmin ? this.admin.close().catch(() => {}) : undefined,
       consumer ? closeForce(consumer) : undefined,
       producer?.close().catch(() => {}),
     ]);

@@ -5,10 +5,13 @@
 // services' declarations only.
 import type { Service } from '../../services/service.js';
 import type { KafkaConfig } from '../../stream/kafka-config.js';
+import type { KafkaAdmin } from '../../stream/kafka.js';
 import type { Metrics } from '../../http/metrics.js';
 
 export interface ConsoleSource {
   kafka: KafkaConfig;
+  /** An admin client the process already holds (the API's readiness check): used, not closed. Absent: the console opens its own. */
+  admin?: KafkaAdmin;
   /** The systems, running or only declared; default none. */
   services?: Service[];
   /** The services are declarations only (`tributary console`): graphs and decoding, no panels, no systems in the overview. */
