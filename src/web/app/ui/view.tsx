@@ -51,6 +51,33 @@ export function TableBox(props: { children: ComponentChildren }) {
   return <div class="table-box">{props.children}</div>;
 }
 
+/** A column's heading; a column of figures is right-aligned (class "num"). */
+export type Column = string | { label: string; num: true };
+
+/** The views' table: the headings, then its rows (the children), in a TableBox. */
+export function Table(props: { columns: Column[]; class?: string; children: ComponentChildren }) {
+  return (
+    <TableBox>
+      <table class={props.class}>
+        <thead>
+          <tr>
+            {props.columns.map((c, i) =>
+              typeof c === 'string' ? (
+                <th key={i}>{c === '' ? null : c}</th>
+              ) : (
+                <th key={i} class="num">
+                  {c.label}
+                </th>
+              ),
+            )}
+          </tr>
+        </thead>
+        <tbody>{props.children}</tbody>
+      </table>
+    </TableBox>
+  );
+}
+
 export function Empty(props: { children: ComponentChildren }) {
   return <p class="empty">{props.children}</p>;
 }

@@ -9,7 +9,7 @@ import { consoleApi } from '../client/http.ts';
 import { href, navigate } from '../router.ts';
 import { num, preview, rate, time } from '../ui/format.ts';
 import { Link } from '../ui/link.tsx';
-import { Card, Empty, ErrorLine, TableBox, View } from '../ui/view.tsx';
+import { Card, Empty, ErrorLine, Table, View } from '../ui/view.tsx';
 import { edgePath, layout, NODE_H, NODE_W } from './graph-layout.ts';
 
 type System = GraphData['systems'][number];
@@ -186,44 +186,27 @@ function Letters({ dlq }: { dlq: DeadLetterTopicSummary }) {
       {page.data && letters.length === 0 ? (
         <Empty>No letter.</Empty>
       ) : (
-        <TableBox>
-          <table>
-            <thead>
-              <tr>
-                <th class="num">Partition</th>
-                <th class="num">Offset</th>
-                <th>Failed at</th>
-                <th>Key</th>
-                <th>Error</th>
-                <th class="num">Attempts</th>
-                <th>Source</th>
-                <th>Value</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {letters.map((m) => (
-                <tr key={`${m.partition}:${m.offset}`} data-testid="dlq-row" data-partition={m.partition} data-offset={m.offset}>
-                  <td class="num">{m.partition}</td>
-                  <td class="num">{m.offset}</td>
-                  <td>{time(m.failedAt ?? m.timestamp)}</td>
-                  <td class="mono">{m.key.format === 'null' ? <span class="muted">null</span> : preview(m.key.value, 40)}</td>
-                  <td class="wrap">
-                    {m.errorType ? <span class="badge poor">{m.errorType}</span> : null} {m.error ?? <span class="muted">–</span>}
-                  </td>
-                  <td class="num">{num(m.attempts)}</td>
-                  <td>{m.source ? `${m.source.topic}[${m.source.partition}]@${m.source.offset}` : '–'}</td>
-                  <td class="mono">{preview(m.value.value, 60)}</td>
-                  <td>
-                    <button type="button" class="small" data-testid="replay" disabled={replay.busy} onClick={() => void replay.run({ partition: m.partition, offset: m.offset })}>
-                      Replay
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableBox>
+        <Table columns={[{ label: 'Partition', num: true }, { label: 'Offset', num: true }, 'Failed at', 'Key', 'Error', { label: 'Attempts', num: true }, 'Source', 'Value', '']}>
+          {letters.map((m) => (
+            <tr key={`${m.partition}:${m.offset}`} data-testid="dlq-row" data-partition={m.partition} data-offset={m.offset}>
+              <td class="num">{m.partition}</td>
+              <td class="num">{m.offset}</td>
+              <td>{time(m.failedAt ?? m.timestamp)}</td>
+              <td class="mono">{m.key.format === 'null' ? <span class="muted">null</span> : preview(m.key.value, 40)}</td>
+              <td class="wrap">
+                {m.errorType ? <span class="badge poor">{m.errorType}</span> : null} {m.error ?? <span class="muted">–</span>}
+              </td>
+              <td class="num">{num(m.attempts)}</td>
+              <td>{m.source ? `${m.source.topic}[${m.source.partition}]@${m.source.offset}` : '–'}</td>
+              <td class="mono">{preview(m.value.value, 60)}</td>
+              <td>
+                <button type="button" class="small" data-testid="replay" disabled={replay.busy} onClick={() => void replay.run({ partition: m.partition, offset: m.offset })}>
+                  Replay
+                </button>
+              </td>
+            </tr>
+          ))}
+        </Table>
       )}
     </div>
   );

@@ -10,7 +10,7 @@ import { href } from '../router.ts';
 import { TimeChart } from '../ui/chart.tsx';
 import { duration, localInput, num } from '../ui/format.ts';
 import { Link } from '../ui/link.tsx';
-import { Card, Empty, ErrorLine, Stat, TableBox, View } from '../ui/view.tsx';
+import { Card, Empty, ErrorLine, Stat, Table, View } from '../ui/view.tsx';
 import { stateBadge } from './groups.tsx';
 
 export function GroupView(props: { group: string }) {
@@ -52,36 +52,21 @@ function Body({ data, path, reload }: { data: GroupDetail; path: string; reload:
         {offsets.length === 0 ? (
           <Empty>The group has committed no offset.</Empty>
         ) : (
-          <TableBox>
-            <table>
-              <thead>
-                <tr>
-                  <th>Topic</th>
-                  <th class="num">Partition</th>
-                  <th class="num">Committed</th>
-                  <th class="num">End</th>
-                  <th class="num">Lag (messages)</th>
-                  <th class="num">Lag (time)</th>
-                  <th>Member</th>
-                </tr>
-              </thead>
-              <tbody>
-                {offsets.map((o) => (
-                  <tr key={`${o.topic}:${o.partition}`} data-testid="group-partition-row">
-                    <td>
-                      <Link href={href('topics', o.topic)}>{o.topic}</Link>
-                    </td>
-                    <td class="num">{o.partition}</td>
-                    <td class="num">{o.committed < 0 ? <span class="muted">none</span> : num(o.committed)}</td>
-                    <td class="num">{num(o.endOffset)}</td>
-                    <td class={`num ${o.lag > 0 ? 'warn' : ''}`}>{num(o.lag)}</td>
-                    <td class="num">{duration(o.lagMs)}</td>
-                    <td class="mono">{o.memberId ?? <span class="muted">unassigned</span>}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableBox>
+          <Table columns={['Topic', { label: 'Partition', num: true }, { label: 'Committed', num: true }, { label: 'End', num: true }, { label: 'Lag (messages)', num: true }, { label: 'Lag (time)', num: true }, 'Member']}>
+            {offsets.map((o) => (
+              <tr key={`${o.topic}:${o.partition}`} data-testid="group-partition-row">
+                <td>
+                  <Link href={href('topics', o.topic)}>{o.topic}</Link>
+                </td>
+                <td class="num">{o.partition}</td>
+                <td class="num">{o.committed < 0 ? <span class="muted">none</span> : num(o.committed)}</td>
+                <td class="num">{num(o.endOffset)}</td>
+                <td class={`num ${o.lag > 0 ? 'warn' : ''}`}>{num(o.lag)}</td>
+                <td class="num">{duration(o.lagMs)}</td>
+                <td class="mono">{o.memberId ?? <span class="muted">unassigned</span>}</td>
+              </tr>
+            ))}
+          </Table>
         )}
       </Card>
       <div class="grid">
@@ -89,36 +74,24 @@ function Body({ data, path, reload }: { data: GroupDetail; path: string; reload:
           {data.membersInfo.length === 0 ? (
             <Empty>No member: the group is not consuming now.</Empty>
           ) : (
-            <TableBox>
-              <table>
-                <thead>
-                  <tr>
-                    <th>Member</th>
-                    <th>Client</th>
-                    <th>Host</th>
-                    <th>Assignment</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.membersInfo.map((m) => (
-                    <tr key={m.memberId}>
-                      <td class="mono">{m.memberId}</td>
-                      <td>{m.clientId}</td>
-                      <td>{m.host}</td>
-                      <td>
-                        {m.assignment.length === 0
-                          ? '–'
-                          : m.assignment.map((a) => (
-                              <div key={a.topic}>
-                                {a.topic}: {a.partitions.join(', ')}
-                              </div>
-                            ))}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableBox>
+            <Table columns={['Member', 'Client', 'Host', 'Assignment']}>
+              {data.membersInfo.map((m) => (
+                <tr key={m.memberId}>
+                  <td class="mono">{m.memberId}</td>
+                  <td>{m.clientId}</td>
+                  <td>{m.host}</td>
+                  <td>
+                    {m.assignment.length === 0
+                      ? '–'
+                      : m.assignment.map((a) => (
+                          <div key={a.topic}>
+                            {a.topic}: {a.partitions.join(', ')}
+                          </div>
+                        ))}
+                  </td>
+                </tr>
+              ))}
+            </Table>
           )}
         </Card>
         <Reset data={data} path={path} reload={reload} />

@@ -13,7 +13,7 @@ import { href, navigate } from '../router.ts';
 import { copyText } from '../ui/copy.ts';
 import { localInput, num, preview, time } from '../ui/format.ts';
 import { Link } from '../ui/link.tsx';
-import { Card, Empty, ErrorLine, TableBox, View } from '../ui/view.tsx';
+import { Card, Empty, ErrorLine, Table, View } from '../ui/view.tsx';
 import { parseLines } from './parse.ts';
 
 /** The browse settings the query string holds. */
@@ -141,25 +141,11 @@ export function MessagesView(props: { topic: string; query: URLSearchParams }) {
             {page.data && rows.length === 0 ? (
               <Empty>No record matches.</Empty>
             ) : (
-              <TableBox>
-                <table class="messages">
-                  <thead>
-                    <tr>
-                      <th class="num">Partition</th>
-                      <th class="num">Offset</th>
-                      <th>Time</th>
-                      <th>Key</th>
-                      <th>Value</th>
-                      <th class="num">Headers</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {rows.map((m) => (
-                      <Row key={id(m)} m={m} open={open === id(m)} onToggle={() => setOpen(open === id(m) ? null : id(m))} />
-                    ))}
-                  </tbody>
-                </table>
-              </TableBox>
+              <Table class="messages" columns={[{ label: 'Partition', num: true }, { label: 'Offset', num: true }, 'Time', 'Key', 'Value', { label: 'Headers', num: true }]}>
+                {rows.map((m) => (
+                  <Row key={id(m)} m={m} open={open === id(m)} onToggle={() => setOpen(open === id(m) ? null : id(m))} />
+                ))}
+              </Table>
             )}
           </Card>
         </div>

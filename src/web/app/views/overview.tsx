@@ -7,7 +7,7 @@ import { href } from '../router.ts';
 import { TimeChart } from '../ui/chart.tsx';
 import { num, rate } from '../ui/format.ts';
 import { Link } from '../ui/link.tsx';
-import { Card, Empty, Stat, TableBox, View } from '../ui/view.tsx';
+import { Card, Empty, Stat, Table, View } from '../ui/view.tsx';
 
 export function OverviewView() {
   const { data, error } = useLive<Overview>('overview');
@@ -54,57 +54,34 @@ function Body({ data }: { data: Overview }) {
       </Card>
       <div class="grid">
         <Card title="Brokers">
-          <TableBox>
-            <table>
-              <thead>
-                <tr>
-                  <th class="num">Node</th>
-                  <th>Host</th>
-                  <th class="num">Port</th>
-                  <th>Role</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.brokers.map((b) => (
-                  <tr key={b.nodeId}>
-                    <td class="num">{b.nodeId}</td>
-                    <td>{b.host}</td>
-                    <td class="num">{b.port}</td>
-                    <td>{b.controller ? <span class="badge good">controller</span> : ''}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableBox>
+          <Table columns={[{ label: 'Node', num: true }, 'Host', { label: 'Port', num: true }, 'Role']}>
+            {data.brokers.map((b) => (
+              <tr key={b.nodeId}>
+                <td class="num">{b.nodeId}</td>
+                <td>{b.host}</td>
+                <td class="num">{b.port}</td>
+                <td>{b.controller ? <span class="badge good">controller</span> : ''}</td>
+              </tr>
+            ))}
+          </Table>
         </Card>
         <Card title="Dead-letter topics">
           {data.deadLetters.length === 0 ? (
             <Empty>No dead-letter topic.</Empty>
           ) : (
-            <TableBox>
-              <table>
-                <thead>
-                  <tr>
-                    <th>Topic</th>
-                    <th>Source</th>
-                    <th class="num">Letters</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.deadLetters.map((d) => (
-                    <tr key={d.topic}>
-                      <td>
-                        <Link href={`${href('graph')}?dlq=${encodeURIComponent(d.topic)}`}>{d.topic}</Link>
-                      </td>
-                      <td>
-                        <Link href={href('topics', d.source)}>{d.source}</Link>
-                      </td>
-                      <td class={`num ${d.count > 0 ? 'bad' : ''}`}>{num(d.count)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableBox>
+            <Table columns={['Topic', 'Source', { label: 'Letters', num: true }]}>
+              {data.deadLetters.map((d) => (
+                <tr key={d.topic}>
+                  <td>
+                    <Link href={`${href('graph')}?dlq=${encodeURIComponent(d.topic)}`}>{d.topic}</Link>
+                  </td>
+                  <td>
+                    <Link href={href('topics', d.source)}>{d.source}</Link>
+                  </td>
+                  <td class={`num ${d.count > 0 ? 'bad' : ''}`}>{num(d.count)}</td>
+                </tr>
+              ))}
+            </Table>
           )}
         </Card>
         <Card title="Systems">

@@ -5,7 +5,7 @@ import type { ActivityPanel as ActivityReport } from '../../api/types.ts';
 import { useLive } from '../client/hooks.ts';
 import { TimeChart, type TimeSeriesLine } from '../ui/chart.tsx';
 import { num } from '../ui/format.ts';
-import { Card, Empty, TableBox, View } from '../ui/view.tsx';
+import { Card, Empty, Table, View } from '../ui/view.tsx';
 
 /** Endpoints drawn: the busiest ones (a legend of fifty lines reads as none). */
 const MAX_LINES = 8;
@@ -46,50 +46,29 @@ export function ActivityPanel() {
           {totals.length === 0 ? (
             <Empty>None yet.</Empty>
           ) : (
-            <TableBox>
-              <table>
-                <thead>
-                  <tr>
-                    <th>Method</th>
-                    <th>Endpoint</th>
-                    <th class="num">Requests</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {totals.map((t) => (
-                    <tr key={`${t.method} ${t.endpoint}`} data-testid="endpoint-row">
-                      <td>{t.method}</td>
-                      <td class="mono">{t.endpoint}</td>
-                      <td class="num">{num(t.count)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableBox>
+            <Table columns={['Method', 'Endpoint', { label: 'Requests', num: true }]}>
+              {totals.map((t) => (
+                <tr key={`${t.method} ${t.endpoint}`} data-testid="endpoint-row">
+                  <td>{t.method}</td>
+                  <td class="mono">{t.endpoint}</td>
+                  <td class="num">{num(t.count)}</td>
+                </tr>
+              ))}
+            </Table>
           )}
         </Card>
         <Card title="Top clients">
           {clients.length === 0 ? (
             <Empty>None yet.</Empty>
           ) : (
-            <TableBox>
-              <table>
-                <thead>
-                  <tr>
-                    <th>Client</th>
-                    <th class="num">Requests</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {clients.map((c) => (
-                    <tr key={c.client} data-testid="client-row">
-                      <td class="mono">{c.client}</td>
-                      <td class="num">{num(c.count)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableBox>
+            <Table columns={['Client', { label: 'Requests', num: true }]}>
+              {clients.map((c) => (
+                <tr key={c.client} data-testid="client-row">
+                  <td class="mono">{c.client}</td>
+                  <td class="num">{num(c.count)}</td>
+                </tr>
+              ))}
+            </Table>
           )}
         </Card>
       </div>

@@ -7,7 +7,7 @@ import { request } from '../client/http.ts';
 import { href } from '../router.ts';
 import { num, time } from '../ui/format.ts';
 import { Link } from '../ui/link.tsx';
-import { Card, Empty, ErrorLine, TableBox, View } from '../ui/view.tsx';
+import { Card, Empty, ErrorLine, Table, View } from '../ui/view.tsx';
 
 interface Player {
   id?: string;
@@ -59,39 +59,23 @@ export function PlayersPanel() {
         {data && data.players.length === 0 ? (
           <Empty>No player on the topic yet.</Empty>
         ) : (
-          <TableBox>
-            <table>
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th>Position</th>
-                  <th class="num">Speed</th>
-                  <th class="num">Stamina</th>
-                  <th class="num">Strength</th>
-                  <th class="num">Technique</th>
-                  <th>Produced</th>
-                  <th>Id</th>
+          <Table columns={['Name', 'Position', { label: 'Speed', num: true }, { label: 'Stamina', num: true }, { label: 'Strength', num: true }, { label: 'Technique', num: true }, 'Produced', 'Id']}>
+            {(data?.players ?? []).map((row) => {
+              const p = asPlayer(row.player);
+              return (
+                <tr key={`${row.partition}:${row.offset}`} data-testid="player-row" data-id={p.id}>
+                  <td>{p.name ?? '–'}</td>
+                  <td>{p.position ?? row.key ?? '–'}</td>
+                  <td class="num">{num(p.speed)}</td>
+                  <td class="num">{num(p.stamina)}</td>
+                  <td class="num">{num(p.strength)}</td>
+                  <td class="num">{num(p.technique)}</td>
+                  <td>{time(row.timestamp)}</td>
+                  <td class="mono muted">{p.id ?? ''}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {(data?.players ?? []).map((row) => {
-                  const p = asPlayer(row.player);
-                  return (
-                    <tr key={`${row.partition}:${row.offset}`} data-testid="player-row" data-id={p.id}>
-                      <td>{p.name ?? '–'}</td>
-                      <td>{p.position ?? row.key ?? '–'}</td>
-                      <td class="num">{num(p.speed)}</td>
-                      <td class="num">{num(p.stamina)}</td>
-                      <td class="num">{num(p.strength)}</td>
-                      <td class="num">{num(p.technique)}</td>
-                      <td>{time(row.timestamp)}</td>
-                      <td class="mono muted">{p.id ?? ''}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </TableBox>
+              );
+            })}
+          </Table>
         )}
       </Card>
     </View>

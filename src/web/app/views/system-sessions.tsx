@@ -6,7 +6,7 @@ import type { SessionsPanel as SessionsData } from '../../api/types.ts';
 import { useLive } from '../client/hooks.ts';
 import { query } from '../client/http.ts';
 import { duration, num, time } from '../ui/format.ts';
-import { Card, Empty, TableBox, View } from '../ui/view.tsx';
+import { Card, Empty, Table, View } from '../ui/view.tsx';
 
 /** Users the panel asks for at once: the search narrows a long table. */
 const LIMIT = 500;
@@ -54,28 +54,16 @@ export function SessionsPanel() {
         {shown && rows.length === 0 ? (
           <Empty>{shown.total === 0 ? 'No session summarized yet.' : 'No user id matches.'}</Empty>
         ) : (
-          <TableBox>
-            <table>
-              <thead>
-                <tr>
-                  <th>User</th>
-                  <th>First seen</th>
-                  <th>Last seen</th>
-                  <th class="num">Span</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((u) => (
-                  <tr key={u.userId} data-testid="session-row">
-                    <td class="mono">{u.userId}</td>
-                    <td>{time(u.firstSeen)}</td>
-                    <td>{time(u.lastSeen)}</td>
-                    <td class="num">{duration(u.lastSeen - u.firstSeen)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableBox>
+          <Table columns={['User', 'First seen', 'Last seen', { label: 'Span', num: true }]}>
+            {rows.map((u) => (
+              <tr key={u.userId} data-testid="session-row">
+                <td class="mono">{u.userId}</td>
+                <td>{time(u.firstSeen)}</td>
+                <td>{time(u.lastSeen)}</td>
+                <td class="num">{duration(u.lastSeen - u.firstSeen)}</td>
+              </tr>
+            ))}
+          </Table>
         )}
       </Card>
     </View>

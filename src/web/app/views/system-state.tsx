@@ -9,7 +9,7 @@ import { useTail } from '../client/tail.ts';
 import { href } from '../router.ts';
 import { time } from '../ui/format.ts';
 import { Link } from '../ui/link.tsx';
-import { Card, Empty, ErrorLine, TableBox, View } from '../ui/view.tsx';
+import { Card, Empty, ErrorLine, Table, View } from '../ui/view.tsx';
 
 /** The `state` a message carries, if it is a valid state message. */
 function stateOf(m: ConsoleMessage): number | undefined {
@@ -88,33 +88,20 @@ export function StatePanel() {
         {tail.loaded && tail.messages.length === 0 ? (
           <Empty>None yet.</Empty>
         ) : (
-          <TableBox>
-            <table>
-              <thead>
-                <tr>
-                  <th class="num">Offset</th>
-                  <th>Time</th>
-                  <th class="num">State</th>
-                  <th>Text</th>
-                  <th>Message id</th>
+          <Table columns={[{ label: 'Offset', num: true }, 'Time', { label: 'State', num: true }, 'Text', 'Message id']}>
+            {tail.messages.map((m) => {
+              const v = (m.value.value ?? {}) as { text?: unknown; message_id?: unknown };
+              return (
+                <tr key={`${m.partition}:${m.offset}`} data-testid="state-row">
+                  <td class="num">{m.offset}</td>
+                  <td>{time(m.timestamp)}</td>
+                  <td class="num">{stateOf(m) ?? <span class="bad">invalid</span>}</td>
+                  <td>{typeof v.text === 'string' ? v.text : ''}</td>
+                  <td class="mono muted">{v.message_id === undefined ? '' : String(v.message_id)}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {tail.messages.map((m) => {
-                  const v = (m.value.value ?? {}) as { text?: unknown; message_id?: unknown };
-                  return (
-                    <tr key={`${m.partition}:${m.offset}`} data-testid="state-row">
-                      <td class="num">{m.offset}</td>
-                      <td>{time(m.timestamp)}</td>
-                      <td class="num">{stateOf(m) ?? <span class="bad">invalid</span>}</td>
-                      <td>{typeof v.text === 'string' ? v.text : ''}</td>
-                      <td class="mono muted">{v.message_id === undefined ? '' : String(v.message_id)}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </TableBox>
+              );
+            })}
+          </Table>
         )}
       </Card>
     </View>

@@ -10,7 +10,7 @@ import { TimeChart } from '../ui/chart.tsx';
 import { ConfirmButton } from '../ui/confirm-button.tsx';
 import { bytes, num, rate } from '../ui/format.ts';
 import { Link } from '../ui/link.tsx';
-import { Card, Empty, ErrorLine, Stat, TableBox, View } from '../ui/view.tsx';
+import { Card, Empty, ErrorLine, Stat, Table, View } from '../ui/view.tsx';
 
 export function TopicView(props: { topic: string }) {
   const path = `topics/${encodeURIComponent(props.topic)}`;
@@ -65,63 +65,37 @@ function Body({ data, path, reload }: { data: TopicDetail; path: string; reload:
       </Card>
       <div class="grid">
         <Card title="Partitions">
-          <TableBox>
-            <table>
-              <thead>
-                <tr>
-                  <th class="num">Partition</th>
-                  <th class="num">Leader</th>
-                  <th>Replicas</th>
-                  <th>In sync</th>
-                  <th class="num">Start</th>
-                  <th class="num">End</th>
-                  <th class="num">Records</th>
-                  <th class="num">Size</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.partitionInfo.map((p) => (
-                  <tr key={p.partition} data-testid="partition-row">
-                    <td class="num">
-                      <Link href={`${href('topics', data.name, 'messages')}?partition=${p.partition}`}>{p.partition}</Link>
-                    </td>
-                    <td class="num">{p.leader}</td>
-                    <td>{p.replicas.join(', ')}</td>
-                    <td>{p.isr.join(', ')}</td>
-                    <td class="num">{num(p.startOffset)}</td>
-                    <td class="num">{num(p.endOffset)}</td>
-                    <td class="num">{num(p.endOffset - p.startOffset)}</td>
-                    <td class="num">{bytes(p.sizeBytes)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableBox>
+          <Table columns={[{ label: 'Partition', num: true }, { label: 'Leader', num: true }, 'Replicas', 'In sync', { label: 'Start', num: true }, { label: 'End', num: true }, { label: 'Records', num: true }, { label: 'Size', num: true }]}>
+            {data.partitionInfo.map((p) => (
+              <tr key={p.partition} data-testid="partition-row">
+                <td class="num">
+                  <Link href={`${href('topics', data.name, 'messages')}?partition=${p.partition}`}>{p.partition}</Link>
+                </td>
+                <td class="num">{p.leader}</td>
+                <td>{p.replicas.join(', ')}</td>
+                <td>{p.isr.join(', ')}</td>
+                <td class="num">{num(p.startOffset)}</td>
+                <td class="num">{num(p.endOffset)}</td>
+                <td class="num">{num(p.endOffset - p.startOffset)}</td>
+                <td class="num">{bytes(p.sizeBytes)}</td>
+              </tr>
+            ))}
+          </Table>
         </Card>
         <Card title="Consumer groups">
           {data.groups.length === 0 ? (
             <Empty>No group has committed offsets on this topic.</Empty>
           ) : (
-            <TableBox>
-              <table>
-                <thead>
-                  <tr>
-                    <th>Group</th>
-                    <th class="num">Lag (messages)</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.groups.map((g) => (
-                    <tr key={g.group}>
-                      <td>
-                        <Link href={href('groups', g.group)}>{g.group}</Link>
-                      </td>
-                      <td class="num">{num(g.lag)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableBox>
+            <Table columns={['Group', { label: 'Lag (messages)', num: true }]}>
+              {data.groups.map((g) => (
+                <tr key={g.group}>
+                  <td>
+                    <Link href={href('groups', g.group)}>{g.group}</Link>
+                  </td>
+                  <td class="num">{num(g.lag)}</td>
+                </tr>
+              ))}
+            </Table>
           )}
         </Card>
       </div>
@@ -198,78 +172,67 @@ function Configs({ configs, path, reload }: { configs: ConfigEntry[]; path: stri
       {rows.length === 0 ? (
         <Empty>Every config has its default value.</Empty>
       ) : (
-        <TableBox>
-          <table>
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Value</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((c) => (
-                <tr key={c.name} data-testid="config-row">
-                  <td class="mono">{c.name}</td>
-                  <td class="wrap">
-                    {editing === c.name ? (
-                      <form
-                        class="inline"
-                        onSubmit={async (e) => {
-                          e.preventDefault();
-                          if (await save.run({ configs: { [c.name]: value } })) {
-                            setEditing(null);
-                            reload();
-                          }
+        <Table columns={['Name', 'Value', '']}>
+          {rows.map((c) => (
+            <tr key={c.name} data-testid="config-row">
+              <td class="mono">{c.name}</td>
+              <td class="wrap">
+                {editing === c.name ? (
+                  <form
+                    class="inline"
+                    onSubmit={async (e) => {
+                      e.preventDefault();
+                      if (await save.run({ configs: { [c.name]: value } })) {
+                        setEditing(null);
+                        reload();
+                      }
+                    }}
+                  >
+                    <input name="value" value={value} onInput={(e) => setValue(e.currentTarget.value)} autoFocus />
+                    <button type="submit" class="primary small" disabled={save.busy}>
+                      save
+                    </button>
+                    <button type="button" class="small" onClick={() => setEditing(null)}>
+                      cancel
+                    </button>
+                  </form>
+                ) : (
+                  <>
+                    <span class="mono">{c.sensitive ? '••••••' : (c.value ?? 'null')}</span> {c.isDefault ? <span class="badge">default</span> : null}
+                  </>
+                )}
+              </td>
+              <td>
+                {c.readOnly || editing === c.name ? null : (
+                  <>
+                    <button
+                      type="button"
+                      class="small"
+                      onClick={() => {
+                        setEditing(c.name);
+                        setValue(c.value ?? '');
+                      }}
+                    >
+                      edit
+                    </button>{' '}
+                    {c.isDefault ? null : (
+                      <button
+                        type="button"
+                        class="small"
+                        title="Back to the default"
+                        onClick={async () => {
+                          if (await save.run({ configs: { [c.name]: null } })) reload();
                         }}
                       >
-                        <input name="value" value={value} onInput={(e) => setValue(e.currentTarget.value)} autoFocus />
-                        <button type="submit" class="primary small" disabled={save.busy}>
-                          save
-                        </button>
-                        <button type="button" class="small" onClick={() => setEditing(null)}>
-                          cancel
-                        </button>
-                      </form>
-                    ) : (
-                      <>
-                        <span class="mono">{c.sensitive ? '••••••' : (c.value ?? 'null')}</span> {c.isDefault ? <span class="badge">default</span> : null}
-                      </>
+                        reset
+                      </button>
                     )}
-                  </td>
-                  <td>
-                    {c.readOnly || editing === c.name ? null : (
-                      <>
-                        <button
-                          type="button"
-                          class="small"
-                          onClick={() => {
-                            setEditing(c.name);
-                            setValue(c.value ?? '');
-                          }}
-                        >
-                          edit
-                        </button>{' '}
-                        {c.isDefault ? null : (
-                          <button
-                            type="button"
-                            class="small"
-                            title="Back to the default"
-                            onClick={async () => {
-                              if (await save.run({ configs: { [c.name]: null } })) reload();
-                            }}
-                          >
-                            reset
-                          </button>
-                        )}
-                      </>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableBox>
+                  </>
+                )}
+              </td>
+            </tr>
+          ))}
+        </Table>
       )}
     </Card>
   );

@@ -9,7 +9,7 @@ import { ConfirmButton } from '../ui/confirm-button.tsx';
 import { bytes, num, rate } from '../ui/format.ts';
 import { Link } from '../ui/link.tsx';
 import { Sparkline } from '../ui/sparkline.tsx';
-import { Card, Empty, ErrorLine, TableBox, View } from '../ui/view.tsx';
+import { Card, Empty, ErrorLine, Table, View } from '../ui/view.tsx';
 import { parseLines } from './parse.ts';
 
 export function TopicsView() {
@@ -48,66 +48,48 @@ export function TopicsView() {
         {topics.data && rows.length === 0 ? (
           <Empty>No topic yet.</Empty>
         ) : (
-          <TableBox>
-            <table>
-              <thead>
-                <tr>
-                  <th>Topic</th>
-                  <th class="num">Partitions</th>
-                  <th class="num">Replicas</th>
-                  <th class="num">Start</th>
-                  <th class="num">End</th>
-                  <th class="num">Records</th>
-                  <th class="num">Size</th>
-                  <th>Records/s</th>
-                  <th>Groups (lag)</th>
-                  <th />
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((t) => (
-                  <tr key={t.name} data-testid="topic-row" data-topic={t.name}>
-                    <td>
-                      <Link href={href('topics', t.name)}>{t.name}</Link> {t.internal ? <span class="badge">internal</span> : null}
-                    </td>
-                    <td class="num">{t.partitions}</td>
-                    <td class="num">{t.replicas}</td>
-                    <td class="num">{num(t.startOffset)}</td>
-                    <td class="num">{num(t.endOffset)}</td>
-                    <td class="num">{num(t.records)}</td>
-                    <td class="num">{bytes(t.sizeBytes)}</td>
-                    <td>
-                      <Sparkline series={t.rateHistory} label={`${t.name} records/s`} /> <span class="muted">{rate(t.rate)}</span>
-                    </td>
-                    <td>
-                      {t.groups.length === 0 ? (
-                        <span class="muted">–</span>
-                      ) : (
-                        t.groups.map((g) => (
-                          <span key={g.group} class="group-lag">
-                            <Link href={href('groups', g.group)}>{g.group}</Link> <span class={`badge ${g.lag > 0 ? 'mid' : 'good'}`}>{num(g.lag)}</span>{' '}
-                          </span>
-                        ))
-                      )}
-                    </td>
-                    <td>
-                      <Link href={href('topics', t.name, 'messages')}>messages</Link>{' '}
-                      {t.internal ? null : (
-                        <ConfirmButton
-                          label="delete"
-                          confirm={`delete ${t.name}?`}
-                          onConfirm={async () => {
-                            await del.run(t.name);
-                            topics.reload();
-                          }}
-                        />
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableBox>
+          <Table columns={['Topic', { label: 'Partitions', num: true }, { label: 'Replicas', num: true }, { label: 'Start', num: true }, { label: 'End', num: true }, { label: 'Records', num: true }, { label: 'Size', num: true }, 'Records/s', 'Groups (lag)', '']}>
+            {rows.map((t) => (
+              <tr key={t.name} data-testid="topic-row" data-topic={t.name}>
+                <td>
+                  <Link href={href('topics', t.name)}>{t.name}</Link> {t.internal ? <span class="badge">internal</span> : null}
+                </td>
+                <td class="num">{t.partitions}</td>
+                <td class="num">{t.replicas}</td>
+                <td class="num">{num(t.startOffset)}</td>
+                <td class="num">{num(t.endOffset)}</td>
+                <td class="num">{num(t.records)}</td>
+                <td class="num">{bytes(t.sizeBytes)}</td>
+                <td>
+                  <Sparkline series={t.rateHistory} label={`${t.name} records/s`} /> <span class="muted">{rate(t.rate)}</span>
+                </td>
+                <td>
+                  {t.groups.length === 0 ? (
+                    <span class="muted">–</span>
+                  ) : (
+                    t.groups.map((g) => (
+                      <span key={g.group} class="group-lag">
+                        <Link href={href('groups', g.group)}>{g.group}</Link> <span class={`badge ${g.lag > 0 ? 'mid' : 'good'}`}>{num(g.lag)}</span>{' '}
+                      </span>
+                    ))
+                  )}
+                </td>
+                <td>
+                  <Link href={href('topics', t.name, 'messages')}>messages</Link>{' '}
+                  {t.internal ? null : (
+                    <ConfirmButton
+                      label="delete"
+                      confirm={`delete ${t.name}?`}
+                      onConfirm={async () => {
+                        await del.run(t.name);
+                        topics.reload();
+                      }}
+                    />
+                  )}
+                </td>
+              </tr>
+            ))}
+          </Table>
         )}
       </Card>
     </View>
