@@ -34,7 +34,9 @@ const BOOLEAN = 1;
 const STRING = 2;
 const INT = 3;
 const LONG = 5;
+const SHORT = 4;
 const DOUBLE = 6;
+const LIST = 7;
 
 /** A broker name that feeds a topic config: `factor` turns its unit into the topic config's (hours → ms). */
 interface Synonym {
@@ -79,7 +81,7 @@ const TOPIC_OF: Record<string, string> = Object.fromEntries(
 );
 
 /** Broker settings that are not topic defaults, which Kafka lets AlterConfigs change. */
-const OTHER_DYNAMIC: Record<string, { type: number; default: string }> = {
+const OTHER_DYNAMIC: Record<string, { type: number; default: string | null }> = {
   'log.cleaner.threads': { type: INT, default: '1' },
   'log.cleaner.io.max.bytes.per.second': { type: DOUBLE, default: '1.7976931348623157E308' },
   'log.cleaner.dedupe.buffer.size': { type: LONG, default: '134217728' },
@@ -94,6 +96,18 @@ const OTHER_DYNAMIC: Record<string, { type: number; default: string }> = {
   'max.connections': { type: INT, default: '2147483647' },
   'max.connections.per.ip': { type: INT, default: '2147483647' },
   'max.connection.creation.rate': { type: INT, default: '2147483647' },
+  // Listener SASL settings Kafka reconfigures at run time. This broker has no
+  // Kerberos and no login refresh (PLAIN and SCRAM need neither): kept and shown.
+  'sasl.kerberos.service.name': { type: STRING, default: null },
+  'sasl.kerberos.kinit.cmd': { type: STRING, default: '/usr/bin/kinit' },
+  'sasl.kerberos.ticket.renew.window.factor': { type: DOUBLE, default: '0.8' },
+  'sasl.kerberos.ticket.renew.jitter': { type: DOUBLE, default: '0.05' },
+  'sasl.kerberos.min.time.before.relogin': { type: LONG, default: '60000' },
+  'sasl.kerberos.principal.to.local.rules': { type: LIST, default: 'DEFAULT' },
+  'sasl.login.refresh.window.factor': { type: DOUBLE, default: '0.8' },
+  'sasl.login.refresh.window.jitter': { type: DOUBLE, default: '0.05' },
+  'sasl.login.refresh.min.period.seconds': { type: SHORT, default: '60' },
+  'sasl.login.refresh.buffer.seconds': { type: SHORT, default: '300' },
 };
 
 /** Kafka does not let these topic defaults change at run time. */
@@ -295,9 +309,11 @@ function validateValue(name: string, value: string, where: string): void {
       return;
     }
     const type = OTHER_DYNAMIC[name]!.type;
+    if (type === STRING || type === LIST) return;
     const n = Number(value.trim());
-    if (value.trim() === '' || !Number.isFinite(n) || ((type === INT || type === LONG) && !Number.isInteger(n))) {
-      throw new KafkaError(ErrorCode.INVALID_CONFIG, `Invalid value ${value} for configuration ${name}: Not a number of type ${type === DOUBLE ? 'DOUBLE' : type === INT ? 'INT' : 'LONG'}`);
+    const whole = type === INT || type === LONG || type === SHORT;
+    if (value.trim() === '' || !Number.isFinite(n) || (whole && !Number.isInteger(n)) || (type === SHORT && Math.abs(n) > 32767)) {
+      throw new KafkaError(ErrorCode.INVALID_CONFIG, `Invalid value ${value} for configuration ${name}: Not a number of type ${TYPE_NAMES[type]}`);
     }
     if (n < (name === 'log.cleaner.threads' || name.startsWith('num.') || name === 'background.threads' ? 1 : 0)) {
       throw new KafkaError(ErrorCode.INVALID_CONFIG, `Invalid value ${value} for configuration ${name}: Value must be at least 1`);
@@ -308,13 +324,15 @@ function validateValue(name: string, value: string, where: string): void {
   }
 }
 
+const TYPE_NAMES: Record<number, string> = { [INT]: 'INT', [SHORT]: 'SHORT', [LONG]: 'LONG', [DOUBLE]: 'DOUBLE' };
+
 export const CONFIG_TYPES = { BOOLEAN, STRING, INT, LONG, DOUBLE } as const;
 
 /** The broker's own settings as DescribeConfigs shows them, with Kafka's defaults (null: Kafka has none). */
 export function staticBrokerConfigs(c: {
   nodeId: number; autoCreateTopics: boolean; defaultPartitions: number; maxRequestBytes: number; queuedMaxRequestBytes: number;
   maxPartitionsPerRequest: number; maxBrokerPartitions: number; fetchMaxBytes: number; fetchMaxPartitionBytes: number;
-  maxConnections: number; maxConnectionsPerIp: number; connectionsMaxIdleMs: number; dataDir: string; retentionCheckIntervalMs: number;
+  maxConnections: number; maxConnectionsPerIp: number; connectionsMaxIdleMs: number; connectionsMaxReauthMs: number; dataDir: string; retentionCheckIntervalMs: number;
   offsetsRetentionMinutes: number; offsetsRetentionCheckIntervalMs: number; groupInitialRebalanceDelayMs: number;
   groupMinSessionTimeoutMs: number; groupMaxSessionTimeoutMs: number; logCleanerBackoffMs: number;
 }): Record<string, { value: string; type: number; default: string | null }> {
@@ -334,6 +352,7 @@ export function staticBrokerConfigs(c: {
     'max.connections': e(c.maxConnections, INT, '2147483647'),
     'max.connections.per.ip': e(c.maxConnectionsPerIp, INT, '2147483647'),
     'connections.max.idle.ms': e(c.connectionsMaxIdleMs, LONG, '600000'),
+    'connections.max.reauth.ms': e(c.connectionsMaxReauthMs, LONG, '0'),
     'log.dirs': e(c.dataDir, STRING, null),
     'log.retention.check.interval.ms': e(c.retentionCheckIntervalMs, LONG, '300000'),
     'offsets.retention.minutes': e(c.offsetsRetentionMinutes, INT, '10080'),

@@ -139,6 +139,30 @@ test('read-only broker configs, unknown names, bad values and other broker ids a
   assert.equal((await describeBroker()).get('num.partitions').configValue, '1');
 });
 
+test('listener SASL settings are dynamic as in Kafka (sasl.kerberos.*, sasl.login.refresh.*); connections.max.reauth.ms is described', async () => {
+  // Incremental, so the other tests' per-broker values stay (AlterConfigs would replace them all).
+  const set = await raw.request(ApiKey.IncrementalAlterConfigs, 1, {
+    resources: [{ resourceType: BROKER, resourceName: '1', configs: [
+      { name: 'sasl.kerberos.min.time.before.relogin', configOperation: 0, value: '58000' },
+      { name: 'sasl.kerberos.principal.to.local.rules', configOperation: 0, value: 'RULE:[1:$1](.*)s/x/y/,DEFAULT' },
+    ] }],
+    validateOnly: false,
+  });
+  assert.equal(set.responses[0].errorCode, ErrorCode.NONE);
+  const configs = await describeBroker();
+  const relogin = configs.get('sasl.kerberos.min.time.before.relogin');
+  assert.deepEqual([relogin.configValue, relogin.configSource, relogin.readOnly], ['58000', DYNAMIC_BROKER_CONFIG, false]);
+  assert.equal(configs.get('sasl.kerberos.principal.to.local.rules').configValue, 'RULE:[1:$1](.*)s/x/y/,DEFAULT');
+  assert.deepEqual([configs.get('sasl.login.refresh.buffer.seconds').configValue, configs.get('sasl.login.refresh.buffer.seconds').configSource], ['300', DEFAULT_CONFIG]);
+  const reauth = configs.get('connections.max.reauth.ms');
+  assert.deepEqual([reauth.configValue, reauth.readOnly], ['0', true]);
+  const bad = await raw.request(ApiKey.IncrementalAlterConfigs, 1, {
+    resources: [{ resourceType: BROKER, resourceName: '1', configs: [{ name: 'sasl.login.refresh.buffer.seconds', configOperation: 0, value: '40000' }] }],
+    validateOnly: false,
+  });
+  assert.equal(bad.responses[0].errorCode, ErrorCode.INVALID_REQUEST, 'a SHORT setting out of range is refused');
+});
+
 test('a dynamic max.connections.per.ip applies to new connections at once; open ones stay', async () => {
   const set = await raw.request(ApiKey.IncrementalAlterConfigs, 1, {
     resources: [{ resourceType: BROKER, resourceName: '1', configs: [{ name: 'max.connections.per.ip', configOperation: 0, value: '1' }] }],
