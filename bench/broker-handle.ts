@@ -119,9 +119,13 @@ export class BrokerHandle {
     return m.stats;
   }
 
-  /** Resolves once the broker has opened (recovered) every partition that existed at its start. */
-  async allOpened(timeoutMs = 300_000): Promise<void> {
-    await this.request({ type: 'all-opened' }, timeoutMs);
+  /**
+   * Resolves once the broker has opened (recovered) every partition that
+   * existed at its start, with the time from its startBroker() call to then.
+   */
+  async allOpened(timeoutMs = 300_000): Promise<{ startToOpenedMs: number }> {
+    const m = await this.request({ type: 'all-opened' }, timeoutMs);
+    return { startToOpenedMs: m.type === 'reply' && m.ok ? (m.startToOpenedMs ?? NaN) : NaN };
   }
 
   /** SIGKILL, as a crash: nothing is closed or flushed by the broker. */

@@ -66,7 +66,7 @@ async function handle(req: ChildRequest): Promise<void> {
         return;
       case 'all-opened':
         await running.broker.topics.allOpened();
-        send({ type: 'reply', id: req.id, ok: true });
+        send({ type: 'reply', id: req.id, ok: true, startToOpenedMs: performance.now() - startedAt });
         return;
       case 'shutdown':
         await stop();
@@ -85,6 +85,8 @@ process.on('disconnect', () => {
   void stop().finally(() => process.exit(0));
 });
 
+/** When startBroker() was called: the broker's own start, without node's and tsx's. */
+const startedAt = performance.now();
 try {
   running = await startBroker({
     port: 0,
