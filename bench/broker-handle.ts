@@ -1,10 +1,10 @@
-// The bench's side of the broker child: forks bench/broker-process.ts (with
-// `--import tsx`, optionally `--cpu-prof`), waits for its address, sends it
-// requests over IPC, and stops it — gracefully, else with SIGKILL — removing
-// its data dir either way.
+// The bench's side of the broker child: forks bench/broker-process.ts, compiled
+// to plain JavaScript (child-build.ts), optionally with `--cpu-prof`, waits for
+// its address, sends it requests over IPC, and stops it — gracefully, else with
+// SIGKILL — removing its data dir either way.
 import fs from 'node:fs';
 import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { compiledBrokerProcess } from './child-build.js';
 import type { BrokerStats, ChildMessage, ChildRequest } from './ipc.js';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -56,8 +56,8 @@ export class BrokerHandle {
   }
 
   static start(options: BrokerHandleOptions = {}): Promise<BrokerHandle> {
-    const script = fileURLToPath(new URL('./broker-process.ts', import.meta.url));
-    const execArgv = ['--import', 'tsx'];
+    const script = compiledBrokerProcess();
+    const execArgv: string[] = [];
     if (options.cpuProfileDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`);
     const argv = options.dataDir ? [options.dataDir, ...(options.keepData ? ['keep'] : [])] : [];
     const child = fork(script, argv, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -119,9 +119,13 @@ export class BrokerHandle {
     return m.stats;
   }
 
-  /** Resolves once the broker has opened (recovered) every partition that existed at its start. */
-  async allOpened(timeoutMs = 300_000): Promise<void> {
-    await this.request({ type: 'all-opened' }, timeoutMs);
+  /**
+   * Resolves once the broker has opened (recovered) every partition that
+   * existed at its start, with the time from its startBroker() call to then.
+   */
+  async allOpened(timeoutMs = 300_000): Promise<{ startToOpenedMs: number }> {
+    const m = await this.request({ type: 'all-opened' }, timeoutMs);
+    return { startToOpenedMs: m.type === 'reply' && m.ok ? (m.startToOpenedMs ?? NaN) : NaN };
   }
 
   /** SIGKILL, as a crash: nothing is closed or flushed by the broker. */

@@ -1,5 +1,5 @@
 // The broker under test, in its own process (forked by bench/broker-handle.ts
-// with `--import tsx`): starts the embedded broker on port 0 in a fresh data
+// as compiled JavaScript, see child-build.ts): starts the embedded broker on port 0 in a fresh data
 // dir (the path given as argv[2], inside the bench's temp dir, else a new temp
 // dir), reports its address over IPC, then answers the bench's requests
 // (counters + process.cpuUsage(), topic creation, shutdown). Its data dir is
@@ -66,7 +66,7 @@ async function handle(req: ChildRequest): Promise<void> {
         return;
       case 'all-opened':
         await running.broker.topics.allOpened();
-        send({ type: 'reply', id: req.id, ok: true });
+        send({ type: 'reply', id: req.id, ok: true, startToOpenedMs: performance.now() - startedAt });
         return;
       case 'shutdown':
         await stop();
@@ -85,6 +85,8 @@ process.on('disconnect', () => {
   void stop().finally(() => process.exit(0));
 });
 
+/** When startBroker() was called: the broker's own start, without node's start-up and module loading. */
+const startedAt = performance.now();
 try {
   running = await startBroker({
     port: 0,

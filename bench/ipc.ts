@@ -25,5 +25,5 @@ export type ChildMessage =
   | { type: 'ready'; address: string; port: number; dataDir: string }
   | { type: 'start-failed'; error: string }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; msg: string; extra?: Record<string, unknown> }
-  | { type: 'reply'; id: number; ok: true; stats?: BrokerStats }
+  | { type: 'reply'; id: number; ok: true; stats?: BrokerStats; startToOpenedMs?: number }
   | { type: 'reply'; id: number; ok: false; error: string };

@@ -182,6 +182,10 @@ test(`the broker survives ${KILLS} SIGKILLs with nothing acknowledged lost, doub
             onAck();
           } catch {
             if (dead) return;
+            // A send to a dead broker can fail without ever leaving the
+            // microtask queue: retrying at once would then starve the event
+            // loop, and with it the child's exit event that sets `dead`.
+            await new Promise((resolve) => setImmediate(resolve));
           }
         }
       });

@@ -12,7 +12,7 @@ import { closeSync, fsync, fsyncSync, openSync, readFileSync, renameSync, unlink
 import { open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 
-const LOG_START_OFFSET_FILE = 'log-start-offset';
+export const LOG_START_OFFSET_FILE = 'log-start-offset';
 export const RECOVERY_POINT_FILE = 'recovery-point-offset-checkpoint';
 export const CLEAN_SHUTDOWN_FILE = '.kafka_cleanshutdown';
 

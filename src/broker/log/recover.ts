@@ -7,7 +7,7 @@ import { readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LogConfig } from './config.js';
 import { LogStorageError } from './errors.js';
-import { readLogStartOffset } from './checkpoints.js';
+import { LOG_START_OFFSET_FILE, readLogStartOffset } from './checkpoints.js';
 import type { FdCache } from './fd-cache.js';
 import { LogSegment, parseSegmentFileName, segmentFileName } from './segment.js';
 import { CLEANED, SWAP, completeInterruptedSwaps } from './cleaner-files.js';
@@ -41,10 +41,11 @@ export function recoverSegments(dir: string, config: LogConfig, options: OpenOpt
     names = readdirSync(dir);
   }
   const bases = removeLeftovers(dir, names);
-  const checkpoint = readLogStartOffset(dir);
+  const present = new Set(names);
+  // Most partitions never had DeleteRecords: the listing saves a failed open per partition.
+  const checkpoint = present.has(LOG_START_OFFSET_FILE) ? readLogStartOffset(dir) : 0;
   const recoveryPoint = options.recoveryPoint ?? 0;
   const recovery: RecoveryReport = { segments: bases.length, truncatedBytes: 0, notes: swapNotes, recoveredFrom: recoveryPoint };
-  const present = new Set(names);
   const segs: LogSegment[] = [];
   try {
     bases.forEach((base, i) => {

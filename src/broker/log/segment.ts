@@ -110,9 +110,11 @@ export class LogSegment {
     suffix = '') {
     this.baseOffset = baseOffset;
     this.nextOffset = baseOffset;
-    this.logPath = join(dir, segmentFileName(baseOffset, '.log') + suffix);
-    this.indexPath = join(dir, segmentFileName(baseOffset, '.index') + suffix);
-    this.timeIndexPath = join(dir, segmentFileName(baseOffset, '.timeindex') + suffix);
+    // One join for the three names (segmentFileName's stem): a broker opens thousands of segments at start.
+    const stem = join(dir, String(baseOffset).padStart(20, '0'));
+    this.logPath = `${stem}.log${suffix}`;
+    this.indexPath = `${stem}.index${suffix}`;
+    this.timeIndexPath = `${stem}.timeindex${suffix}`;
     this.indexIntervalBytes = indexIntervalBytes;
     this.writable = writable;
     this.createdMs = now;

@@ -12,10 +12,14 @@ import { readInt64, writeInt64 } from '../records/batch.js';
 
 const OFFSET_ENTRY = 8;
 const TIME_ENTRY = 12;
+// Empty until the first entry: most segments of a broker with thousands of
+// partitions are small, and typed arrays are costly to allocate by the thousand.
+const NO_I32 = new Int32Array(0);
+const NO_F64 = new Float64Array(0);
 
 export class OffsetIndex {
-  private rel = new Int32Array(64);
-  private pos = new Int32Array(64);
+  private rel = NO_I32;
+  private pos = NO_I32;
   length = 0;
 
   /** Adds an entry; relative offsets and positions must both increase. */
@@ -23,10 +27,10 @@ export class OffsetIndex {
     const n = this.length;
     if (n > 0 && (relativeOffset <= this.rel[n - 1] || position <= this.pos[n - 1])) return;
     if (n === this.rel.length) {
-      const rel = new Int32Array(n * 2);
+      const rel = new Int32Array(Math.max(64, n * 2));
       rel.set(this.rel);
       this.rel = rel;
-      const pos = new Int32Array(n * 2);
+      const pos = new Int32Array(rel.length);
       pos.set(this.pos);
       this.pos = pos;
     }
@@ -92,8 +96,8 @@ export class OffsetIndex {
 }
 
 export class TimeIndex {
-  private ts = new Float64Array(32);
-  private rel = new Int32Array(32);
+  private ts = NO_F64;
+  private rel = NO_I32;
   length = 0;
 
   /** Adds an entry if `timestamp` is larger than the last one (the index only grows). */
@@ -101,10 +105,10 @@ export class TimeIndex {
     const n = this.length;
     if (n > 0 && timestamp <= this.ts[n - 1]) return;
     if (n === this.ts.length) {
-      const ts = new Float64Array(n * 2);
+      const ts = new Float64Array(Math.max(32, n * 2));
       ts.set(this.ts);
       this.ts = ts;
-      const rel = new Int32Array(n * 2);
+      const rel = new Int32Array(ts.length);
       rel.set(this.rel);
       this.rel = rel;
     }

@@ -49,6 +49,14 @@ export interface WalkResult {
 }
 
 /**
+ * The header walk's chunk buffer, shared: walks are synchronous, so one at a
+ * time uses it (a walk started from a visitor gets its own). Opening 10,000
+ * partitions walks each one twice, and a fresh 8 KiB buffer per walk is what
+ * the garbage collector then spends its time on.
+ */
+let scratch: Buffer | null = Buffer.allocUnsafe(8 * 1024);
+
+/**
  * Visits the batches in file range [from, to). `info.position` is the file
  * position. Stops at the first batch that fails the sanity checks (magic,
  * length, offsets monotonic, CRC when verifying) and reports why, so recovery
@@ -65,7 +73,10 @@ export function walkBatches(
   const smallChunk = opts.chunkSize ?? 8 * 1024;
   const verifyFrom = opts.verifyCrc ? (opts.verifyFromOffset ?? -Infinity) : Infinity;
   let chunk = smallChunk;
-  let buf = Buffer.allocUnsafe(Math.max(smallChunk, BATCH_HEADER_SIZE));
+  const minSize = Math.max(smallChunk, BATCH_HEADER_SIZE);
+  const shared = scratch !== null && scratch.length >= minSize ? scratch : null;
+  if (shared !== null) scratch = null;
+  let buf = shared ?? Buffer.allocUnsafe(minSize);
   let bufStart = 0;
   let bufLen = 0;
   // Makes file bytes [p, p+need) available in buf; false on a short read.
@@ -77,37 +88,41 @@ export function walkBatches(
     bufLen = preadFully(fd, buf, 0, want, p);
     return bufLen >= need;
   };
-  let pos = from;
-  let minBase = opts.minBaseOffset ?? -Infinity;
-  const fail = (error: string): WalkResult => ({ end: pos, error, stopped: false });
-  while (pos < to) {
-    if (to - pos < BATCH_HEADER_SIZE) return fail(`partial batch header (${to - pos} bytes) at position ${pos}`);
-    if (!ensure(pos, BATCH_HEADER_SIZE)) return fail(`short read at position ${pos}`);
-    let o = pos - bufStart;
-    const magic = buf.readInt8(o + MAGIC_POS);
-    if (magic !== CURRENT_MAGIC) return fail(`bad magic ${magic} at position ${pos}`);
-    const batchLength = buf.readInt32BE(o + BATCH_LENGTH_POS);
-    if (batchLength < BATCH_HEADER_SIZE - LOG_OVERHEAD) return fail(`bad batchLength ${batchLength} at position ${pos}`);
-    const size = LOG_OVERHEAD + batchLength;
-    if (size > to - pos) return fail(`batch at position ${pos} needs ${size} bytes, ${to - pos} remain (torn write)`);
-    // baseOffset is the first header field, so whether this batch is verified is known before reading it whole.
-    const verify = readInt64(buf, o) >= verifyFrom;
-    if (verify) {
-      chunk = bigChunk;
-      if (!ensure(pos, size)) return fail(`short read at position ${pos}`);
-      o = pos - bufStart;
+  try {
+    let pos = from;
+    let minBase = opts.minBaseOffset ?? -Infinity;
+    const fail = (error: string): WalkResult => ({ end: pos, error, stopped: false });
+    while (pos < to) {
+      if (to - pos < BATCH_HEADER_SIZE) return fail(`partial batch header (${to - pos} bytes) at position ${pos}`);
+      if (!ensure(pos, BATCH_HEADER_SIZE)) return fail(`short read at position ${pos}`);
+      let o = pos - bufStart;
+      const magic = buf.readInt8(o + MAGIC_POS);
+      if (magic !== CURRENT_MAGIC) return fail(`bad magic ${magic} at position ${pos}`);
+      const batchLength = buf.readInt32BE(o + BATCH_LENGTH_POS);
+      if (batchLength < BATCH_HEADER_SIZE - LOG_OVERHEAD) return fail(`bad batchLength ${batchLength} at position ${pos}`);
+      const size = LOG_OVERHEAD + batchLength;
+      if (size > to - pos) return fail(`batch at position ${pos} needs ${size} bytes, ${to - pos} remain (torn write)`);
+      // baseOffset is the first header field, so whether this batch is verified is known before reading it whole.
+      const verify = readInt64(buf, o) >= verifyFrom;
+      if (verify) {
+        chunk = bigChunk;
+        if (!ensure(pos, size)) return fail(`short read at position ${pos}`);
+        o = pos - bufStart;
+      }
+      const info = readBatchHeader(buf, o);
+      if (verify && crc32c(buf, o + ATTRIBUTES_POS, o + size) !== info.crc) return fail(`CRC mismatch in batch at position ${pos}`);
+      if (info.lastOffsetDelta < 0 || info.recordCount < 0) return fail(`bad record count in batch at position ${pos}`);
+      if (info.compression > Compression.ZSTD) return fail(`bad compression in batch at position ${pos}`);
+      if (info.baseOffset < minBase || (opts.contiguous === true && info.baseOffset !== minBase)) {
+        return fail(`batch at position ${pos} has baseOffset ${info.baseOffset}, expected ${opts.contiguous === true ? '' : '>= '}${minBase}`);
+      }
+      info.position = pos;
+      if (visit(info) === false) return { end: pos + size, stopped: true };
+      minBase = info.baseOffset + info.lastOffsetDelta + 1;
+      pos += size;
     }
-    const info = readBatchHeader(buf, o);
-    if (verify && crc32c(buf, o + ATTRIBUTES_POS, o + size) !== info.crc) return fail(`CRC mismatch in batch at position ${pos}`);
-    if (info.lastOffsetDelta < 0 || info.recordCount < 0) return fail(`bad record count in batch at position ${pos}`);
-    if (info.compression > Compression.ZSTD) return fail(`bad compression in batch at position ${pos}`);
-    if (info.baseOffset < minBase || (opts.contiguous === true && info.baseOffset !== minBase)) {
-      return fail(`batch at position ${pos} has baseOffset ${info.baseOffset}, expected ${opts.contiguous === true ? '' : '>= '}${minBase}`);
-    }
-    info.position = pos;
-    if (visit(info) === false) return { end: pos + size, stopped: true };
-    minBase = info.baseOffset + info.lastOffsetDelta + 1;
-    pos += size;
+    return { end: pos, stopped: false };
+  } finally {
+    if (shared !== null) scratch = shared;
   }
-  return { end: pos, stopped: false };
 }
