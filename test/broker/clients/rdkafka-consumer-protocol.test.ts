@@ -7,7 +7,10 @@
 // before the second gets them), both consume what follows exactly once; when
 // the second leaves, the first takes everything back. A classic librdkafka
 // member (JoinGroup/SyncGroup) in another group reads the same topic beside
-// them. Each member is a child process on the Node the addon was built with;
+// them. Through the group scenario of group-scenario.ts, three members of
+// the consumer protocol share six partitions, and when one is SIGKILLed the
+// other two take its partitions once the broker's session timeout has removed
+// it. Each member is a child process on the Node the addon was built with;
 // waits wake on the members' reports and the broker's log, never on a timer.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,12 +23,14 @@ import { createConsumerGroupDescribeRequest } from '../../../src/broker/protocol
 import type { TestBroker } from '../../helpers/broker.js';
 import { RawClient } from '../../helpers/raw-client.js';
 import { untilFullyCommitted } from '../groups/waiting.js';
-import { assertExactlyOnce, forkMember, GroupWatch, produceWithKafkajs, startKafkajsScenario, tally, type Member } from './group-scenario.js';
+import { allJoined, assertExactlyOnce, consumeShared, forkMember, GroupWatch, produceWithKafkajs, SESSION_MS, startKafkajsScenario, takeOverAfterKill, tally, type Member, type ScenarioAdapter } from './group-scenario.js';
 import { findRdkafkaBuild, type RdkafkaBuild } from './rdkafka-build.js';
 
 const TOPIC = 'rdk-orders';
 const GROUP = 'rdk-group';
 const CLASSIC_GROUP = 'rdk-classic';
+const KILL_TOPIC = 'rdk-kill-orders';
+const KILL_GROUP = 'rdk-kill-group';
 
 let found: ReturnType<typeof findRdkafkaBuild> | undefined;
 let missing: unknown;
@@ -42,9 +47,9 @@ let producer: Producer;
 const watch = new GroupWatch();
 const children = new Map<Member, ChildProcess>();
 
-function start(m: Member, groupId: string, protocol: 'consumer' | 'classic'): void {
+function start(m: Member, groupId: string, protocol: 'consumer' | 'classic', topic = TOPIC): void {
   const build = (found as { build: RdkafkaBuild }).build;
-  const child = forkMember(watch, m, 'rdkafka-member', [build.dir, broker.address, groupId, TOPIC, m.name, protocol], build.node);
+  const child = forkMember(watch, m, 'rdkafka-member', [build.dir, broker.address, groupId, topic, m.name, protocol], build.node);
   child.on('exit', watch.signal.notify);
   children.set(m, child);
 }
@@ -66,7 +71,8 @@ if (missing) test('the librdkafka client build', () => { throw missing; });
 
 before(async () => {
   if (skip) return;
-  ({ broker, producer } = await startKafkajsScenario({ groupConsumerHeartbeatIntervalMs: 200, groupInitialRebalanceDelayMs: 0, log: watch.log }, TOPIC, 4));
+  ({ broker, producer } = await startKafkajsScenario({ groupConsumerHeartbeatIntervalMs: 200, groupConsumerSessionTimeoutMs: SESSION_MS, groupInitialRebalanceDelayMs: 0, log: watch.log }, TOPIC, 4));
+  await broker.broker.topics.create(KILL_TOPIC, 6);
 });
 
 after(async () => {
@@ -140,4 +146,23 @@ test('a classic librdkafka member in another group reads the same topic beside t
   assert.equal(describeGroup().members.length, 1, 'the consumer-protocol group is untouched');
   await close(classic);
   await close(a);
+});
+
+test('three librdkafka members of the consumer protocol share six partitions; a SIGKILLed one\'s partitions move after its session timeout; every message once', { skip }, async () => {
+  const adapter: ScenarioAdapter = { broker: () => broker.broker, group: KILL_GROUP, topic: KILL_TOPIC, produce: (prefix, count) => produceWithKafkajs(producer, KILL_TOPIC, prefix, count) };
+  const members = ['rdk-k1', 'rdk-k2', 'rdk-k3'].map((name) => watch.member(name));
+  for (const m of members) start(m, KILL_GROUP, 'consumer', KILL_TOPIC);
+  await allJoined(watch, members);
+  await consumeShared(watch, adapter, members);
+  const [victim, ...survivors] = members as [Member, Member, Member];
+  await takeOverAfterKill(watch, adapter, victim, survivors, async () => {
+    const child = children.get(victim)!;
+    children.delete(victim);
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+  });
+  await untilFullyCommitted(broker.broker, KILL_GROUP, KILL_TOPIC);
+  const [group] = broker.broker.groups.consumerGroupDescribe([KILL_GROUP]);
+  assert.deepEqual(group!.members.map((m) => m.clientId).sort(), survivors.map((m) => m.name));
+  for (const m of survivors) await close(m);
 });
