@@ -35,7 +35,9 @@ export class GroupWatch {
 
   /** The broker's log hook: session expiries are the event a killed member's takeover waits on. */
   readonly log: NonNullable<BrokerOptions['log']> = (level, msg, extra) => {
-    if (msg === 'member session expired') this.expired.push({ group: String(extra?.group), member: String(extra?.member) });
+    // Classic groups log the expiry; consumer-protocol (KIP-848) groups log the removal and why.
+    const expired = msg === 'member session expired' || (msg === 'consumer group member removed' && extra?.why === 'session timeout');
+    if (expired) this.expired.push({ group: String(extra?.group), member: String(extra?.member) });
     if (process.env.TRIBUTARY_TEST_LOG) console.error(`[broker ${level}] ${msg}`, extra ?? '');
     this.signal.notify();
   };
@@ -128,25 +130,27 @@ export async function takeOverAfterKill(watch: GroupWatch, adapter: ScenarioAdap
 /**
  * A member in a forked process (test/broker/groups/fixtures/<fixture>.ts), so it
  * can be killed the hard way; it reports {type:'join', partitions} and
- * {type:'batch', values} over IPC.
+ * {type:'batch', values} over IPC; any other message (a heartbeat) wakes the waits.
+ * `execPath`: the Node to run it on (a native client is built for one).
  */
-export function forkMember(watch: GroupWatch, m: Member, fixture: string, args: string[]): ChildProcess {
+export function forkMember(watch: GroupWatch, m: Member, fixture: string, args: string[], execPath = process.execPath): ChildProcess {
   const { script, execArgv } = nodeModule(`../groups/fixtures/${fixture}.ts`, import.meta.url);
-  const proc = fork(script, args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const proc = fork(script, args, { execPath, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   proc.on('message', (msg: { type: string; partitions?: number[]; values?: string[] }) => {
     if (msg.type === 'join') watch.joined(m, msg.partitions ?? []);
     else if (msg.type === 'batch') watch.consumed(m, msg.values ?? []);
+    else watch.signal.notify();
   });
   return proc;
 }
 
-/** The kafkajs side of a scenario: a broker with the 6-partition `topic` and a connected kafkajs producer. */
-export async function startKafkajsScenario(options: BrokerOptions, topic: string): Promise<{ broker: TestBroker; kafka: Kafka; producer: Producer }> {
+/** The kafkajs side of a scenario: a broker with `topic` (6 partitions unless told) and a connected kafkajs producer. */
+export async function startKafkajsScenario(options: BrokerOptions, topic: string, partitions = 6): Promise<{ broker: TestBroker; kafka: Kafka; producer: Producer }> {
   const broker = await startTestBroker(options);
   const kafka = kafkajsClient(broker.address);
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 6 }] });
+  await admin.createTopics({ topics: [{ topic, numPartitions: partitions }] });
   await admin.disconnect();
   return { broker, kafka, producer: await connectedProducer(kafka) };
 }
