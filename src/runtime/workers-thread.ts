@@ -4,10 +4,10 @@
 // MessagePort (db/remote-dialect.ts). The API's request handling and the
 // agents' consuming and database writes then use both cores. Posts
 // { type: 'ready', schema } once the agents run (protocol in thread.ts). The
-// database comes first, before the services' modules load: the API on the main
-// thread waits on it (its /readyz), not on the agents.
+// database is served as soon as it is open: the API on the main thread waits on
+// it (its /readyz), not on the agents.
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { openDatabase, type Database } from '../db/index.js';
+import { openDatabase } from '../db/index.js';
 import { serveDatabase } from '../db/remote-dialect.js';
 import type { KafkaConfig } from '../stream/kafka-config.js';
 import { stdoutLogger } from './logger.js';
@@ -36,13 +36,17 @@ const data = workerData as WorkersThreadData;
 const log = stdoutLogger('tributary-workers', data.logLevel, data.pretty);
 
 try {
-  let database: Database | undefined;
   let stopServing = () => {};
-  if (data.pgliteDir) {
-    database = await openDatabase({ url: null, dataDir: data.pgliteDir, log: (level, msg, extra) => log[level]({ ...extra, component: 'db' }, msg) });
-    if (data.dbPort) stopServing = serveDatabase(data.dbPort, database);
-  }
-  const [{ startSystem }, { Metrics }] = await Promise.all([import('./system.js'), import('../http/metrics.js')]);
+  // Served as soon as it is open. The services' modules load meanwhile, while V8
+  // compiles PGlite's WASM on its own threads.
+  const opening = data.pgliteDir
+    ? openDatabase({ url: null, dataDir: data.pgliteDir, log: (level, msg, extra) => log[level]({ ...extra, component: 'db' }, msg) }).then((db) => {
+        if (data.dbPort) stopServing = serveDatabase(data.dbPort, db);
+        return db;
+      })
+    : Promise.resolve(undefined);
+  const [database, [{ startSystem }, { Metrics }]] = await Promise.all([opening, Promise.all([import('./system.js'), import('../http/metrics.js')])]);
+  log.info('workers loaded'); // a step of a restart's timeline (test/faults/recovery.ts)
   // PGlite opened (above) while the broker was starting; now its address is known.
   const start = await new Promise<WorkersStart>((resolve) => port.once('message', resolve));
   const system = await startSystem({
