@@ -106,4 +106,5 @@ export type { Schema, BasketProduct, UsersTable, BasketsTable } from './schema.j
 export { ConflictError, DatabaseUnavailableError, isDatabaseUnavailable, isUniqueViolation } from './errors.js';
 export { migrations, migrateToLatest } from './migrations/index.js';
 export { PGliteDialect } from './pglite-dialect.js';
+export { writeCount } from './writes.js';
 export * from './queries/index.js';
