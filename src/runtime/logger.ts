@@ -6,7 +6,6 @@
 // line back behind the banner. On a terminal a line is one readable line
 // (`12:00:01.123 INFO  broker: broker listening address=…`); elsewhere it is
 // pino's JSON, one object a line, for log collectors and the crash suites.
-import { writeSync } from 'node:fs';
 import pino, { type DestinationStream, type Logger } from 'pino';
 
 const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
@@ -34,10 +33,10 @@ export function prettyLogs(): boolean {
   return process.stdout.isTTY === true;
 }
 
-/** A synchronous stdout sink: JSON lines, or text ones when `pretty`. */
+/** A synchronous stdout sink (pino's, which retries a write the terminal is not ready for): JSON lines, or text ones when `pretty`. */
 function stdoutSink(pretty: boolean): DestinationStream {
-  if (!pretty) return pino.destination({ dest: 1, sync: true });
-  return { write: (line: string) => void writeSync(1, prettyLine(line)) };
+  const sink = pino.destination({ dest: 1, sync: true });
+  return pretty ? { write: (line: string) => void sink.write(prettyLine(line)) } : sink;
 }
 
 export function stdoutLogger(name: string, level: string, pretty = prettyLogs()): Logger {

@@ -92,8 +92,7 @@ export async function startThreads(options: ThreadsOptions): Promise<RunningThre
     throw err;
   }
   const { kafka } = await connection;
-  const workersRunning = workersStarting;
-  workersRunning.catch(() => {}); // the caller awaits `workers`, which rejects with it
+  workersStarting.catch(() => {}); // seen by the caller, through `workers`
   const metrics = new MetricsRegistry();
   metrics.addSource(threadMetrics(metricsChannel.port1));
   return {
@@ -103,9 +102,9 @@ export async function startThreads(options: ThreadsOptions): Promise<RunningThre
     // Queries wait on the port until it is open.
     database: channel ? () => remote.openRemoteDatabase(channel.port1, { schema: 'public' }) : { url: databaseUrl! },
     metrics,
-    workers: workersRunning.then(() => {}),
+    workers: workersStarting.then(() => {}),
     async stop() {
-      await workersRunning.then((w) => w.stop(), () => {});
+      await workersStarting.then((w) => w.stop(), () => {});
       metricsChannel.port1.close();
       await broker?.stop();
     },
