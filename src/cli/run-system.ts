@@ -1,11 +1,12 @@
 // What `start`, `api` and `worker` share: the logger, the Kafka connection from
 // the environment, running the chosen parts until SIGINT/SIGTERM, and a clean
 // shutdown (requests answered, agents committed, producers flushed).
-import pino, { type Logger } from 'pino';
-import { startSystem, type RunningSystem, type SystemOptions } from '../runtime/system.js';
+import type { Logger } from 'pino';
+import { stdoutLogger } from '../runtime/logger.js';
+import type { RunningSystem, SystemOptions } from '../runtime/system.js';
 
 export function cliLogger(name = 'tributary', env: NodeJS.ProcessEnv = process.env): Logger {
-  return pino({ name, level: env.LOG_LEVEL ?? 'info' });
+  return stdoutLogger(name, env.LOG_LEVEL ?? 'info');
 }
 
 
@@ -21,14 +22,25 @@ export function waitForSignal(): Promise<NodeJS.Signals> {
   });
 }
 
-/** Starts the system, hands it to `onStarted`, and stops it on the first signal. */
-export async function runUntilSignal(options: SystemOptions, onStarted: (system: RunningSystem) => void, afterStop?: () => Promise<void>): Promise<number> {
+/**
+ * Starts the system, hands it to `onStarted` once it and `alsoStarting` (what runs
+ * beside it, e.g. `tributary start`'s workers) are up, and stops it on the first signal.
+ */
+export async function runUntilSignal(
+  options: SystemOptions,
+  onStarted: (system: RunningSystem) => void,
+  afterStop?: () => Promise<void>,
+  alsoStarting?: Promise<void>,
+): Promise<number> {
   const log = options.log!;
   const signal = waitForSignal();
-  let system: RunningSystem;
+  let system: RunningSystem | undefined;
   try {
+    const { startSystem } = await import('../runtime/system.js');
     system = await startSystem(options);
+    await alsoStarting;
   } catch (err) {
+    await system?.close();
     await afterStop?.();
     throw err;
   }

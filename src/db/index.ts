@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { lockDataDir } from './dir-lock.js';
 import { migrateToLatest } from './migrations/index.js';
-import { openPostgresPool, redactUrl } from './open-postgres.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Schema } from './schema.js';
 import { assertSchemaName } from './sql-utils.js';
@@ -45,6 +44,8 @@ export async function openDatabase(opts: OpenDatabaseOptions = {}): Promise<Data
   let db: Kysely<Schema>;
   let where: Record<string, unknown>;
   if (url) {
+    // Imported here: a process on PGlite does not load pg.
+    const { openPostgresPool, redactUrl } = await import('./open-postgres.js');
     const pool = await openPostgresPool({
       url,
       schema: wanted,
@@ -105,4 +106,5 @@ export type { Schema, BasketProduct, UsersTable, BasketsTable } from './schema.j
 export { ConflictError, DatabaseUnavailableError, isDatabaseUnavailable, isUniqueViolation } from './errors.js';
 export { migrations, migrateToLatest } from './migrations/index.js';
 export { PGliteDialect } from './pglite-dialect.js';
+export { writeCount } from './writes.js';
 export * from './queries/index.js';

@@ -5,16 +5,17 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite, types } from '@electric-sql/pglite';
-import { readTemplate } from './pglite-template.js';
+import { unpackTemplate } from './pglite-template.js';
 import { quoteIdent } from './sql-utils.js';
 
 export async function openPGlite(dataDir: string, schema?: string, template?: string): Promise<PGlite> {
-  if (dataDir !== ':memory:') await mkdir(dataDir, { recursive: true });
-  // A folder without a cluster yet (no PG_VERSION) starts from the template, if there is one.
-  const loadDataDir = dataDir !== ':memory:' && !existsSync(path.join(dataDir, 'PG_VERSION')) ? readTemplate(template) : undefined;
+  if (dataDir !== ':memory:') {
+    await mkdir(dataDir, { recursive: true });
+    // A folder without a cluster yet (no PG_VERSION) starts from the template, if there is one.
+    if (!existsSync(path.join(dataDir, 'PG_VERSION'))) unpackTemplate(dataDir, template);
+  }
   const pglite = await PGlite.create({
     dataDir: dataDir === ':memory:' ? undefined : dataDir,
-    loadDataDir,
     // Return the same JS types as `pg` (see ./schema.ts): int8 and date as text.
     parsers: { [types.INT8]: (v: string) => v, [types.DATE]: (v: string) => v },
   });

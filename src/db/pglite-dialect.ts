@@ -19,6 +19,7 @@ import {
   type TransactionSettings,
 } from 'kysely';
 import { quoteIdent } from './sql-utils.js';
+import { countWrite, isWrite } from './writes.js';
 
 export interface PGliteDialectConfig {
   /** The PGlite instance, or a function that opens it on the driver's first use. */
@@ -158,6 +159,7 @@ class PGliteConnection implements DatabaseConnection {
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     const result = await this.pglite.query<R>(query.sql, [...query.parameters]);
     const command = (result as { command?: string }).command?.toUpperCase();
+    if (isWrite(command)) countWrite(true);
     return {
       rows: result.rows ?? [],
       numAffectedRows:

@@ -9,11 +9,12 @@ import { CompiledQuery, Kysely, sql, type DatabaseConnection, type Driver, type 
 import type { Database } from './index.js';
 import { SessionDialect, SessionDriver } from './pglite-dialect.js';
 import type { Schema } from './schema.js';
+import { countWrite, writeCount } from './writes.js';
 
 type Request = { op: 'acquire'; id: number } | { op: 'query'; id: number; req: number; sql: string; params: unknown[] } | { op: 'release'; id: number };
 type Reply =
   | { type: 'acquired'; id: number; error?: SerializedError }
-  | { type: 'result'; req: number; rows?: unknown[]; numAffectedRows?: bigint; error?: SerializedError };
+  | { type: 'result'; req: number; rows?: unknown[]; numAffectedRows?: bigint; wrote?: boolean; error?: SerializedError };
 
 /** What survives the thread boundary of a driver error: Postgres' fields that callers test. */
 interface SerializedError {
@@ -55,8 +56,10 @@ export function serveDatabase(port: MessagePort, database: Database): () => void
     } else if (m.op === 'query') {
       const session = sessions.get(m.id);
       if (!session) return reply({ type: 'result', req: m.req, error: { message: `remote connection ${m.id} is not acquired` } });
+      const writes = writeCount();
       session.conn.executeQuery(CompiledQuery.raw(m.sql, m.params)).then(
-        (r) => reply({ type: 'result', req: m.req, rows: r.rows as unknown[], numAffectedRows: r.numAffectedRows }),
+        // wrote: the caller counts its write when the answer arrives, not only when the broadcast does.
+        (r) => reply({ type: 'result', req: m.req, rows: r.rows as unknown[], numAffectedRows: r.numAffectedRows, wrote: writeCount() !== writes }),
         (err: unknown) => reply({ type: 'result', req: m.req, error: serialize(err) }),
       );
     } else {
@@ -106,6 +109,7 @@ class RemoteDriver extends SessionDriver {
     return new RemoteConnection(id, async (sqlText, params) => {
       const req = this.nextReq++;
       const res = (await this.call(`q${req}`, { op: 'query', id, req, sql: sqlText, params })) as Extract<Reply, { type: 'result' }>;
+      if (res.wrote) countWrite(false);
       if (res.error) throw revive(res.error);
       return { rows: res.rows ?? [], numAffectedRows: res.numAffectedRows };
     });

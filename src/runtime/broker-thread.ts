@@ -3,19 +3,21 @@
 // main thread. It posts { type: 'ready', address, dataDir } once it accepts
 // connections (the rest of the protocol is in thread.ts).
 import { parentPort, workerData } from 'node:worker_threads';
-import pino from 'pino';
 import { startBroker } from '../broker/index.js';
 import type { BrokerOptions } from '../broker/config.js';
+import { stdoutLogger } from './logger.js';
 
 export interface BrokerThreadData {
   options: Omit<BrokerOptions, 'log'>;
   logLevel: string;
+  /** Log lines as text (the main thread's stdout is a terminal). */
+  pretty: boolean;
 }
 
 const port = parentPort;
 if (!port) throw new Error('broker-thread.ts runs as a worker thread');
 const data = workerData as BrokerThreadData;
-const logger = pino({ name: 'broker', level: data.logLevel });
+const logger = stdoutLogger('broker', data.logLevel, data.pretty);
 
 try {
   const broker = await startBroker({ ...data.options, log: (level, msg, extra) => logger[level](extra ?? {}, msg) });

@@ -1,17 +1,21 @@
 // `tributary start`'s layout of one process in three threads: the embedded
-// broker (unless the environment names a cluster), every service's workers
-// with the database (PGlite opened there, next to the agents that write most,
-// and served to the main thread through a MessagePort; with DATABASE_URL each
-// thread has its own pool), and the main thread, which runs the API with what
-// startThreads() hands back. stop() ends the workers, then the broker.
+// broker (unless the environment names a cluster), every service's workers with
+// the database (PGlite opened there, next to the agents that write most, and
+// served to the main thread through a MessagePort; with DATABASE_URL each thread
+// has its own pool), and the main thread, which runs the API with what
+// startThreads() hands back. Both threads start at once, before the main thread
+// loads the API's modules, and startThreads() answers as soon as the broker
+// listens: the API starts while the workers open the database and join their
+// groups (its database queries wait on the port until PGlite is open). stop()
+// ends the workers, then the broker.
 import { join } from 'node:path';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
-import { openRemoteDatabase } from '../db/remote-dialect.js';
-import { Metrics, type MetricsJson } from '../http/metrics.js';
+import type { Metrics, MetricsJson } from '../http/metrics.js';
 import { brokersFromEnv, type KafkaConfig } from '../stream/kafka-config.js';
 import type { BrokerThreadData } from './broker-thread.js';
 import { securityOptions, securitySettingsFromEnv } from '../broker/security-env.js';
 import type { SystemOptions } from './system.js';
+import { prettyLogs } from './logger.js';
 import { startThread, type Thread } from './thread.js';
 import type { WorkersStart, WorkersThreadData } from './workers-thread.js';
 
@@ -31,6 +35,8 @@ export interface RunningThreads {
   database: NonNullable<SystemOptions['database']>;
   /** The main thread's metrics, with the workers' figures merged in. */
   metrics: Metrics;
+  /** Resolves once every worker runs (its agents joined); rejects when the workers' thread failed to start. */
+  workers: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -49,6 +55,7 @@ export async function startThreads(options: ThreadsOptions): Promise<RunningThre
           ...securityOptions(securitySettingsFromEnv(process.env)),
         },
         logLevel,
+        pretty: prettyLogs(),
       } satisfies BrokerThreadData);
   // The Kafka settings, once the broker listens (its port may be chosen at bind).
   const connection = brokerStarting.then((broker) => {
@@ -66,6 +73,7 @@ export async function startThreads(options: ThreadsOptions): Promise<RunningThre
     'workers-thread',
     {
       logLevel,
+      pretty: prettyLogs(),
       pgliteDir: databaseUrl ? undefined : join(dataDir, 'db'),
       dbPort: channel?.port2,
       metricsPort: metricsChannel.port2,
@@ -73,25 +81,30 @@ export async function startThreads(options: ThreadsOptions): Promise<RunningThre
     channel ? [channel.port2, metricsChannel.port2] : [metricsChannel.port2],
     connection,
   );
-  const [brokerStarted, workersStarted] = await Promise.allSettled([brokerStarting, workersStarting]);
-  if (brokerStarted.status === 'rejected' || workersStarted.status === 'rejected') {
-    if (workersStarted.status === 'fulfilled') await workersStarted.value.stop();
-    if (brokerStarted.status === 'fulfilled') await brokerStarted.value?.stop();
-    throw brokerStarted.status === 'rejected' ? brokerStarted.reason : (workersStarted as PromiseRejectedResult).reason;
+  // What the main thread needs next is imported while both threads start (this module
+  // itself stays light, so they start first): the remote database and the metrics.
+  const [remote, { Metrics: MetricsRegistry }] = await Promise.all([import('../db/remote-dialect.js'), import('../http/metrics.js')]);
+  let broker: Thread<{ type: 'ready'; address: string; dataDir: string }> | undefined;
+  try {
+    broker = await brokerStarting;
+  } catch (err) {
+    await workersStarting.then((w) => w.stop(), () => {});
+    throw err;
   }
-  const broker = brokerStarted.value;
-  const workers = workersStarted.value;
   const { kafka } = await connection;
-  const schema = workers.ready.schema ?? 'public';
-  const metrics = new Metrics();
+  workersStarting.catch(() => {}); // seen by the caller, through `workers`
+  const metrics = new MetricsRegistry();
   metrics.addSource(threadMetrics(metricsChannel.port1));
   return {
     kafka,
     broker: broker?.ready,
-    database: channel ? () => openRemoteDatabase(channel.port1, { schema }) : { url: databaseUrl! },
+    // The workers' thread opens PGlite with no schema option: its tables are in public.
+    // Queries wait on the port until it is open.
+    database: channel ? () => remote.openRemoteDatabase(channel.port1, { schema: 'public' }) : { url: databaseUrl! },
     metrics,
+    workers: workersStarting.then(() => {}),
     async stop() {
-      await workers.stop();
+      await workersStarting.then((w) => w.stop(), () => {});
       metricsChannel.port1.close();
       await broker?.stop();
     },

@@ -3,17 +3,19 @@
 // that write most, and served to the API on the main thread through a
 // MessagePort (db/remote-dialect.ts). The API's request handling and the
 // agents' consuming and database writes then use both cores. Posts
-// { type: 'ready', schema } once the agents run (protocol in thread.ts).
+// { type: 'ready', schema } once the agents run (protocol in thread.ts). The
+// database is served as soon as it is open: the API on the main thread waits on
+// it (its /readyz), not on the agents.
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import pino from 'pino';
-import { openDatabase, type Database } from '../db/index.js';
+import { openDatabase } from '../db/index.js';
 import { serveDatabase } from '../db/remote-dialect.js';
-import { Metrics } from '../http/metrics.js';
-import { startSystem } from './system.js';
 import type { KafkaConfig } from '../stream/kafka-config.js';
+import { stdoutLogger } from './logger.js';
 
 export interface WorkersThreadData {
   logLevel: string;
+  /** Log lines as text (the main thread's stdout is a terminal). */
+  pretty: boolean;
   /** PGlite folder; absent with DATABASE_URL (each thread then has its own pool). */
   pgliteDir?: string;
   /** Where to serve PGlite to the main thread. */
@@ -31,15 +33,20 @@ export interface WorkersStart {
 const port = parentPort;
 if (!port) throw new Error('workers-thread.ts runs as a worker thread');
 const data = workerData as WorkersThreadData;
-const log = pino({ name: 'tributary-workers', level: data.logLevel });
+const log = stdoutLogger('tributary-workers', data.logLevel, data.pretty);
 
 try {
-  let database: Database | undefined;
   let stopServing = () => {};
-  if (data.pgliteDir) {
-    database = await openDatabase({ url: null, dataDir: data.pgliteDir, log: (level, msg, extra) => log[level]({ ...extra, component: 'db' }, msg) });
-    if (data.dbPort) stopServing = serveDatabase(data.dbPort, database);
-  }
+  // Served as soon as it is open. The services' modules load meanwhile, while V8
+  // compiles PGlite's WASM on its own threads.
+  const opening = data.pgliteDir
+    ? openDatabase({ url: null, dataDir: data.pgliteDir, log: (level, msg, extra) => log[level]({ ...extra, component: 'db' }, msg) }).then((db) => {
+        if (data.dbPort) stopServing = serveDatabase(data.dbPort, db);
+        return db;
+      })
+    : Promise.resolve(undefined);
+  const [database, [{ startSystem }, { Metrics }]] = await Promise.all([opening, Promise.all([import('./system.js'), import('../http/metrics.js')])]);
+  log.info('workers loaded'); // a step of a restart's timeline (test/faults/recovery.ts)
   // PGlite opened (above) while the broker was starting; now its address is known.
   const start = await new Promise<WorkersStart>((resolve) => port.once('message', resolve));
   const system = await startSystem({

@@ -50,9 +50,16 @@ describe('tributary start', () => {
   test('runs broker, database, services and API, prints the URLs, stops on SIGTERM', async () => {
     const dir = tempDir('tributary-start-');
     dirs.push(dir);
-    const { app, url } = await startCli({ DATA_DIR: dir, PORT: '0', BROKER_PORT: '0', KAFKA_BROKERS: '', DATABASE_URL: '', HOST: '' });
+    const { app, url } = await startCli({ DATA_DIR: dir, PORT: '0', BROKER_PORT: '0', KAFKA_BROKERS: '', DATABASE_URL: '', HOST: '', LOG_LEVEL: 'info' });
     let code: number | null;
     try {
+      // Every thread's start-up lines come before the banner, which is one block: the order is fixed.
+      const out = app.stdout();
+      const banner = out.indexOf('\nTributary is running\n');
+      const startUp = out.split('\n').filter((l) => /"msg":"(worker started|Server listening at [^"]+|broker listening|database ready)"/.test(l));
+      assert.equal(startUp.length, 6, out);
+      for (const line of startUp) assert.ok(out.indexOf(line) < banner, `${line} after the banner:\n${out}`);
+      assert.match(out.slice(banner), /^\nTributary is running\n(  \S.*\n)+\nPress Ctrl\+C to stop\.\n/);
       // HOST unset: this machine only, and the banner prints the address really bound.
       assert.match(app.output(), /API\s+http:\/\/127\.0\.0\.1:[1-9]\d*\n/);
       assert.match(app.output(), /Kafka\s+127\.0\.0\.1:\d+ \(embedded, data in .*broker\)/);

@@ -25,8 +25,10 @@ describeBackends('migrations', (backend) => {
     console.log(`# ${backend.name}: open a new database + migrate: ${Math.round(performance.now() - started)} ms`);
   });
 
-  test('the first open applies every migration', async () => {
-    assert.deepEqual(firstLog.applied, Object.keys(migrations));
+  test('the first open applies every migration (a new PGlite folder gets them from the build\'s template)', async () => {
+    const recorded = await sql<{ name: string }>`select name from ${sql.table(`${first.schema}.kysely_migration`)} order by name`.execute(first.db);
+    assert.deepEqual(recorded.rows.map((r) => r.name), Object.keys(migrations));
+    if (backend.name === 'postgres' || firstLog.applied.length > 0) assert.deepEqual(firstLog.applied, Object.keys(migrations));
     assert.equal(first.kind, backend.name);
     await first.ping();
     const tables = await first.db.introspection.getTables();

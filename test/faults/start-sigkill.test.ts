@@ -79,7 +79,7 @@ test(`tributary start SIGKILLed ${KILLS} times under POST /data: nothing acknowl
         const after = (await lookup(url, ids)).flatMap((f) => (f.processed_at && Date.parse(f.processed_at) > spawnedAt ? [Date.parse(f.processed_at)] : []));
         return after.length > 0 ? Math.min(...after) : undefined;
       }, 'the restarted process to store a basket', 60_000);
-      const timeline = restartTimeline(spawnedAt, running.app.stdout(), firstStore, { brokerReady: /^broker listening/, databaseReady: /^database ready/, joined: /^agent enrich-baskets joined/ });
+      const timeline = restartTimeline(spawnedAt, running.app.stdout(), firstStore, { brokerReady: /^broker listening/, databaseReady: /^database ready/, workersLoaded: /^workers loaded/, joined: /^agent enrich-baskets joined/ });
       const { firstStore: stored, ...steps } = timeline;
       timelines.push({ ...steps, apiReady: running.apiAt - spawnedAt, firstStore: stored });
     }

@@ -3,12 +3,13 @@
 // KAFKA_BROKERS points at a cluster), every service's workers with the
 // database (PGlite in DATA_DIR/db unless DATABASE_URL is set; the main thread
 // reaches it through a MessagePort), and the HTTP API on PORT on the main
-// thread. Prints the URLs; SIGINT/SIGTERM stop the API, then the workers, then
-// the broker.
+// thread. Prints the URLs once all of it runs; SIGINT/SIGTERM stop the API,
+// then the workers, then the broker. The threads start first, before this thread
+// loads the API's modules (Fastify, the Kafka client, the services): they load
+// theirs and open PGlite meanwhile.
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
-import { redactUrl } from '../../db/open-postgres.js';
-import { startRegistry, type RunningRegistry } from '../../registry/server.js';
+import type { RunningRegistry } from '../../registry/server.js';
 import { schemaTargetFromEnv } from '../../registry/http-target.js';
 import { startThreads } from '../../runtime/threads.js';
 import { cliKafkaConfig } from '../format.js';
@@ -59,13 +60,22 @@ export async function startCommand(argv: string[]): Promise<number> {
   // How long Node took to get here (process start, module load): the first part of a restart's recovery time.
   log.info({ uptimeMs: Math.round(process.uptime() * 1000) }, 'starting');
 
-  const threads = await startThreads({ dataDir, brokerPort, logLevel: process.env.LOG_LEVEL ?? 'info', kafka: () => cliKafkaConfig('tributary') });
+  const starting = startThreads({ dataDir, brokerPort, logLevel: process.env.LOG_LEVEL ?? 'info', kafka: () => cliKafkaConfig('tributary') });
+  // Loaded while the threads start: startSystem's own imports then find them loaded.
+  const loading = Promise.all([import('../../runtime/system.js'), import('../../runtime/http.js')]);
+  const threads = await starting;
   const { kafka, broker } = threads;
   const databaseUrl = process.env.DATABASE_URL || undefined;
   const registryPort = process.env.SCHEMA_REGISTRY_PORT?.trim();
   let registry: RunningRegistry | undefined;
+  let postgres: string | undefined;
   try {
-    if (registryPort) registry = await startRegistry({ kafka, log, port: parsePort('SCHEMA_REGISTRY_PORT', registryPort), host: values.host ?? process.env.HOST });
+    await loading;
+    if (databaseUrl) postgres = (await import('../../db/open-postgres.js')).redactUrl(databaseUrl);
+    if (registryPort) {
+      const { startRegistry } = await import('../../registry/server.js');
+      registry = await startRegistry({ kafka, log, port: parsePort('SCHEMA_REGISTRY_PORT', registryPort), host: values.host ?? process.env.HOST });
+    }
   } catch (err) {
     await threads.stop();
     throw err;
@@ -95,7 +105,7 @@ export async function startCommand(argv: string[]): Promise<number> {
         `  Health     ${url}/healthz, ${url}/readyz`,
         `  Kafka      ${broker ? `${broker.address} (embedded, data in ${broker.dataDir})` : kafka.brokers.join(',')}`,
         ...(registry ? [`  Schemas    ${registry.url} (schema registry, topic ${registry.registry.store.topic})`] : []),
-        `  Database   ${databaseUrl ? redactUrl(databaseUrl) : `PGlite in ${join(dataDir, 'db')}`}`,
+        `  Database   ${postgres ?? `PGlite in ${join(dataDir, 'db')}`}`,
         `  Systems    ${system.services.map((s) => s.name).join(', ')}`,
         '',
         'Press Ctrl+C to stop.',
@@ -107,5 +117,6 @@ export async function startCommand(argv: string[]): Promise<number> {
       await registry?.close();
       await threads.stop();
     },
+    threads.workers,
   );
 }

@@ -5,7 +5,7 @@
 // stress` can tell what was lost and measure end-to-end latency; GET
 // /baskets/count?prefix= is its cheap progress check while it waits (without a
 // prefix it counts every basket).
-import type { Database } from '../../db/index.js';
+import { writeCount, type Database } from '../../db/index.js';
 import { basketAnalytics, countBaskets, countBasketsWithPrefix, getBasket, lookupBaskets } from '../../db/queries/baskets.js';
 import { HttpError } from '../../http/errors.js';
 import { MAX_ID_LENGTH } from '../../http/storable.js';
@@ -29,7 +29,22 @@ export function basketRoutes(http: HttpServer, deps: BasketRoutesDeps): void {
   const { app, topic } = deps;
   // Concurrent requests share one read of the aggregates (shared-read.ts), and
   // its answer, checked against the schema and serialised once for all of them.
-  const analytics = sharedRead(async () => JSON.stringify(Analytics.parse(await basketAnalytics((await deps.database()).db))));
+  const read = sharedRead(async () => JSON.stringify(Analytics.parse(await basketAnalytics((await deps.database()).db))));
+  // On PGlite that answer is kept until the next write to the database (db/writes.ts):
+  // between writes a request reads nothing. On PostgreSQL other processes write: each turn reads.
+  let kept: { writes: number; answer: Promise<string> } | undefined;
+  const analytics = async (): Promise<string> => {
+    const database = await deps.database();
+    if (database.kind !== 'pglite') return read();
+    const writes = writeCount(); // before the read starts: a write during it makes the answer one to read again
+    if (kept?.writes === writes) return kept.answer;
+    const answer = read();
+    kept = { writes, answer };
+    answer.catch(() => {
+      if (kept?.answer === answer) kept = undefined;
+    });
+    return answer;
+  };
 
   http.post(
     '/data',

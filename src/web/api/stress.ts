@@ -4,7 +4,6 @@
 // stored) and then the result: rate, ack latency percentiles, lost and failed.
 // A run still going when the server closes is cut short.
 import { HttpError } from '../../http/errors.js';
-import { runStress } from '../../services/baskets/stress/run.js';
 import type { StressRunView } from './types.js';
 
 export const MAX_STRESS = 100_000;
@@ -25,7 +24,8 @@ export class StressRuns {
     if (this.view.running) throw new HttpError(409, `stress run ${this.view.id} is still going (${this.view.posted} of ${this.view.count} posted)`, 'body.count');
     const view: StressRunView = { ...idle, id: this.view.id + 1, running: true, count: options.count };
     this.view = view;
-    this.run = runStress({
+    // The stress client (undici) is loaded by the first run, not at the server's start.
+    this.run = import('../../services/baskets/stress/run.js').then(({ runStress }) => runStress({
       requests: options.count,
       concurrency: options.concurrency ?? 16,
       url: options.url,
@@ -33,7 +33,7 @@ export class StressRuns {
       waitSeconds: options.waitSeconds ?? 60,
       signal: this.abort.signal,
       onCounts: (counts) => Object.assign(view, counts),
-    }).then(
+    })).then(
       (r) => {
         Object.assign(view, {
           running: false,
