@@ -14,20 +14,21 @@
 // Files run TEST_CONCURRENCY at a time (default 2): each starts its own broker
 // on port 0 with its own data folders and databases, and most of a file's time
 // is spent waiting on sockets and child processes, not on the CPU.
-import { readFileSync, statSync } from 'node:fs';
-import { relative } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { buildTests, removeTests, walk } from './build-tests.mjs';
+import { buildTests, OUT, removeTests, walk } from './build-tests.mjs';
+import { cpuTimes } from './cpu-time.mjs';
 import { ensureWebBuild } from './build-web.mjs';
 
 const collect = (dir) => walk(dir).filter((p) => p.endsWith('.test.ts'));
 
-function positiveInt(name, fallback) {
+function intSetting(name, fallback, min = 1) {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) {
-    console.error(`${name} must be a positive integer, got "${raw}"`);
+  if (!Number.isInteger(n) || n < min) {
+    console.error(`${name} must be an integer of at least ${min}, got "${raw}"`);
     process.exit(2);
   }
   return n;
@@ -45,29 +46,36 @@ if (!ensureWebBuild()) {
   process.exit(1);
 }
 const compiled = buildTests();
-const timeout = positiveInt('TEST_TIMEOUT', 120_000);
-const concurrency = positiveInt('TEST_CONCURRENCY', 2);
+const timeout = intSetting('TEST_TIMEOUT', 120_000);
+const concurrency = intSetting('TEST_CONCURRENCY', 2);
+const usage = join(OUT, 'usage.jsonl');
+const preload = ['test-timeout.mjs', 'test-exit.mjs', 'test-usage.mjs'].flatMap((f) => ['--import', new URL(`./${f}`, import.meta.url).href]);
 const started = process.hrtime.bigint();
 const result = spawnSync(
   process.execPath,
-  ['--enable-source-maps', '--import', new URL('./test-timeout.mjs', import.meta.url).href, '--import', new URL('./test-exit.mjs', import.meta.url).href, '--test', '--test-force-exit', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files.map(compiled)],
-  { stdio: 'inherit', env: { ...process.env, TEST_TIMEOUT: String(timeout) } },
+  ['--enable-source-maps', ...preload, '--test', '--test-force-exit', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files.map(compiled)],
+  { stdio: 'inherit', env: { ...process.env, TEST_TIMEOUT: String(timeout), TEST_USAGE: usage } },
 );
-removeTests();
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-const cpu = childCpuSeconds();
+printUsage(readUsage());
+removeTests();
+const cpu = cpuTimes()?.children;
 console.log(`\ntests: ${files.length} file(s) in ${seconds.toFixed(1)} s wall time${cpu === undefined ? '' : `, ${cpu.toFixed(1)} s CPU (user + system, every test process)`}; concurrency ${concurrency}, per-test timeout ${timeout / 1000} s`);
 process.exit(result.status ?? 1);
 
-/** CPU time of the finished child processes (the runner and every test file it ran), as /usr/bin/time counts it. */
-function childCpuSeconds() {
-  // Node has no getrusage(RUSAGE_CHILDREN); on Linux /proc has it: cutime and
-  // cstime, fields 16 and 17 of /proc/self/stat, in clock ticks (USER_HZ, 100).
-  try {
-    const stat = readFileSync('/proc/self/stat', 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[13]) + Number(fields[14])) / 100;
-  } catch {
-    return undefined;
-  }
+/** Each test file's wall and CPU seconds, as its process recorded them (test-usage.mjs), the costliest first. */
+function readUsage() {
+  if (!existsSync(usage)) return [];
+  const rows = readFileSync(usage, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const prefix = `${join(process.cwd(), OUT)}/`;
+  for (const r of rows) r.file = r.file.replace(prefix, '').replace(/\.js$/, '.ts');
+  return rows.sort((a, b) => b.cpu - a.cpu);
+}
+
+/** The files that cost the most CPU (TEST_REPORT of them, 15 by default; 0 for none). */
+function printUsage(rows) {
+  const count = intSetting('TEST_REPORT', 15, 0);
+  if (count === 0 || rows.length === 0) return;
+  console.log(`\nthe ${Math.min(count, rows.length)} costliest of ${rows.length} test file(s), CPU s (with their child processes) and wall s:`);
+  for (const r of rows.slice(0, count)) console.log(`${r.cpu.toFixed(1).padStart(7)} ${r.wall.toFixed(1).padStart(7)}  ${r.file}`);
 }
