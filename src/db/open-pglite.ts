@@ -1,6 +1,6 @@
 // Opens the embedded PGlite database: in memory (':memory:') or persisted in a folder.
-// The WASM build loads once per process; a new folder gets the cluster packed at
-// build time (pglite-template.ts), or else runs initdb.
+// The WASM build loads once per process; memory or a new folder gets the cluster
+// packed at build time (pglite-template.ts), or else runs initdb.
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -10,8 +10,8 @@ import { quoteIdent } from './sql-utils.js';
 
 export async function openPGlite(dataDir: string, schema?: string, template?: string): Promise<PGlite> {
   if (dataDir !== ':memory:') await mkdir(dataDir, { recursive: true });
-  // A folder without a cluster yet (no PG_VERSION) starts from the template, if there is one.
-  const loadDataDir = dataDir !== ':memory:' && !existsSync(path.join(dataDir, 'PG_VERSION')) ? readTemplate(template) : undefined;
+  // Memory, or a folder without a cluster yet (no PG_VERSION), starts from the template, if there is one.
+  const loadDataDir = dataDir === ':memory:' || !existsSync(path.join(dataDir, 'PG_VERSION')) ? readTemplate(template) : undefined;
   const pglite = await PGlite.create({
     dataDir: dataDir === ':memory:' ? undefined : dataDir,
     loadDataDir,

@@ -19,8 +19,9 @@ test('the template is named by the PGlite version; a folder without one has none
 });
 
 test('a new folder is the template cluster, migrated; a folder with a cluster is opened as it is', async () => {
-  // A template (as writeTemplate packs one) with a mark in it, to see that the new folder came from it.
-  const marked = await PGlite.create();
+  // A template (as writeTemplate packs one) with a mark in it, to see that the new folder came from it;
+  // made from the build's template when there is one, which skips an initdb.
+  const marked = await PGlite.create({ loadDataDir: readTemplate() });
   await marked.exec('create table template_mark (n int); insert into template_mark values (7)');
   const template = path.join(dir, 'marked.tar.gz');
   fs.writeFileSync(template, Buffer.from(await (await marked.dumpDataDir('gzip')).arrayBuffer()));
