@@ -8,7 +8,8 @@ import { performance } from 'node:perf_hooks';
 import { cpuTimes } from './cpu-time.mjs';
 
 const out = process.env.TEST_USAGE;
-if (out) {
+// NODE_TEST_CONTEXT marks a process the runner started for a test file (not the runner itself).
+if (out && process.env.NODE_TEST_CONTEXT) {
   process.on('exit', () => {
     const cpu = cpuTimes();
     if (cpu === undefined) return;
