@@ -15,8 +15,10 @@ import { dirname, join, relative, sep } from 'node:path';
 
 // One tree per run (.test-build/<pid>/), removed when the run ends: two runs in
 // one checkout (a whole suite and one file beside it) never rebuild each other's.
-const BASE = '.test-build';
+export const BASE = '.test-build';
 export const OUT = join(BASE, String(process.pid));
+/** Each test file's wall time in the runs so far (run-tests.mjs orders the files by it), kept beside the trees. */
+export const DURATIONS = 'durations.json';
 const ROOTS = ['src', 'test'];
 // The console's browser sources are Vite's to build (build-web.mjs), not Node's to run.
 const SKIP = ['src/web/app/'];
@@ -26,6 +28,7 @@ function removeStaleTrees() {
   if (!existsSync(BASE)) return;
   for (const name of readdirSync(BASE)) {
     const pid = Number(name);
+    if (name === DURATIONS) continue;
     if (!Number.isInteger(pid) || pid === process.pid || !alive(pid)) rmSync(join(BASE, name), { recursive: true, force: true });
   }
 }

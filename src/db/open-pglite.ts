@@ -1,11 +1,11 @@
 // Opens the embedded PGlite database: in memory (':memory:') or persisted in a folder.
-// The WASM build loads once per process; a new folder gets the cluster packed at
-// build time (pglite-template.ts), or else runs initdb.
-import { existsSync } from 'node:fs';
+// The WASM build loads once per process; memory or a new folder gets the cluster
+// packed at build time (pglite-template.ts), or else runs initdb.
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite, types } from '@electric-sql/pglite';
-import { unpackTemplate } from './pglite-template.js';
+import { templatePath, unpackTemplate } from './pglite-template.js';
 import { quoteIdent } from './sql-utils.js';
 
 export async function openPGlite(dataDir: string, schema?: string, template?: string): Promise<PGlite> {
@@ -14,8 +14,12 @@ export async function openPGlite(dataDir: string, schema?: string, template?: st
     // A folder without a cluster yet (no PG_VERSION) starts from the template, if there is one.
     if (!existsSync(path.join(dataDir, 'PG_VERSION'))) unpackTemplate(dataDir, template);
   }
+  // Memory starts from the template too (PGlite unpacks it), instead of running initdb.
+  const file = dataDir === ':memory:' ? (template ?? templatePath()) : undefined;
+  const loadDataDir = file !== undefined && existsSync(file) ? new Blob([readFileSync(file)]) : undefined;
   const pglite = await PGlite.create({
     dataDir: dataDir === ':memory:' ? undefined : dataDir,
+    loadDataDir,
     // Return the same JS types as `pg` (see ./schema.ts): int8 and date as text.
     parsers: { [types.INT8]: (v: string) => v, [types.DATE]: (v: string) => v },
   });

@@ -5,6 +5,8 @@
 // The library is @platformatic/kafka 1.x: pure TypeScript, maintained, fast,
 // typed, and speaking the flexible protocol versions the embedded broker
 // serves (its 2.x line needs Node 22, hence 1.x while Node 20 is supported).
+// kafka-validators.js comes first: the library's option validators compile on first use.
+import { endDeferral } from './kafka-validators.js';
 import {
   Admin,
   Consumer,
@@ -19,6 +21,8 @@ import {
 import type { KafkaConfig } from './kafka-config.js';
 import type { PendingWrite } from './context.js';
 import type { Topic } from './topic.js';
+
+endDeferral();
 
 type Buf = Buffer;
 /** Omit that keeps each member of a union (the consumer options are one). */

@@ -19,7 +19,7 @@ import { nodeArgs } from '../helpers/paths.js';
 import { kafkajsClient, readAll } from '../helpers/kafkajs.js';
 import { report, scaled } from './setting.js';
 
-const KILLS = scaled(4, 20);
+const KILLS = scaled(2, 20);
 const ACKS_PER_LIFE = scaled(8, 25);
 const PRODUCERS = 3;
 const DATA = 'sk-data';

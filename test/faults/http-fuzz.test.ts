@@ -15,7 +15,7 @@ import { eventually, startTestSystem, type TestSystem } from '../helpers/system.
 import { fuzzRequest, operations, type FuzzRequest } from './openapi-arbitrary.js';
 import { report, scaled } from './setting.js';
 
-const REQUESTS = scaled(1000, 5000);
+const REQUESTS = scaled(300, 5000);
 
 interface CreatedUser {
   id: string;

@@ -8,7 +8,8 @@
 // compiled test tree under `npm test`, the sources through tsx otherwise
 // (paths.ts). `spawnCli` starts a long-running one (start, api,
 // worker, consume --follow), `ready` waits for its output to show a pattern,
-// and `stop` signals it and answers its exit code.
+// and `stop` signals it and answers its exit code. A child still running when
+// the test process exits is killed.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { run } from '../../src/cli/main.js';
@@ -31,6 +32,22 @@ export interface CliOptions {
   input?: string;
 }
 
+// The children still running. A test ended by its timeout never reaches the
+// finally that stops its child, and the file's process then exits
+// (--test-force-exit): each is killed as it does, so no `tributary start` is
+// left serving after the run. (A child's work is all in its threads: killing
+// it ends everything it started.)
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+function tracked(child: ChildProcess): ChildProcess {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  return child;
+}
+
 export async function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
   const io = captureIo({ ...process.env, ...options.env }, Readable.from(options.input === undefined ? [] : [options.input]));
   const code = await run(args, io);
@@ -40,10 +57,12 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
 export function runCliProcess(args: string[], options: CliOptions = {}): Promise<CliResult> {
   const { env, input } = options;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...main, ...args], {
-      env: { ...process.env, ...env },
-      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-    });
+    const child = tracked(
+      spawn(process.execPath, [...main, ...args], {
+        env: { ...process.env, ...env },
+        stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      }),
+    );
     let stdout = '';
     let stderr = '';
     // Both are 'pipe' above, so never null.
@@ -73,8 +92,9 @@ export interface CliProcess {
   exited(): Promise<number | null>;
 }
 
+
 export function spawnCli(args: string[], options: Pick<CliOptions, 'env'> = {}): CliProcess {
-  const child = spawn(process.execPath, [...main, ...args], { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = tracked(spawn(process.execPath, [...main, ...args], { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] }));
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));

@@ -6,7 +6,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import type { Admin } from 'kafkajs';
+import { Kafka, logLevel } from '../../helpers/kafkajs.js';
 import { startTestBroker, type TestBroker } from '../../helpers/broker.js';
 import { kcat } from '../../helpers/kcat.js';
 
