@@ -4,7 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { Kafka, logLevel } from '../helpers/kafkajs.js';
+import { Kafka, logLevel } from 'kafkajs';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { makeTestCerts, type TestCerts } from '../helpers/tls-certs.js';
 import { kcat } from '../helpers/kcat.js';

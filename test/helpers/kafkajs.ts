@@ -4,29 +4,9 @@
 import { createRequire } from 'node:module';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 
-// Test files take kafkajs's values from here, so the timer fix below is always in place.
-export { Kafka, logLevel };
-
-const require = createRequire(import.meta.url);
-
-// kafkajs 2.2.4 re-arms a timer after every response even when no request waits:
-// its throttle deadline starts at -1, so the delay is -1 - Date.now(), which Node
-// turns into 1 ms (printing a TimeoutNegativeWarning), and each run re-arms it.
-// Every connection then spins on a 1 ms timer for its whole life, burning CPU.
-// With no request waiting and no throttle in force there is nothing to check
-// later: a new request is sent at once or queued, and queueing schedules a check.
-const RequestQueue = require('kafkajs/src/network/requestQueue/index.js') as {
-  prototype: { pending: unknown[]; throttledUntil: number; scheduleCheckPendingRequests(): void };
-};
-const scheduleCheck = RequestQueue.prototype.scheduleCheckPendingRequests;
-RequestQueue.prototype.scheduleCheckPendingRequests = function (this: typeof RequestQueue.prototype) {
-  if (this.pending.length === 0 && this.throttledUntil <= Date.now()) return;
-  scheduleCheck.call(this);
-};
-
 // kafkajs's consumer-side batch: drops control records and, using the fetch
 // response's aborted-transactions list, records of aborted transactions.
-const KafkajsBatch = require('kafkajs/src/consumer/batch.js') as new (
+const KafkajsBatch = createRequire(import.meta.url)('kafkajs/src/consumer/batch.js') as new (
   topic: string,
   fetchedOffset: string,
   partitionData: unknown,

@@ -6,11 +6,12 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import pino from 'pino';
+import { Kafka, logLevel } from 'kafkajs';
 import { startSystem, type RunningSystem } from '../../src/runtime/system.js';
 import { kafkaConfigFromEnv } from '../../src/stream/kafka-config.js';
 import { startTestBroker, tempDir, type TestBroker } from '../helpers/broker.js';
 import { makeTestCerts, type TestCerts } from '../helpers/tls-certs.js';
-import { Kafka, logLevel, readAll } from '../helpers/kafkajs.js';
+import { readAll } from '../helpers/kafkajs.js';
 import { api } from '../helpers/system.js';
 
 let broker: TestBroker;

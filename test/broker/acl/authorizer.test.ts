@@ -6,8 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import type { Admin } from 'kafkajs';
-import { Kafka, logLevel } from '../../helpers/kafkajs.js';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { startTestBroker, type TestBroker } from '../../helpers/broker.js';
 import { kcat } from '../../helpers/kcat.js';
 

@@ -4,8 +4,7 @@
 // serves clients without credentials and advertises its own address.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SASLOptions } from 'kafkajs';
-import { Kafka, logLevel } from '../../helpers/kafkajs.js';
+import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
 import { startTestBroker, type TestBroker } from '../../helpers/broker.js';
 import { makeTestCerts, type TestCerts } from '../../helpers/tls-certs.js';
 import { RawClient } from '../../helpers/raw-client.js';

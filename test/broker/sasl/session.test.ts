@@ -6,7 +6,7 @@
 // with connections.max.reauth.ms, on a clock the test moves.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Kafka, logLevel } from '../../helpers/kafkajs.js';
+import { Kafka, logLevel } from 'kafkajs';
 import { startTestBroker, type TestBroker } from '../../helpers/broker.js';
 import { RawClient } from '../../helpers/raw-client.js';
 import { ApiKey } from '../../../src/broker/protocol/apis.js';
