@@ -3,7 +3,7 @@
 // describe itself: the processing graph as data (for the dashboard) and as an
 // AsyncAPI 3.0 document (served at /asyncapi.json).
 import { randomUUID } from 'node:crypto';
-import { Agent, type AgentHandler, type AgentOptions } from './agent.js';
+import { Agent, type AgentBatchHandler, type AgentHandler, type AgentOptions, type BatchHandlerSpec } from './agent.js';
 import { dlqTopic } from './dlq.js';
 import { createAdmin, createProducer, ensureTopics, produceWrites, toPendingWrites, type OutgoingMessage, type RawProducer } from './kafka.js';
 import { WriteBatcher } from './write-batcher.js';
@@ -97,6 +97,20 @@ export class App {
   }
 
   agent<V, K>(input: Topic<V, K>, handler: AgentHandler<V, K>, options: AgentOptions = {}): Agent<V, K> {
+    return this.addAgent(input, handler, options);
+  }
+
+  /**
+   * An agent whose handler takes the records of one partition that are waiting
+   * (up to `maxBatch`, in order) in one call, so per-record costs (a database
+   * round trip, a table update per key) are paid per batch. Delivery is the same
+   * as agent()'s; a failed call is retried record by record (agent-processor.ts).
+   */
+  batchAgent<V, K>(input: Topic<V, K>, handler: AgentBatchHandler<V, K>, options: AgentOptions = {}): Agent<V, K> {
+    return this.addAgent(input, { batch: handler }, options);
+  }
+
+  private addAgent<V, K>(input: Topic<V, K>, handler: AgentHandler<V, K> | BatchHandlerSpec<V, K>, options: AgentOptions): Agent<V, K> {
     if (!this.topics.has(input.name)) this.topics.set(input.name, input);
     const agent = new Agent<V, K>(this.id, input, handler, options);
     if (this.agents.some((a) => a.name === agent.name)) throw new Error(`agent ${agent.name} is declared twice`);
