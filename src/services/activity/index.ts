@@ -25,10 +25,12 @@ export const createActivityService = (ctx: ServiceContext): ActivityService => {
   });
   const topology = declareActivityTopology(app);
   const counter = new UsageCounter(topology);
-  app.agent(topology.users, (event) => counter.count(event.value, event.partition, Number(event.timestamp)), {
-    name: 'activity-counter',
-    tables: [topology.totals, topology.clients, topology.minutes],
-  });
+  // A batch agent: the requests waiting on a partition are counted together, each changed key set once.
+  app.batchAgent(
+    topology.users,
+    (events) => counter.countAll(events.map((e) => ({ activity: e.value, time: Number(e.timestamp) })), events[0]!.partition),
+    { name: 'activity-counter', tables: [topology.totals, topology.clients, topology.minutes] },
+  );
   const view = new ActivityView(topology, ctx.kafka, ctx.log);
   let stopRecording = () => {};
 
