@@ -29,6 +29,12 @@ export interface AppOptions {
   groupInstanceId?: string | (() => string | undefined);
   /** Partitions of declared topics that do not say. Default 1. */
   defaultPartitions?: number;
+  /**
+   * Produce requests of `send()` on their way at once. Default 1: when idle a
+   * send goes out at once; under load what comes while one is on its way goes
+   * in the next, so one request carries the records of many callers.
+   */
+  maxSendsInFlight?: number;
   log?: (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
 }
 
@@ -211,15 +217,17 @@ export class App {
   /**
    * Sends to a declared topic from outside an agent (HTTP handlers, CLIs);
    * resolves when the broker acknowledged (acks=all). Validation errors throw
-   * before anything is queued. Concurrent calls in one event-loop turn share
-   * one produce request, so many HTTP requests in flight cost few round trips.
+   * before anything is queued (`validated`: the values already passed the
+   * topic's schema, as a route's body checked by it; they are only serialized). Calls made while a produce request is on its
+   * way share the next one (maxSendsInFlight), so many HTTP requests in flight
+   * cost few round trips.
    */
-  async send<V, K>(topic: Topic<V, K>, messages: OutgoingMessage<V, K>[]): Promise<void> {
+  async send<V, K>(topic: Topic<V, K>, messages: OutgoingMessage<V, K>[], options: { validated?: boolean } = {}): Promise<void> {
     if (messages.length === 0) return;
-    const writes = toPendingWrites(topic, messages);
+    const writes = toPendingWrites(topic, messages, options.validated);
     if (!this.sender) {
       const producer = (this.producer = createProducer(this.kafka));
-      this.sender = new WriteBatcher((batch) => produceWrites(producer, batch));
+      this.sender = new WriteBatcher((batch) => produceWrites(producer, batch), { maxInFlight: this.options.maxSendsInFlight ?? 1 });
     }
     await this.sender.write(writes);
     this.sent.set(topic.name, (this.sent.get(topic.name) ?? 0) + messages.length);
