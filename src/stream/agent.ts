@@ -66,6 +66,14 @@ export interface AgentOptions {
   commitIntervalMs?: number;
   /** Messages buffered before fetching pauses. Default 1000. */
   maxBuffered?: number;
+  /**
+   * Bytes a fetch waits for (up to fetchMaxWaitMs) before the broker answers.
+   * Default 1: records come as soon as there are any. More: fewer, fuller
+   * fetches (and batches) for a little latency when the input is slow.
+   */
+  fetchMinBytes?: number;
+  /** The longest a fetch waits for fetchMinBytes (or for any record), ms. Default 5000. */
+  fetchMaxWaitMs?: number;
   /** Records per transaction in exactly-once mode, and per handler call of a batch agent. Default 500. */
   maxBatch?: number;
 }
@@ -111,6 +119,8 @@ export class Agent<V = unknown, K = string> {
       rebalanceTimeoutMs: options.rebalanceTimeoutMs ?? 60_000,
       commitIntervalMs: options.commitIntervalMs ?? 200,
       maxBuffered: options.maxBuffered ?? 1000,
+      fetchMinBytes: options.fetchMinBytes ?? 1,
+      fetchMaxWaitMs: options.fetchMaxWaitMs ?? 5000,
       maxBatch: options.maxBatch ?? 500,
     };
     const batch: AgentBatchHandler<V, K> = typeof handler === 'function' ? (events, ctx) => handler(events[0]!, ctx) : handler.batch;
@@ -167,6 +177,8 @@ export class Agent<V = unknown, K = string> {
       ...(groupInstanceId ? { groupInstanceId } : {}),
       // Exactly-once readers must not see records of open or aborted transactions.
       isolationLevel: eos ? 1 : 0,
+      minBytes: s.fetchMinBytes,
+      maxWaitTime: s.fetchMaxWaitMs,
     });
     const run: AgentRun = new AgentRun(
       kafka,

@@ -10,8 +10,13 @@ import { PartitionQueues } from './partition-queue.js';
 import { WriteBatcher } from './write-batcher.js';
 import type { RunHost, Runner } from './agent-processor.js';
 
-/** Sends in flight before a partition waits for the broker: do not run far ahead of it. */
-const MAX_IN_FLIGHT = 8;
+/**
+ * Outputs and changelog updates go out one produce request at a time (what is
+ * processed meanwhile shares the next one: a table key updated by many batches
+ * costs one record per request). Past this many records waiting for their
+ * request, a partition waits for the broker: do not run far ahead of it.
+ */
+const MAX_PENDING_RECORDS = 5000;
 
 export class AtLeastOnceRunner implements Runner {
   private readonly queues: PartitionQueues;
@@ -32,7 +37,7 @@ export class AtLeastOnceRunner implements Runner {
     private readonly perCall = 1,
   ) {
     this.queues = new PartitionQueues(concurrency, (err) => run.fail(err));
-    this.writer = new WriteBatcher((writes) => run.processor.produce(run.producer, writes));
+    this.writer = new WriteBatcher((writes) => run.processor.produce(run.producer, writes), { maxInFlight: 1 });
     this.timer = setInterval(() => {
       if (!run.isStopping()) void this.commit();
     }, commitIntervalMs);
@@ -75,7 +80,7 @@ export class AtLeastOnceRunner implements Runner {
       });
       this.acked.set(key, tail);
       tail.catch((err) => run.restart(err));
-      if (this.writer.inFlight > MAX_IN_FLIGHT) await sent.catch(() => {});
+      if (this.writer.pendingRecords > MAX_PENDING_RECORDS) await sent.catch(() => {});
     } finally {
       for (let i = 0; i < records.length; i++) run.release();
     }

@@ -34,6 +34,11 @@ export class WriteBatcher {
   inFlight = 0;
   /** Sends made, for tests and metrics. */
   sends = 0;
+
+  /** Records written and not yet sent. */
+  get pendingRecords(): number {
+    return this.pending.length;
+  }
   private readonly maxRecords: number;
   private readonly maxInFlight: number | undefined;
 

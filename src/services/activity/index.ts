@@ -29,7 +29,15 @@ export const createActivityService = (ctx: ServiceContext): ActivityService => {
   app.batchAgent(
     topology.users,
     (events) => counter.countAll(events.map((e) => ({ activity: e.value, time: Number(e.timestamp) })), events[0]!.partition),
-    { name: 'activity-counter', tables: [topology.totals, topology.clients, topology.minutes] },
+    {
+      name: 'activity-counter',
+      tables: [topology.totals, topology.clients, topology.minutes],
+      // Counted per interval, not per request: a fetch waits up to 100 ms for 64 KB of
+      // requests, so the tables (and their changelogs, and the API's view of them)
+      // change a few times a second however busy the API is.
+      fetchMinBytes: 64 * 1024,
+      fetchMaxWaitMs: 100,
+    },
   );
   const view = new ActivityView(topology, ctx.kafka, ctx.log);
   let stopRecording = () => {};

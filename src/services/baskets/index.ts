@@ -35,6 +35,9 @@ export const createBasketsService = (ctx: ServiceContext): BasketsService => {
     {
       name: 'enrich-baskets',
       concurrency: partitions,
+      // Under load a fetch waits for ~80 baskets (at most 10 ms): fuller batches, fewer statements.
+      fetchMinBytes: 32 * 1024,
+      fetchMaxWaitMs: 10,
       // A database that is briefly away should not send baskets to the DLQ: ~6 s of retries.
       ...basketsRetryBudget(ctx.env),
     },
