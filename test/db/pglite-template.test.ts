@@ -40,6 +40,9 @@ test('a new folder is the template cluster, migrated; a folder with a cluster is
   database = await openDatabase({ url: null, dataDir, template });
   try {
     assert.deepEqual(await mark(database), [8], 'reopened, not unpacked again');
+    // Shared buffers stay resident in the WASM heap: a small pool (open-pglite.ts).
+    const buffers = await sql<{ shared_buffers: string }>`show shared_buffers`.execute(database.db);
+    assert.equal(buffers.rows[0]!.shared_buffers, '16MB');
   } finally {
     await database.close();
   }
