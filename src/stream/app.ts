@@ -35,6 +35,8 @@ export interface AppOptions {
    * in the next, so one request carries the records of many callers.
    */
   maxSendsInFlight?: number;
+  /** How long a `send()` may wait for others before its request starts, ms. Default 0 (see WriteBatcherOptions.lingerMs). */
+  sendLingerMs?: number;
   log?: (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
 }
 
@@ -227,7 +229,10 @@ export class App {
     const writes = toPendingWrites(topic, messages, options.validated);
     if (!this.sender) {
       const producer = (this.producer = createProducer(this.kafka));
-      this.sender = new WriteBatcher((batch) => produceWrites(producer, batch), { maxInFlight: this.options.maxSendsInFlight ?? 1 });
+      this.sender = new WriteBatcher((batch) => produceWrites(producer, batch), {
+        maxInFlight: this.options.maxSendsInFlight ?? 1,
+        lingerMs: this.options.sendLingerMs,
+      });
     }
     await this.sender.write(writes);
     this.sent.set(topic.name, (this.sent.get(topic.name) ?? 0) + messages.length);

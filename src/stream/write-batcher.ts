@@ -17,6 +17,12 @@ export interface WriteBatcherOptions {
   maxRecords?: number;
   /** Sends on their way at once; unset: one send per event-loop turn, however many are in flight. */
   maxInFlight?: number;
+  /**
+   * With maxInFlight: how long a write may wait for others before its send
+   * starts, ms (default 0: at once), so sends start at most once per lingerMs.
+   * For records nobody waits for (a request's activity event).
+   */
+  lingerMs?: number;
 }
 
 interface Waiter {
@@ -41,6 +47,7 @@ export class WriteBatcher {
   }
   private readonly maxRecords: number;
   private readonly maxInFlight: number | undefined;
+  private readonly lingerMs: number;
 
   constructor(
     private readonly sendBatch: SendBatch,
@@ -49,6 +56,7 @@ export class WriteBatcher {
     const o = typeof options === 'number' ? { maxRecords: options } : options;
     this.maxRecords = o.maxRecords ?? 1000;
     this.maxInFlight = o.maxInFlight;
+    this.lingerMs = o.lingerMs ?? 0;
     if (!(this.maxRecords >= 1) || (this.maxInFlight !== undefined && !(this.maxInFlight >= 1))) {
       throw new RangeError('maxRecords and maxInFlight must be at least 1');
     }
@@ -59,16 +67,21 @@ export class WriteBatcher {
     const p = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject, records: writes.length }));
     for (const w of writes) this.pending.push(w);
     if (this.maxInFlight !== undefined) {
-      if (this.inFlight < this.maxInFlight && !this.scheduled) {
-        this.scheduled = true;
-        queueMicrotask(() => this.flush());
-      }
+      if (this.inFlight < this.maxInFlight) this.schedule();
     } else if (this.pending.length >= this.maxRecords) this.flush();
     else if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => this.flush());
     }
     return p;
+  }
+
+  /** Capped: a flush at the end of this microtask run, or after lingerMs. */
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    if (this.lingerMs > 0) setTimeout(() => this.flush(), this.lingerMs).unref();
+    else queueMicrotask(() => this.flush());
   }
 
   /** Resolves when every send started so far has settled. */
@@ -83,8 +96,11 @@ export class WriteBatcher {
 
   private settled(): void {
     this.inFlight--;
-    // Capped: what waited for this send's place goes now.
-    if (this.maxInFlight !== undefined && this.pending.length > 0) this.flush();
+    // Capped: what waited for this send's place goes now (or after the linger).
+    if (this.maxInFlight !== undefined && this.pending.length > 0) {
+      if (this.lingerMs === 0) this.flush();
+      else this.schedule();
+    }
     if (this.inFlight === 0 && this.idleWaiters) for (const w of this.idleWaiters.splice(0)) w();
   }
 

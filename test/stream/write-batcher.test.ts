@@ -73,3 +73,19 @@ test('by turn (no cap): the writes of one turn share one send, several sends may
   for (const s of sends) s.ack();
   await Promise.all([...x, y]);
 });
+
+test('capped with lingerMs: an idle write waits for others, and those that come meanwhile share its send', async () => {
+  const { sends, send } = fakeSend();
+  const b = new WriteBatcher(send, { maxInFlight: 1, lingerMs: 20 });
+  const all = [b.write([rec(1)])];
+  await settle();
+  assert.equal(sends.length, 0, 'not sent at once');
+  all.push(b.write([rec(2)]), b.write([rec(3)]));
+  while (sends.length === 0) await new Promise((r) => setTimeout(r, 5));
+  assert.deepEqual(
+    sends.map((s) => s.records),
+    [3],
+  );
+  sends[0]!.ack();
+  await Promise.all(all);
+});
