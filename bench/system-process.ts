@@ -78,15 +78,15 @@ export interface SystemProcess {
   close(keep?: boolean): Promise<void>;
 }
 
-/** Starts `tributary start` (env added to this process's) and resolves once it is ready. */
-export async function startSystemProcess(label: string, env: NodeJS.ProcessEnv = {}): Promise<SystemProcess> {
+/** Starts `tributary start` (env added to this process's; nodeArgs before the script, e.g. --cpu-prof) and resolves once it is ready. */
+export async function startSystemProcess(label: string, env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []): Promise<SystemProcess> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `tributary-bench-${label}-`));
   const [port, brokerPort] = [await freePort(), await freePort()];
   const url = `http://127.0.0.1:${port}`;
   const command = startCommand();
   const logFile = path.join(dataDir, 'start.log');
   const log = fs.openSync(logFile, 'w');
-  const child = spawn(process.execPath, command.args, {
+  const child = spawn(process.execPath, [...nodeArgs, ...command.args], {
     cwd: root,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', BROKER_PORT: String(brokerPort), DATA_DIR: dataDir, LOG_LEVEL: 'warn', KAFKA_BROKERS: '', DATABASE_URL: '', ...env },
     stdio: ['ignore', log, log],

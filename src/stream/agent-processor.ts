@@ -36,6 +36,9 @@ export interface AgentContext {
 
 export type AgentHandler<V, K> = (event: AgentEvent<V, K>, ctx: AgentContext) => Promise<void> | void;
 
+/** A batch agent's handler: consecutive records of one partition, in order (see processBatch). */
+export type AgentBatchHandler<V, K> = (events: AgentEvent<V, K>[], ctx: AgentContext) => Promise<void> | void;
+
 export interface AgentStats {
   processed: number;
   retried: number;
@@ -58,7 +61,7 @@ export class Processor<V, K> {
   constructor(
     readonly name: string,
     readonly input: Topic<V, K>,
-    private readonly handler: AgentHandler<V, K>,
+    private readonly handler: AgentBatchHandler<V, K>,
     private readonly tables: Table<any, any>[],
     private readonly outputs: Set<Topic<any, any>>,
     readonly stats: AgentStats,
@@ -81,9 +84,47 @@ export class Processor<V, K> {
    * its dead letter). `stopped` ends the retries of an agent that is stopping.
    */
   async process(m: ConsumedRecord, stopped: () => boolean): Promise<PendingWrite[]> {
-    let event: AgentEvent<V, K>;
+    const event = this.decode(m);
+    return 'deadLetter' in event ? [event.deadLetter] : this.handle(event, m, stopped);
+  }
+
+  /**
+   * Handles consecutive records of one partition in one handler call (a batch
+   * agent): the records that cannot be decoded go to the dead-letter topic, the
+   * others to the handler together. If that call fails, its table updates are
+   * undone and each record is handled alone, with its own retries, so one bad
+   * record dead-letters alone. Returns what they produced, in order.
+   */
+  async processBatch(records: ConsumedRecord[], stopped: () => boolean): Promise<PendingWrite[]> {
+    if (records.length === 1) return this.process(records[0]!, stopped);
+    const writes: PendingWrite[] = [];
+    const events: AgentEvent<V, K>[] = [];
+    const decoded: ConsumedRecord[] = [];
+    for (const m of records) {
+      const event = this.decode(m);
+      if ('deadLetter' in event) writes.push(event.deadLetter);
+      else {
+        events.push(event);
+        decoded.push(m);
+      }
+    }
+    if (events.length === 0) return writes;
+    const last = events[events.length - 1]!;
+    const ctx: ProcessingContext = { topic: last.topic, partition: last.partition, offset: last.offset, writes: [], undo: [] };
     try {
-      event = {
+      await processing.run(ctx, () => this.handler(events, this.contextFor(ctx, 1)));
+      this.stats.processed += events.length;
+      writes.push(...ctx.writes);
+    } catch {
+      for (const u of ctx.undo.reverse()) u();
+      for (let i = 0; i < events.length; i++) writes.push(...(await this.handle(events[i]!, decoded[i]!, stopped)));
+    }
+    return writes;
+  }
+
+  private decode(m: ConsumedRecord): AgentEvent<V, K> | { deadLetter: PendingWrite } {
+    try {
+      return {
         topic: m.topic,
         partition: m.partition,
         offset: m.offset,
@@ -93,14 +134,19 @@ export class Processor<V, K> {
         headers: headersToRecord(m.headers),
       };
     } catch (err) {
-      if (err instanceof DeserializationError || err instanceof ValidationError) return [this.deadLetter(m, err, 0)];
+      if (err instanceof DeserializationError || err instanceof ValidationError) return { deadLetter: this.deadLetter(m, err, 0) };
       throw err;
     }
+  }
+
+  /** Runs the handler on one decoded record with retries; after the last try, its dead letter. */
+  private async handle(event: AgentEvent<V, K>, m: ConsumedRecord, stopped: () => boolean): Promise<PendingWrite[]> {
+    const events = [event];
     const maxAttempts = this.retry.retries + 1;
     for (let attempt = 1; ; attempt++) {
       const ctx: ProcessingContext = { topic: m.topic, partition: m.partition, offset: m.offset, writes: [], undo: [] };
       try {
-        await processing.run(ctx, () => this.handler(event, this.contextFor(ctx, attempt)));
+        await processing.run(ctx, () => this.handler(events, this.contextFor(ctx, attempt)));
         this.stats.processed++;
         return ctx.writes;
       } catch (err) {

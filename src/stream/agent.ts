@@ -15,7 +15,7 @@
 //   first message is processed, and dropped when the partition is revoked;
 // - stop(): stop fetching, finish in-flight messages, commit, leave the group.
 import { randomUUID } from 'node:crypto';
-import { delay, Processor, type AgentHandler, type AgentStats, type Logger, type RunHost, type Runner } from './agent-processor.js';
+import { delay, Processor, type AgentBatchHandler, type AgentHandler, type AgentStats, type Logger, type RunHost, type Runner } from './agent-processor.js';
 import { AtLeastOnceRunner } from './at-least-once.js';
 import { dlqTopic } from './dlq.js';
 import { ExactlyOnceRunner } from './exactly-once.js';
@@ -34,7 +34,12 @@ import type { KafkaConfig } from './kafka-config.js';
 import type { Table } from './table.js';
 import type { Topic } from './topic.js';
 
-export type { AgentContext, AgentEvent, AgentHandler, AgentStats, SendOptions } from './agent-processor.js';
+export type { AgentBatchHandler, AgentContext, AgentEvent, AgentHandler, AgentStats, SendOptions } from './agent-processor.js';
+
+/** What a batch agent is given instead of a handler per record (App.batchAgent). */
+export interface BatchHandlerSpec<V, K> {
+  batch: AgentBatchHandler<V, K>;
+}
 
 export interface AgentOptions {
   /** Name in the processing graph; default `<input topic>-agent`. */
@@ -61,7 +66,15 @@ export interface AgentOptions {
   commitIntervalMs?: number;
   /** Messages buffered before fetching pauses. Default 1000. */
   maxBuffered?: number;
-  /** Records per transaction in exactly-once mode. Default 500. */
+  /**
+   * Bytes a fetch waits for (up to fetchMaxWaitMs) before the broker answers.
+   * Default 1: records come as soon as there are any. More: fewer, fuller
+   * fetches (and batches) for a little latency when the input is slow.
+   */
+  fetchMinBytes?: number;
+  /** The longest a fetch waits for fetchMinBytes (or for any record), ms. Default 5000. */
+  fetchMaxWaitMs?: number;
+  /** Records per transaction in exactly-once mode, and per handler call of a batch agent. Default 500. */
   maxBatch?: number;
 }
 
@@ -75,6 +88,8 @@ export class Agent<V = unknown, K = string> {
   readonly stats: AgentStats = { processed: 0, retried: 0, deadLettered: 0, committed: 0, transactions: 0 };
   private readonly settings: Settings;
   private readonly processor: Processor<V, K>;
+  /** Records handed to one handler call by the at-least-once runner: maxBatch for a batch agent, else 1. */
+  private readonly perCall: number;
   /** The current run: set by start(), cleared when stopping begins. */
   private run: AgentRun | undefined;
   private failure: unknown;
@@ -85,7 +100,7 @@ export class Agent<V = unknown, K = string> {
   constructor(
     readonly appId: string,
     readonly input: Topic<V, K>,
-    handler: AgentHandler<V, K>,
+    handler: AgentHandler<V, K> | BatchHandlerSpec<V, K>,
     options: AgentOptions = {},
   ) {
     this.name = options.name ?? `${input.name}-agent`;
@@ -104,9 +119,14 @@ export class Agent<V = unknown, K = string> {
       rebalanceTimeoutMs: options.rebalanceTimeoutMs ?? 60_000,
       commitIntervalMs: options.commitIntervalMs ?? 200,
       maxBuffered: options.maxBuffered ?? 1000,
+      fetchMinBytes: options.fetchMinBytes ?? 1,
+      fetchMaxWaitMs: options.fetchMaxWaitMs ?? 5000,
       maxBatch: options.maxBatch ?? 500,
     };
-    this.processor = new Processor(this.name, input, handler, this.tables, this.outputs, this.stats, this.settings, (level, msg, extra) =>
+    const batch: AgentBatchHandler<V, K> = typeof handler === 'function' ? (events, ctx) => handler(events[0]!, ctx) : handler.batch;
+    this.perCall = typeof handler === 'function' ? 1 : this.settings.maxBatch;
+    if (!(this.perCall >= 1)) throw new RangeError(`agent ${this.name}: maxBatch must be at least 1`);
+    this.processor = new Processor(this.name, input, batch, this.tables, this.outputs, this.stats, this.settings, (level, msg, extra) =>
       this.log(level, msg, extra),
     );
   }
@@ -157,6 +177,8 @@ export class Agent<V = unknown, K = string> {
       ...(groupInstanceId ? { groupInstanceId } : {}),
       // Exactly-once readers must not see records of open or aborted transactions.
       isolationLevel: eos ? 1 : 0,
+      minBytes: s.fetchMinBytes,
+      maxWaitTime: s.fetchMaxWaitMs,
     });
     const run: AgentRun = new AgentRun(
       kafka,
@@ -168,7 +190,7 @@ export class Agent<V = unknown, K = string> {
       s.maxBuffered,
       (err) => this.fail(err),
       (err) => this.restartAfterFailure(run, err),
-      (host) => (eos ? new ExactlyOnceRunner(host, s.maxBatch, () => (this.restarts = 0)) : new AtLeastOnceRunner(host, s.concurrency, s.commitIntervalMs)),
+      (host) => (eos ? new ExactlyOnceRunner(host, s.maxBatch, () => (this.restarts = 0)) : new AtLeastOnceRunner(host, s.concurrency, s.commitIntervalMs, this.perCall)),
     );
     consumer.on('consumer:group:join', (e: { assignments?: TopicAssignment[] | null }) => this.onAssignment(run, e.assignments ?? []));
     this.run = run;

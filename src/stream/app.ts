@@ -3,7 +3,7 @@
 // describe itself: the processing graph as data (for the dashboard) and as an
 // AsyncAPI 3.0 document (served at /asyncapi.json).
 import { randomUUID } from 'node:crypto';
-import { Agent, type AgentHandler, type AgentOptions } from './agent.js';
+import { Agent, type AgentBatchHandler, type AgentHandler, type AgentOptions, type BatchHandlerSpec } from './agent.js';
 import { dlqTopic } from './dlq.js';
 import { createAdmin, createProducer, ensureTopics, produceWrites, toPendingWrites, type OutgoingMessage, type RawProducer } from './kafka.js';
 import { WriteBatcher } from './write-batcher.js';
@@ -29,6 +29,14 @@ export interface AppOptions {
   groupInstanceId?: string | (() => string | undefined);
   /** Partitions of declared topics that do not say. Default 1. */
   defaultPartitions?: number;
+  /**
+   * Produce requests of `send()` on their way at once. Default 1: when idle a
+   * send goes out at once; under load what comes while one is on its way goes
+   * in the next, so one request carries the records of many callers.
+   */
+  maxSendsInFlight?: number;
+  /** How long a `send()` may wait for others before its request starts, ms. Default 0 (see WriteBatcherOptions.lingerMs). */
+  sendLingerMs?: number;
   log?: (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
 }
 
@@ -97,6 +105,20 @@ export class App {
   }
 
   agent<V, K>(input: Topic<V, K>, handler: AgentHandler<V, K>, options: AgentOptions = {}): Agent<V, K> {
+    return this.addAgent(input, handler, options);
+  }
+
+  /**
+   * An agent whose handler takes the records of one partition that are waiting
+   * (up to `maxBatch`, in order) in one call, so per-record costs (a database
+   * round trip, a table update per key) are paid per batch. Delivery is the same
+   * as agent()'s; a failed call is retried record by record (agent-processor.ts).
+   */
+  batchAgent<V, K>(input: Topic<V, K>, handler: AgentBatchHandler<V, K>, options: AgentOptions = {}): Agent<V, K> {
+    return this.addAgent(input, { batch: handler }, options);
+  }
+
+  private addAgent<V, K>(input: Topic<V, K>, handler: AgentHandler<V, K> | BatchHandlerSpec<V, K>, options: AgentOptions): Agent<V, K> {
     if (!this.topics.has(input.name)) this.topics.set(input.name, input);
     const agent = new Agent<V, K>(this.id, input, handler, options);
     if (this.agents.some((a) => a.name === agent.name)) throw new Error(`agent ${agent.name} is declared twice`);
@@ -197,15 +219,20 @@ export class App {
   /**
    * Sends to a declared topic from outside an agent (HTTP handlers, CLIs);
    * resolves when the broker acknowledged (acks=all). Validation errors throw
-   * before anything is queued. Concurrent calls in one event-loop turn share
-   * one produce request, so many HTTP requests in flight cost few round trips.
+   * before anything is queued (`validated`: the values already passed the
+   * topic's schema, as a route's body checked by it; they are only serialized). Calls made while a produce request is on its
+   * way share the next one (maxSendsInFlight), so many HTTP requests in flight
+   * cost few round trips.
    */
-  async send<V, K>(topic: Topic<V, K>, messages: OutgoingMessage<V, K>[]): Promise<void> {
+  async send<V, K>(topic: Topic<V, K>, messages: OutgoingMessage<V, K>[], options: { validated?: boolean } = {}): Promise<void> {
     if (messages.length === 0) return;
-    const writes = toPendingWrites(topic, messages);
+    const writes = toPendingWrites(topic, messages, options.validated);
     if (!this.sender) {
       const producer = (this.producer = createProducer(this.kafka));
-      this.sender = new WriteBatcher((batch) => produceWrites(producer, batch));
+      this.sender = new WriteBatcher((batch) => produceWrites(producer, batch), {
+        maxInFlight: this.options.maxSendsInFlight ?? 1,
+        lingerMs: this.options.sendLingerMs,
+      });
     }
     await this.sender.write(writes);
     this.sent.set(topic.name, (this.sent.get(topic.name) ?? 0) + messages.length);

@@ -257,11 +257,15 @@ export interface OutgoingMessage<V, K> {
   timestamp?: bigint;
 }
 
-/** Validates and serializes values for a typed topic (throws ValidationError before anything is sent). */
-export function toPendingWrites<V, K>(topic: Topic<V, K>, messages: OutgoingMessage<V, K>[]): PendingWrite[] {
+/**
+ * Validates and serializes values for a typed topic (throws ValidationError
+ * before anything is sent). `validated`: the values are the output of the
+ * topic's own schema already (an HTTP body checked by it), so only serialized.
+ */
+export function toPendingWrites<V, K>(topic: Topic<V, K>, messages: OutgoingMessage<V, K>[], validated = false): PendingWrite[] {
   return messages.map((m) => ({
     topic: topic.name,
-    value: topic.encodeValue(m.value),
+    value: validated ? topic.serde.encode(m.value) : topic.encodeValue(m.value),
     key: m.key === undefined || m.key === null ? undefined : topic.encodeKey(m.key),
     partition: m.partition,
     timestamp: m.timestamp,

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { createUser, listUsers, openDatabase } from '../../src/db/index.js';
 import { templatePath, unpackTemplate, writeTemplate } from '../../src/db/pglite-template.js';
 
@@ -36,6 +37,9 @@ test('a new folder is the template cluster, already migrated; a folder with a cl
   ({ database, applied } = await open());
   try {
     assert.deepEqual((await listUsers(database.db)).map((u) => u.name), ['Ada'], 'reopened, not unpacked again');
+    // Shared buffers stay resident in the WASM heap: a small pool (open-pglite.ts).
+    const buffers = await sql<{ shared_buffers: string }>`show shared_buffers`.execute(database.db);
+    assert.equal(buffers.rows[0]!.shared_buffers, '16MB');
   } finally {
     await database.close();
   }

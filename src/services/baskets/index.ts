@@ -5,7 +5,7 @@ import { createApp } from '../../stream/app.js';
 import { basketAnalytics, type BasketAnalytics } from '../../db/queries/baskets.js';
 import type { Service, ServiceContext } from '../service.js';
 import { basketsPartitions, basketsRetryBudget, declareBasketsTopic } from './topics.js';
-import { basketHandler, basketWriter, type BasketWriter } from './worker.js';
+import { basketBatchHandler, basketWriter, type BasketWriter } from './worker.js';
 
 export { BASKETS_TOPIC } from './topics.js';
 
@@ -26,15 +26,18 @@ export const createBasketsService = (ctx: ServiceContext): BasketsService => {
   const topic = declareBasketsTopic(app, partitions);
 
   let writer: Promise<BasketWriter> | undefined;
-  app.agent(
+  app.batchAgent(
     topic,
-    basketHandler(() => {
+    basketBatchHandler(() => {
       if (!writer) throw new Error('the baskets worker has no database yet');
       return writer;
     }),
     {
       name: 'enrich-baskets',
       concurrency: partitions,
+      // Under load a fetch waits for ~80 baskets (at most 10 ms): fuller batches, fewer statements.
+      fetchMinBytes: 32 * 1024,
+      fetchMaxWaitMs: 10,
       // A database that is briefly away should not send baskets to the DLQ: ~6 s of retries.
       ...basketsRetryBudget(ctx.env),
     },

@@ -1,9 +1,11 @@
 // The baskets topic: `delhaize_shop`, one basket per record keyed by its id,
 // values checked against the Basket schema. BASKETS_PARTITIONS sets its
-// partitions (default 24); the worker's agent runs that many partitions at
-// once, and the baskets in flight are what one database statement carries
-// together (see worker.ts): on the 2-core bench 24 keeps the worker up with the
-// API where 6 and 12 fall behind. BASKETS_RETRIES and BASKETS_RETRY_BACKOFF_MS
+// partitions (default 24, applied when the topic is created); the worker's
+// agent runs that many partitions at once, each call carrying the baskets
+// waiting on its partition, and the calls in flight are what one database
+// statement carries together (see worker.ts). More partitions: more baskets per
+// statement and more workers that can share the topic; each costs the broker
+// and the producer a record batch per produce request. BASKETS_RETRIES and BASKETS_RETRY_BACKOFF_MS
 // set how long the worker retries a basket the database did not take before
 // it dead-letters it (default 6 retries from 100 ms, doubling: ~6 s).
 import type { App } from '../../stream/app.js';

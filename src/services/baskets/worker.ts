@@ -1,7 +1,8 @@
 // The baskets worker's processing: each basket read from delhaize_shop is
 // enriched (catalog.ts) and upserted by id, so a re-delivered basket replaces
-// itself instead of counting twice. Concurrent baskets (one per partition in
-// flight) go to the database together as one multi-row upsert (coalescer.ts).
+// itself instead of counting twice. The agent is a batch agent: the baskets
+// waiting on a partition come in one call, and the calls of all partitions in
+// flight go to the database together as one multi-row upsert (coalescer.ts).
 // The record's timestamp, set by the API when it received the basket, becomes
 // received_at; the database sets processed_at, so the end-to-end latency of
 // every basket can be read from its row.
@@ -42,9 +43,16 @@ export function toBasketInput(event: Pick<AgentEvent<Basket, string>, 'value' | 
  * the attempts.
  */
 export function basketHandler(writer: () => BasketWriter | Promise<BasketWriter>): (event: AgentEvent<Basket, string>) => Promise<void> {
-  return async (event) => {
+  const batch = basketBatchHandler(writer);
+  return (event) => batch([event]);
+}
+
+/** The same for a batch agent: the baskets of one call are written together. */
+export function basketBatchHandler(writer: () => BasketWriter | Promise<BasketWriter>): (events: AgentEvent<Basket, string>[]) => Promise<void> {
+  return async (events) => {
     try {
-      await (await writer()).write(toBasketInput(event));
+      const w = await writer();
+      await Promise.all(events.map((e) => w.write(toBasketInput(e))));
     } catch (err) {
       throw isDatabaseUnavailable(err) ? new DatabaseUnavailableError(err) : err;
     }

@@ -20,6 +20,8 @@ export interface StressOptions {
   apiKey?: string;
   /** Seconds to wait for the database to hold every acknowledged basket. */
   waitSeconds: number;
+  /** false: only post and measure (an endpoint with no database behind it, as a bench's baseline). Default true. */
+  verify?: boolean;
   /** Shows progress (the CLI passes a progress bar on stderr); none by default. */
   progress?: (label: string, total: number) => Progress;
   /** Ends the run early: no more posts, no more waiting (the console's server closing). */
@@ -69,6 +71,8 @@ export interface StressResult {
   endToEndMs: Percentiles | null;
   /** Database's own clock: first received_at to last processed_at. */
   storedWithinSeconds: number | null;
+  /** Baskets stored per second on the database's clock: stored / (first processed_at → last processed_at). */
+  storedPerSecond: number | null;
   /** Client's clock: from the last acknowledgement until the database held them all. */
   drainSeconds: number | null;
   ok: boolean;
@@ -80,7 +84,7 @@ export async function runStress(options: StressOptions): Promise<StressResult> {
   try {
     const runId = `stress-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
     const sent = await sendAll(client, runId, options);
-    const waited = await waitForStored(client, runId, sent.acked, options);
+    const waited = options.verify === false ? unverified : await waitForStored(client, runId, sent.acked, options);
     const ack = percentiles(sent.latencies);
     const e2e = waited.arrivals.map((a) => (a.processed_at ? Date.parse(a.processed_at) - Date.parse(a.received_at) : Number.NaN)).filter(Number.isFinite);
     const received = waited.arrivals.map((a) => Date.parse(a.received_at));
@@ -103,6 +107,7 @@ export async function runStress(options: StressOptions): Promise<StressResult> {
       wrong: waited.wrong,
       endToEndMs: e2e.length > 0 ? percentiles(e2e) : null,
       storedWithinSeconds: received.length > 0 && processed.length > 0 ? (processed.reduce((a, b) => Math.max(a, b)) - received.reduce((a, b) => Math.min(a, b))) / 1000 : null,
+      storedPerSecond: storedRate(processed),
       drainSeconds: waited.lost.length === 0 ? waited.drainSeconds : null,
       ok: failed === 0 && waited.lost.length === 0 && waited.wrong.length === 0,
     };
@@ -161,6 +166,8 @@ interface Waited {
   drainSeconds: number;
 }
 
+const unverified: Waited = { arrivals: [], lost: [], wrong: [], drainSeconds: 0 };
+
 /**
  * Waits until the database holds every acknowledged basket or `--wait` is over:
  * a cheap count of this run's ids while they arrive, then an exact lookup of
@@ -218,6 +225,12 @@ function checkStored(found: Arrival, expected: EnrichedBasket): string | undefin
   const want = expected.products.map((p) => p.category);
   if (found.categories.join(',') !== want.join(',')) return `categories ${found.categories.join(',')}, expected ${want.join(',')}`;
   return undefined;
+}
+
+function storedRate(processed: number[]): number | null {
+  if (processed.length < 2) return null;
+  const span = (processed.reduce((a, b) => Math.max(a, b)) - processed.reduce((a, b) => Math.min(a, b))) / 1000;
+  return span > 0 ? processed.length / span : null;
 }
 
 /** Nearest-rank percentiles of a list of milliseconds. */
