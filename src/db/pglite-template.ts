@@ -53,7 +53,8 @@ export async function writeTemplate(file = templatePath()): Promise<string> {
 /**
  * Unpacks a template (a gzipped tar of files and folders, as PGlite's dumpDataDir
  * writes it) into `dir`, with Node's own gunzip and file writes: about half the CPU
- * of PGlite's loadDataDir, which unpacks in JavaScript through its virtual file system.
+ * of PGlite's loadDataDir, which unpacks in JavaScript through its virtual file system,
+ * and of node-tar (0.9–1.1 s against 0.6 s here: it sets times and owners entry by entry).
  * Answers false when there is no template.
  */
 export function unpackTemplate(dir: string, file = templatePath()): boolean {
