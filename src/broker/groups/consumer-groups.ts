@@ -16,6 +16,7 @@ import type { TopicManager } from '../topics/topic-manager.js';
 import { ASSIGNORS, type TopicAssignment } from './assignors.js';
 import { ConsumerGroup, ConsumerMember, LEAVE_EPOCH, STATIC_LEAVE_EPOCH, toKeys, toTopicAssignment, type PartitionKey, partitionKey } from './consumer-group.js';
 import type { Scheduler } from './scheduler.js';
+import type { LogFn } from './types.js';
 import { describeConsumerGroup, type ConsumerGroupDescription } from './consumer-group-describe.js';
 
 export interface ConsumerGroupConfig {
@@ -60,7 +61,6 @@ export interface ClassicGroups {
   forget(groupId: string): void;
 }
 
-type LogFn = (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
 
 export const heartbeatError = (errorCode: number, errorMessage: string | null = null): ConsumerHeartbeatResult => ({
   errorCode, errorMessage, memberId: null, memberEpoch: -1, heartbeatIntervalMs: 0, assignment: null,

@@ -10,7 +10,7 @@
 // and rejoin, then resume from their committed offsets.
 //
 // Every offsets.retention.check.interval.ms, committed offsets expire as in
-// Kafka (expiredOffsets says which), and groups left with no member and no
+// Kafka (offset-expiry.ts), and groups left with no member and no
 // offsets are deleted, so groups that clients abandon do not pile up.
 import { ErrorCode } from '../protocol/error-codes.js';
 import { errorCodeOf, KafkaError } from '../errors.js';
@@ -19,10 +19,12 @@ import type { TopicManager } from '../topics/topic-manager.js';
 import { ClassicGroup, joinError } from './group.js';
 import { GroupState } from './group-state.js';
 import { Membership, type MembershipConfig } from './membership.js';
-import { OffsetStore, type OffsetWrite } from './offset-store.js';
+import { OffsetStore } from './offset-store.js';
 import { TimerScheduler, type Scheduler } from './scheduler.js';
 import { snapshotConsumerGroup, snapshotGroup, type GroupSnapshot } from './snapshot.js';
 import { DEFAULT_ASSIGNORS } from './assignors.js';
+import { OffsetExpiry } from './offset-expiry.js';
+import { writeOffsets, type CommitChecks } from './offset-writes.js';
 import { ConsumerGroups, heartbeatError, type ConsumerGroupConfig, type ConsumerHeartbeatRequest, type ConsumerHeartbeatResult } from './consumer-groups.js';
 import { describeAsClassic, type ConsumerGroupDescription } from './consumer-group-describe.js';
 import type {
@@ -35,6 +37,7 @@ import type {
   JoinResult,
   LeaveMember,
   LeaveResult,
+  LogFn,
   OffsetCommitEntry,
   OffsetFetchResult,
   PartitionError,
@@ -42,7 +45,6 @@ import type {
   SyncResult,
 } from './types.js';
 
-type LogFn = (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
 
 export interface GroupCoordinatorOptions extends Partial<MembershipConfig> {
   /** offset.metadata.max.bytes: longer commit metadata is refused. Default 4096. */
@@ -60,7 +62,6 @@ export interface GroupCoordinatorOptions extends Partial<MembershipConfig> {
   log?: LogFn;
 }
 
-const EXPIRY_KEY = 'offsets-expiry';
 
 const DEFAULTS: MembershipConfig = {
   initialRebalanceDelayMs: 3000,
@@ -80,8 +81,7 @@ export class GroupCoordinator {
   private readonly consumer: ConsumerGroups;
   private readonly scheduler: Scheduler;
   private readonly maxMetadataBytes: number;
-  private readonly retentionMs: number;
-  private readonly retentionCheckIntervalMs: number;
+  private readonly expiry: OffsetExpiry;
   private readonly log: LogFn;
   private closed = false;
 
@@ -93,8 +93,6 @@ export class GroupCoordinator {
     this.log = options.log ?? (() => {});
     this.scheduler = options.scheduler ?? new TimerScheduler((err) => this.log('error', 'group timer failed', { error: String(err) }));
     this.maxMetadataBytes = options.maxMetadataBytes ?? 4096;
-    this.retentionMs = options.offsetsRetentionMs ?? 7 * 24 * 3600_000;
-    this.retentionCheckIntervalMs = options.offsetsRetentionCheckIntervalMs ?? 600_000;
     const config: MembershipConfig = {
       initialRebalanceDelayMs: options.initialRebalanceDelayMs ?? DEFAULTS.initialRebalanceDelayMs,
       minSessionTimeoutMs: options.minSessionTimeoutMs ?? DEFAULTS.minSessionTimeoutMs,
@@ -127,7 +125,12 @@ export class GroupCoordinator {
       }
       this.groups.set(groupId, group);
     }
-    this.scheduleExpiry();
+    this.expiry = new OffsetExpiry(
+      { groups: this.groups, consumer: this.consumer, store, scheduler: this.scheduler, membership: this.membership, log: this.log, isClosed: () => this.closed },
+      options.offsetsRetentionMs ?? 7 * 24 * 3600_000,
+      options.offsetsRetentionCheckIntervalMs ?? 600_000,
+    );
+    this.expiry.schedule();
   }
 
   /** Opens (creating if needed) and replays __consumer_offsets. */
@@ -275,7 +278,7 @@ export class GroupCoordinator {
         // OffsetCommit v9+: generationIdOrMemberEpoch is the member epoch.
         if (this.closed) throw new KafkaError(ErrorCode.COORDINATOR_NOT_AVAILABLE);
         this.consumer.validateCommit(consumerGroup, identity.memberId ?? '', identity.generationId ?? -1, apiVersion);
-        return this.writeOffsets(entries, (writes) => this.store.commit(groupId, writes));
+        return writeOffsets(this.commitChecks(), entries, (writes) => this.store.commit(groupId, writes));
       }
       group = this.validateCommit(groupId, identity, false, apiVersion);
     } catch (err) {
@@ -285,7 +288,7 @@ export class GroupCoordinator {
     // A commit from a member keeps its session alive, as a heartbeat would.
     const member = identity.memberId ? group.member(identity.memberId) : undefined;
     if (member && (group.is(GroupState.Stable) || group.is(GroupState.PreparingRebalance))) this.membership.rescheduleHeartbeat(group, member);
-    return this.writeOffsets(entries, (writes) => this.store.commit(groupId, writes));
+    return writeOffsets(this.commitChecks(), entries, (writes) => this.store.commit(groupId, writes));
   }
 
   /**
@@ -375,7 +378,7 @@ export class GroupCoordinator {
       const code = errorCodeOf(err);
       return offsets.map((e) => ({ topic: e.topic, partition: e.partition, errorCode: code }));
     }
-    return this.writeOffsets(offsets, (writes) => this.store.prepareTxn(groupId, producerId, producerEpoch, writes));
+    return writeOffsets(this.commitChecks(), offsets, (writes) => this.store.prepareTxn(groupId, producerId, producerEpoch, writes));
   }
 
   /** EndTxn: the producer's pending offsets become committed (written, flushed, visible) or are dropped. */
@@ -418,90 +421,9 @@ export class GroupCoordinator {
 
   // ---- Expiry ----
 
-  private scheduleExpiry(): void {
-    this.scheduler.schedule(EXPIRY_KEY, this.retentionCheckIntervalMs, () => {
-      this.expireOffsets()
-        .catch((err) => this.log('warn', 'expiring offsets failed', { error: String(err) }))
-        .finally(() => {
-          if (!this.closed) this.scheduleExpiry();
-        });
-    });
-  }
-
-  /**
-   * Kafka's offsets cleanup: drops the committed offsets that expired (see
-   * expiredOffsets), then deletes every group with no member and no offset
-   * left (tombstoned, so a restart does not bring it back). Runs on its timer;
-   * public for tests.
-   */
-  async expireOffsets(): Promise<{ offsets: number; groups: string[] }> {
-    const now = this.scheduler.now();
-    let offsets = 0;
-    const groups: string[] = [];
-    for (const groupId of new Set([...this.groups.keys(), ...this.consumer.groups.keys()])) {
-      if (this.closed) break;
-      const doomed = this.expiredOffsets(groupId, now);
-      if (doomed.length > 0) {
-        await this.store.deleteOffsets(groupId, doomed);
-        offsets += doomed.length;
-      }
-      if (await this.deleteIfAbandoned(groupId)) groups.push(groupId);
-    }
-    if (offsets > 0 || groups.length > 0) this.log('info', 'expired committed offsets and empty groups', { offsets, groups: groups.length });
-    return { offsets, groups };
-  }
-
-  /**
-   * Which offsets of a group have expired, by Kafka's rules (offsets with a
-   * pending transactional commit never do):
-   * - a consumer-protocol group: offsets of topics no member subscribes to, retention after their commit;
-   * - an Empty classic group: all of them, retention after the group became Empty;
-   * - a Stable classic group of the consumer protocol: offsets of topics no member subscribes to, retention after their commit;
-   * - a group of no protocol (commits only): retention after their commit.
-   */
-  private expiredOffsets(groupId: string, now: number): { topic: string; partition: number }[] {
-    const consumerGroup = this.consumer.get(groupId);
-    const group = this.groups.get(groupId);
-    let since: ((commitTimestamp: number) => number) | undefined;
-    let kept: (topic: string) => boolean = () => false;
-    if (consumerGroup) {
-      since = (commit) => commit;
-      kept = (topic) => this.consumer.isSubscribed(consumerGroup, topic);
-    } else if (group && !group.is(GroupState.Dead)) {
-      if (group.protocolType !== null && group.is(GroupState.Empty)) since = () => group.fsm.stateTimestamp;
-      else if (group.usesConsumerProtocol && group.is(GroupState.Stable)) {
-        since = (commit) => commit;
-        kept = (topic) => group.isSubscribedToTopic(topic);
-      } else if (group.protocolType === null) since = (commit) => commit;
-    }
-    if (!since) return [];
-    const out: { topic: string; partition: number }[] = [];
-    for (const [topic, parts] of this.store.groupOffsets(groupId)) {
-      if (kept(topic)) continue;
-      for (const [partition, value] of parts) {
-        if (this.store.hasPending(groupId, topic, partition)) continue;
-        if (now - since(value.commitTimestamp) >= this.retentionMs) out.push({ topic, partition });
-      }
-    }
-    return out;
-  }
-
-  /** Deletes a group with no member, no committed offset and no pending transactional offset. */
-  private async deleteIfAbandoned(groupId: string): Promise<boolean> {
-    if (this.store.hasOffsets(groupId) || this.store.pendingCount(groupId) > 0) return false;
-    const consumerGroup = this.consumer.get(groupId);
-    if (consumerGroup) {
-      if (consumerGroup.members.size > 0) return false;
-      this.consumer.drop(groupId);
-    } else {
-      const group = this.groups.get(groupId);
-      if (!group || !group.is(GroupState.Empty) || group.size > 0) return false;
-      group.transitionTo(GroupState.Dead, this.scheduler.now());
-      this.membership.unload(group, ErrorCode.COORDINATOR_NOT_AVAILABLE);
-      this.groups.delete(groupId);
-    }
-    await this.store.deleteGroup(groupId);
-    return true;
+  /** Kafka's offsets cleanup, as offset-expiry.ts runs it on its timer; public for tests. */
+  expireOffsets(): Promise<{ offsets: number; groups: string[] }> {
+    return this.expiry.run();
   }
 
   // ---- Lifecycle ----
@@ -547,32 +469,8 @@ export class GroupCoordinator {
     return group;
   }
 
-  /** Per-partition checks, then one write for the accepted partitions. */
-  private async writeOffsets(entries: OffsetCommitEntry[], write: (writes: OffsetWrite[]) => Promise<void>): Promise<PartitionError[]> {
-    const now = this.scheduler.now();
-    const results: PartitionError[] = [];
-    const writes: OffsetWrite[] = [];
-    for (const e of entries) {
-      let errorCode: number = ErrorCode.NONE;
-      if ((e.metadata?.length ?? 0) > this.maxMetadataBytes) errorCode = ErrorCode.OFFSET_METADATA_TOO_LARGE;
-      else if (!this.topics.partition(e.topic, e.partition)) errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
-      else {
-        writes.push({
-          topic: e.topic,
-          partition: e.partition,
-          value: { offset: e.offset, leaderEpoch: e.leaderEpoch ?? -1, metadata: e.metadata ?? '', commitTimestamp: now },
-        });
-      }
-      results.push({ topic: e.topic, partition: e.partition, errorCode });
-    }
-    try {
-      await write(writes);
-    } catch (err) {
-      const code = writeErrorCode(err);
-      this.log('error', 'writing offsets failed', { error: String(err) });
-      for (const r of results) if (r.errorCode === ErrorCode.NONE) r.errorCode = code;
-    }
-    return results;
+  private commitChecks(): CommitChecks {
+    return { now: this.scheduler.now(), maxMetadataBytes: this.maxMetadataBytes, topics: this.topics, log: this.log };
   }
 
   private persistGeneration(group: ClassicGroup): void {

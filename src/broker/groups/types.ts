@@ -1,6 +1,9 @@
 // Plain request/result shapes between the API handlers and the coordinator.
 // Handlers map them to each API version's wire layout.
 
+/** How the group coordinator and its parts log. */
+export type LogFn = (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
+
 export interface Protocol {
   name: string;
   metadata: Buffer;
