@@ -15,6 +15,7 @@ import { PartitionLog } from '../log/partition-log.js';
 import { defaultLogConfig, logConfigFromTopicConfigs, type FlushPolicy, type LogConfig } from '../log/config.js';
 import { FdCache } from '../log/fd-cache.js';
 import { GroupCommit } from '../log/group-commit.js';
+import { writeFileAtomically } from '../atomic-file.js';
 import { readRecoveryPoints, syncDir, takeCleanShutdownMarker, writeCleanShutdownMarker, writeRecoveryPoints } from '../log/checkpoints.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import { KafkaError } from '../errors.js';
@@ -483,20 +484,6 @@ export class TopicManager {
 
   /** Write-to-temp, fsync, rename: a crash leaves the old or the new file, never half of one. */
   private writeMeta(): void {
-    const tmp = `${this.metaPath}.tmp`;
-    const fd = fs.openSync(tmp, 'w');
-    try {
-      fs.writeSync(fd, this.metaText());
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmp, this.metaPath);
-    const dirFd = fs.openSync(this.dataDir, 'r');
-    try {
-      fs.fsyncSync(dirFd);
-    } finally {
-      fs.closeSync(dirFd);
-    }
+    writeFileAtomically(this.metaPath, this.metaText());
   }
 }
