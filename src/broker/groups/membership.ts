@@ -15,7 +15,7 @@ import { ClassicGroup, joinError } from './group.js';
 import { GroupState } from './group-state.js';
 import { GroupMember } from './member.js';
 import type { Scheduler } from './scheduler.js';
-import type { HeartbeatRequest, JoinRequest, JoinResult, LeaveMember, LeaveResult, SyncRequest, SyncResult } from './types.js';
+import type { HeartbeatRequest, JoinRequest, JoinResult, LeaveMember, LeaveResult, LogFn, SyncRequest, SyncResult } from './types.js';
 
 export interface MembershipConfig {
   /** group.initial.rebalance.delay.ms */
@@ -32,7 +32,7 @@ export interface MembershipHooks {
   onNewGeneration(group: ClassicGroup): void;
   /** A brand-new group ended up with nothing in it (forget it). */
   onAbandoned(group: ClassicGroup): void;
-  log(level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>): void;
+  log: LogFn;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -41,9 +41,7 @@ const heartbeatKey = (groupId: string, memberId: string) => `heartbeat\u0000${gr
 const joinKey = (groupId: string) => `join\u0000${groupId}`;
 const syncKey = (groupId: string) => `sync\u0000${groupId}`;
 
-function syncError(errorCode: number): SyncResult {
-  return { errorCode, protocolType: null, protocolName: null, assignment: EMPTY };
-}
+const syncError = (errorCode: number): SyncResult => ({ errorCode, protocolType: null, protocolName: null, assignment: EMPTY });
 
 export class Membership {
   constructor(
