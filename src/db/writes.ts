@@ -24,9 +24,9 @@ function open(): BroadcastChannel {
   return channel;
 }
 
-/** Whether a statement's command (PGlite's `command`, e.g. 'SELECT', 'INSERT', 'COMMIT') may have changed data. */
+/** Whether a statement's command (PGlite's `command`, upper-cased: 'SELECT', 'INSERT', 'COMMIT'…) may have changed data. */
 export function isWrite(command: string | undefined): boolean {
-  return command?.toUpperCase() !== 'SELECT';
+  return command !== 'SELECT';
 }
 
 /** Counts a write here; `others`: also in the other threads (the thread that owns the database says so). */
